@@ -1,0 +1,23 @@
+package net.dhtedge.agent.outbox;
+
+import java.util.List;
+
+/**
+ * Durable queue of messages to publish. The MQTT publisher drains it in order; a message leaves
+ * only when the broker confirmed it (QoS 1) or it was written to the socket (QoS 0). Survives
+ * broker outages, restarts and power cuts because it lives in the store.
+ */
+public interface Outbox {
+
+  /** Queues a message; it is durable once the enclosing store commit returns. */
+  void enqueue(String topic, byte[] payload, int qos, boolean retained, int priority);
+
+  /** Up to {@code max} unconfirmed messages, oldest first, skipping ids in flight. */
+  List<OutboxMessage> next(int max);
+
+  /** The broker has the message: remove it (or mark it confirmed for housekeeping). */
+  void confirm(long id);
+
+  /** Unconfirmed messages right now. */
+  long depth();
+}

@@ -1,0 +1,30 @@
+package net.dhtedge.agent.pipeline;
+
+import java.util.concurrent.CompletableFuture;
+import net.dhtedge.agent.core.Reading;
+
+/**
+ * The front door of the pipeline: sources (local sensors, MQTT ingest, the simulator) hand
+ * readings here. The pipeline stores each reading durably, runs the rules on it and queues what
+ * must go out; the returned future completes only once the reading is committed to disk, so an
+ * MQTT QoS 1 message may be acknowledged then and not before.
+ */
+public interface ReadingIntake {
+
+  /** What happened to a submitted reading. */
+  enum Outcome {
+    /** Committed to the store. */
+    STORED,
+    /** Already stored (same device and seq, or same device and ts): dropped, not an error. */
+    DUPLICATE
+  }
+
+  /**
+   * Submits a reading. Never blocks for long: the future completes after the group commit that
+   * holds the reading, or exceptionally when the store failed (the reading was not kept).
+   */
+  CompletableFuture<Outcome> submit(Reading reading);
+
+  /** Records a failed local read (the sensor-failure rule and the status page count these). */
+  void recordFailure(String deviceId, java.time.Instant ts, String reason);
+}
