@@ -1,0 +1,80 @@
+package net.dhtedge.agent.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import net.dhtedge.agent.config.ConfigException;
+import net.dhtedge.agent.config.ConfigLoader;
+import net.dhtedge.agent.config.ConfigOverrides;
+import net.dhtedge.agent.config.ConfigProblem;
+import net.dhtedge.agent.config.LoadedConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The configuration options every long-running command shares; include with {@code @Mixin
+ * ConfigOptions config;} and call {@link #load(PrintWriter)} first thing.
+ */
+public final class ConfigOptions {
+
+  /** Exit code for a configuration that cannot be used (the same as a picocli usage error). */
+  public static final int EXIT_CONFIG = 2;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Configuration file (default: $EDGE_AGENT_CONFIG, else ./edge-agent.yml if present,"
+              + " else built-in defaults).")
+  Path configFile;
+
+  @Option(
+      names = "--broker",
+      paramLabel = "URL|embedded",
+      description = "MQTT broker, e.g. tcp://localhost:1883, or 'embedded' for the built-in one.")
+  String broker;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where data is kept.")
+  Path dataDir;
+
+  @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (0 = off).")
+  Integer httpPort;
+
+  @Option(
+      names = "--sensor",
+      paramLabel = "SPEC",
+      description = "Local sensor: sim, gpiod:PIN (BCM), iio or none.")
+  String sensor;
+
+  /** The options as given (null fields were not given). */
+  public ConfigOverrides overrides() {
+    return new ConfigOverrides(configFile, broker, dataDir, httpPort, sensor);
+  }
+
+  /**
+   * Loads the configuration with the real environment. Prints warnings to {@code err}; on errors
+   * prints every problem there and returns empty: the command should then return {@link
+   * #EXIT_CONFIG}.
+   */
+  public Optional<LoadedConfig> load(PrintWriter err) {
+    return load(new ConfigLoader(), err);
+  }
+
+  /** As {@link #load(PrintWriter)} with a given loader (tests pass one with a fake environment). */
+  public Optional<LoadedConfig> load(ConfigLoader loader, PrintWriter err) {
+    try {
+      LoadedConfig loaded = loader.load(overrides());
+      for (ConfigProblem w : loaded.warnings()) {
+        err.println(w.format());
+      }
+      err.flush();
+      return Optional.of(loaded);
+    } catch (ConfigException e) {
+      err.println(e.format());
+      err.println(
+          e.problems().stream().filter(ConfigProblem::isError).count()
+              + " configuration error(s); nothing started.");
+      err.flush();
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package net.dhtedge.agent.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole edge-agent configuration, validated: every value is in range and every default filled
+ * in, so a module can use it without checking again. Built by {@link ConfigLoader}; the sections
+ * mirror the YAML file (see docs/configuration.md).
+ *
+ * @param agent name, data directory, log level
+ * @param sensors the local sensors (may be empty: a pure MQTT listener)
+ * @param mqtt broker connection, topics, ingest
+ * @param store on-disk store: group commit and retention
+ * @param rules thresholds, staleness and sensor-failure rules
+ * @param http the HTTP API and status page
+ * @param mail e-mail alerts
+ * @param homeassistant Home Assistant MQTT discovery
+ */
+public record AgentConfig(
+    AgentSettings agent,
+    List<SensorConfig> sensors,
+    MqttConfig mqtt,
+    StoreConfig store,
+    RulesConfig rules,
+    HttpConfig http,
+    MailConfig mail,
+    HomeAssistantConfig homeassistant) {
+
+  public AgentConfig {
+    Objects.requireNonNull(agent, "agent");
+    sensors = List.copyOf(sensors);
+    Objects.requireNonNull(mqtt, "mqtt");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(rules, "rules");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(mail, "mail");
+    Objects.requireNonNull(homeassistant, "homeassistant");
+  }
+
+  public AgentConfig withAgent(AgentSettings a) {
+    return new AgentConfig(a, sensors, mqtt, store, rules, http, mail, homeassistant);
+  }
+
+  public AgentConfig withSensors(List<SensorConfig> s) {
+    return new AgentConfig(agent, s, mqtt, store, rules, http, mail, homeassistant);
+  }
+
+  public AgentConfig withMqtt(MqttConfig m) {
+    return new AgentConfig(agent, sensors, m, store, rules, http, mail, homeassistant);
+  }
+
+  public AgentConfig withHttp(HttpConfig h) {
+    return new AgentConfig(agent, sensors, mqtt, store, rules, h, mail, homeassistant);
+  }
+}

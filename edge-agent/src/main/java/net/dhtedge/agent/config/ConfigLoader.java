@@ -1,0 +1,194 @@
+package net.dhtedge.agent.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Reads the edge-agent YAML file into an {@link AgentConfig}, validating every key and collecting
+ * every problem with its file line and key path.
+ *
+ * <p>Which file: {@code --config FILE} if given (it must exist); else the file named by {@code
+ * EDGE_AGENT_CONFIG} (must exist); else {@code ./edge-agent.yml} when present; else built-in
+ * defaults. Environment variables override secrets: {@code EDGE_AGENT_MQTT_PASSWORD}, {@code
+ * EDGE_AGENT_SMTP_PASSWORD}, {@code EDGE_AGENT_HTTP_TOKEN}.
+ */
+public final class ConfigLoader {
+
+  /** The file looked for in the working directory when no file is named. */
+  public static final String DEFAULT_FILE = "edge-agent.yml";
+
+  /** Environment variable naming the config file when {@code --config} is not given. */
+  public static final String CONFIG_ENV = "EDGE_AGENT_CONFIG";
+
+  static final String[] TOP_KEYS = {
+    "agent", "sensors", "mqtt", "store", "rules", "http", "mail", "homeassistant"
+  };
+
+  private final Function<String, String> env;
+  private final Supplier<String> hostName;
+  private final Path workingDir;
+
+  /** Reads the real environment, host name and working directory. */
+  public ConfigLoader() {
+    this(System::getenv, ConfigLoader::localHostName, Path.of(""));
+  }
+
+  /**
+   * @param env environment lookup (tests pass {@code Map::get})
+   * @param hostName gives the default agent name
+   * @param workingDir where {@code edge-agent.yml} is looked for
+   */
+  public ConfigLoader(Function<String, String> env, Supplier<String> hostName, Path workingDir) {
+    this.env = env;
+    this.hostName = hostName;
+    this.workingDir = workingDir;
+  }
+
+  /**
+   * Picks the file (see the class comment), reads it and applies the command-line overrides. All
+   * problems, of the file and of the options, come in one exception.
+   */
+  public LoadedConfig load(ConfigOverrides overrides) throws ConfigException {
+    List<ConfigProblem> problems = new ArrayList<>();
+    LoadedConfig base;
+    try {
+      Path file = locate(overrides);
+      base = file == null ? loadDefaults() : load(file);
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+      base = loadDefaults();
+    }
+    OverridesApplier applier = new OverridesApplier();
+    AgentConfig applied = applier.apply(base.config(), overrides);
+    problems.addAll(applier.problems());
+    if (problems.stream().anyMatch(ConfigProblem::isError)) {
+      throw new ConfigException(problems);
+    }
+    return new LoadedConfig(applied, base.file(), base.warnings());
+  }
+
+  /** The file {@link #load(ConfigOverrides)} reads, or null for defaults only. */
+  public Path locate(ConfigOverrides overrides) {
+    if (overrides.configFile() != null) {
+      return overrides.configFile();
+    }
+    String named = env.apply(CONFIG_ENV);
+    if (named != null && !named.isBlank()) {
+      return Path.of(named);
+    }
+    Path implicit = workingDir.resolve(DEFAULT_FILE);
+    return Files.isRegularFile(implicit) ? implicit : null;
+  }
+
+  /** Reads an explicitly named file; a missing file is an error. */
+  public LoadedConfig load(Path file) throws ConfigException {
+    Problems problems = new Problems(file.toString());
+    String text;
+    try {
+      text = readUtf8(file);
+    } catch (NoSuchFileException e) {
+      problems.error(0, "", "no such file");
+      throw new ConfigException(problems.sorted());
+    } catch (CharacterCodingException e) {
+      problems.error(0, "", "not a UTF-8 text file");
+      throw new ConfigException(problems.sorted());
+    } catch (IOException e) {
+      problems.error(0, "", "cannot read: " + e.getMessage());
+      throw new ConfigException(problems.sorted());
+    }
+    return bind(problems, new StringReader(text), file, isShared(file));
+  }
+
+  /** Reads YAML text (tests, the example file); {@code sourceName} appears in messages. */
+  public LoadedConfig parse(String yaml, String sourceName) throws ConfigException {
+    return bind(new Problems(sourceName), new StringReader(yaml), null, false);
+  }
+
+  /** The built-in defaults (plus secrets from the environment). */
+  public LoadedConfig loadDefaults() throws ConfigException {
+    return bind(new Problems("(defaults)"), null, null, false);
+  }
+
+  private LoadedConfig bind(Problems problems, Reader in, Path file, boolean shared)
+      throws ConfigException {
+    YamlNode root = null;
+    if (in != null) {
+      try {
+        root = new YamlReader(problems).read(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading from a string cannot fail", e);
+      }
+    }
+    BindContext ctx = new BindContext(problems, env, defaultName(), shared);
+    Section top = Section.of(root, "", 1, problems, TOP_KEYS);
+    SectionsBinder sections = new SectionsBinder(ctx);
+    AgentSettings agent = sections.agent(top);
+    AgentConfig config =
+        new AgentConfig(
+            agent,
+            new SensorsBinder(ctx).bind(top),
+            new MqttBinder(ctx).bind(top, agent.name()),
+            sections.store(top),
+            new RulesBinder(ctx).bind(top),
+            sections.http(top),
+            sections.mail(top),
+            sections.homeassistant(top));
+    problems.throwIfErrors();
+    return new LoadedConfig(config, file, problems.warnings());
+  }
+
+  private static String readUtf8(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+  }
+
+  private static boolean isShared(Path file) {
+    try {
+      Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+      return p.contains(PosixFilePermission.GROUP_READ)
+          || p.contains(PosixFilePermission.OTHERS_READ);
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  /** The host name made into a valid device id (default for {@code agent.name}). */
+  private String defaultName() {
+    String h = hostName.get();
+    if (h == null) {
+      h = "";
+    }
+    int dot = h.indexOf('.');
+    String cleaned = (dot > 0 ? h.substring(0, dot) : h).replaceAll("[^A-Za-z0-9_.-]", "-");
+    if (cleaned.length() > 64) {
+      cleaned = cleaned.substring(0, 64);
+    }
+    return cleaned.isEmpty() ? "edge-agent" : cleaned;
+  }
+
+  private static String localHostName() {
+    String fromEnv = System.getenv("HOSTNAME");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "edge-agent";
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package net.dhtedge.agent.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code http:} section.
+ *
+ * @param bind the address to listen on
+ * @param port TCP port; 0 turns the HTTP server off
+ * @param token bearer token required for changes (and for reads when {@code readRequiresToken}), or
+ *     null for none
+ * @param readRequiresToken also require the token for reading (status, readings, incidents)
+ * @param corsOrigins origins allowed by CORS ({@code *} for any); empty: no CORS headers
+ */
+public record HttpConfig(
+    String bind, int port, Secret token, boolean readRequiresToken, List<String> corsOrigins) {
+
+  public static final HttpConfig DEFAULTS = new HttpConfig("0.0.0.0", 8080, null, false, List.of());
+
+  public HttpConfig {
+    Objects.requireNonNull(bind, "bind");
+    corsOrigins = List.copyOf(corsOrigins);
+  }
+
+  /** False when {@code port} is 0. */
+  public boolean enabled() {
+    return port != 0;
+  }
+
+  public HttpConfig withPort(int p) {
+    return new HttpConfig(bind, p, token, readRequiresToken, corsOrigins);
+  }
+}

@@ -1,0 +1,111 @@
+package net.dhtedge.agent.config;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import net.dhtedge.gpio.DhtModel;
+
+/**
+ * Applies command-line options on top of a loaded file. Problems name the option ({@code --sensor:
+ * ...}) instead of a file line.
+ */
+final class OverridesApplier {
+
+  static final String SENSOR_SPECS = "sim, gpiod:PIN (BCM GPIO 0..27), iio or none";
+
+  private final List<ConfigProblem> problems = new ArrayList<>();
+
+  List<ConfigProblem> problems() {
+    return problems;
+  }
+
+  AgentConfig apply(AgentConfig c, ConfigOverrides o) {
+    AgentConfig out = c;
+    if (o.broker() != null) {
+      out = broker(out, o.broker().trim());
+    }
+    if (o.dataDir() != null) {
+      if (o.dataDir().toString().isBlank()) {
+        error("--data-dir", "must not be empty");
+      } else {
+        out = out.withAgent(out.agent().withDataDir(o.dataDir()));
+      }
+    }
+    if (o.httpPort() != null) {
+      if (o.httpPort() < 0 || o.httpPort() > 65535) {
+        error("--http-port", o.httpPort() + " is out of range (allowed: 0..65535; 0 = off)");
+      } else {
+        out = out.withHttp(out.http().withPort(o.httpPort()));
+      }
+    }
+    if (o.sensor() != null) {
+      out = sensor(out, o.sensor().trim().toLowerCase(Locale.ROOT));
+    }
+    return out;
+  }
+
+  private AgentConfig broker(AgentConfig c, String broker) {
+    if (broker.equalsIgnoreCase(MqttBinder.EMBEDDED)) {
+      return c.withMqtt(c.mqtt().withServers(true, List.of()));
+    }
+    Optional<String> why = MqttBinder.parseServer(broker);
+    if (why.isPresent()) {
+      error("--broker", why.get());
+      return c;
+    }
+    return c.withMqtt(c.mqtt().withServers(false, List.of(URI.create(broker))));
+  }
+
+  private AgentConfig sensor(AgentConfig c, String spec) {
+    if (spec.equals("none")) {
+      return c.withSensors(List.of());
+    }
+    SensorConfig.Backend backend;
+    Integer pin = null;
+    if (spec.equals("sim")) {
+      backend = SensorConfig.Backend.SIM;
+    } else if (spec.equals("iio")) {
+      backend = SensorConfig.Backend.IIO;
+    } else if (spec.matches("gpiod:\\d{1,9}")) {
+      backend = SensorConfig.Backend.GPIOD;
+      pin = Integer.parseInt(spec.substring("gpiod:".length()));
+      if (pin > 27) {
+        error("--sensor", "GPIO " + pin + " is out of range (allowed: 0..27, the BCM GPIO number)");
+        return c;
+      }
+    } else {
+      String hint = spec.equals("gpiod") ? " (gpiod needs the pin: gpiod:4)" : "";
+      error("--sensor", "\"" + spec + "\" is not a sensor spec" + hint + "; use " + SENSOR_SPECS);
+      return c;
+    }
+    List<SensorConfig> sensors = c.sensors();
+    if (sensors.size() > 1) {
+      error(
+          "--sensor",
+          "the config file defines "
+              + sensors.size()
+              + " sensors; --sensor can only replace a single one (edit the file instead)");
+      return c;
+    }
+    SensorConfig s =
+        sensors.isEmpty()
+            ? new SensorConfig(
+                c.agent().name(),
+                DhtModel.DHT11,
+                backend,
+                pin,
+                SensorConfig.DEFAULT_CHIP,
+                null,
+                SensorConfig.DEFAULT_INTERVAL,
+                false,
+                SimConfig.DEFAULTS)
+            : sensors.get(0).withBackend(backend, pin);
+    return c.withSensors(List.of(s));
+  }
+
+  private void error(String option, String message) {
+    problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, option, 0, 0, "", message));
+  }
+}

@@ -1,0 +1,37 @@
+package net.dhtedge.agent.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The {@code store:} section.
+ *
+ * @param writeDelay group-commit window: readings arriving within it share one disk sync; zero
+ *     syncs every batch at once
+ * @param retentionRaw how long raw readings are kept
+ * @param retentionMinute how long one-minute aggregates are kept
+ * @param retentionHour how long one-hour aggregates are kept
+ * @param outboxCapacity the most unsent messages the outbox keeps while the broker is away
+ */
+public record StoreConfig(
+    Duration writeDelay,
+    Duration retentionRaw,
+    Duration retentionMinute,
+    Duration retentionHour,
+    int outboxCapacity) {
+
+  public static final StoreConfig DEFAULTS =
+      new StoreConfig(
+          Duration.ofMillis(100),
+          Duration.ofDays(30),
+          Duration.ofDays(90),
+          Duration.ofDays(1825),
+          100_000);
+
+  public StoreConfig {
+    Objects.requireNonNull(writeDelay, "writeDelay");
+    Objects.requireNonNull(retentionRaw, "retentionRaw");
+    Objects.requireNonNull(retentionMinute, "retentionMinute");
+    Objects.requireNonNull(retentionHour, "retentionHour");
+  }
+}
