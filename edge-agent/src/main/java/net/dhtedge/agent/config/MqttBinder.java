@@ -186,7 +186,8 @@ final class MqttBinder {
             .anyMatch(
                 u ->
                     u.getScheme().equalsIgnoreCase("ssl") || u.getScheme().equalsIgnoreCase("wss"));
-    if (mqtt.has("tls") && !anyTls && !servers.isEmpty()) {
+    boolean tlsSet = ca != null || cert != null || key != null || !verify;
+    if (tlsSet && !anyTls && !servers.isEmpty()) {
       mqtt.warn("tls", "ignored: no ssl:// or wss:// server is configured");
     }
     return new TlsConfig(ca, cert, key, verify);
