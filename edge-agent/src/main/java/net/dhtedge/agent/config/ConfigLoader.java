@@ -98,6 +98,10 @@ public final class ConfigLoader {
   public LoadedConfig load(Path file) throws ConfigException {
     Problems problems = new Problems(file.toString());
     String text;
+    if (Files.isDirectory(file)) {
+      problems.error(0, "", "is a directory, not a YAML file");
+      throw new ConfigException(problems.sorted());
+    }
     try {
       text = readUtf8(file);
     } catch (NoSuchFileException e) {
