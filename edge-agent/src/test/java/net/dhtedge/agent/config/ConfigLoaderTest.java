@@ -168,6 +168,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aByteOrderMarkAtTheStartIsIgnored() throws Exception {
+    Path p = write("bom.yml", "\uFEFFhttp:\n  port: 9000\n", "rw-------");
+
+    assertThat(loader().load(p).config().http().port()).isEqualTo(9000);
+  }
+
+  @Test
+  void aFileThatIsNotUtf8IsRejectedPlainly() throws Exception {
+    Path p = dir.resolve("latin1.yml");
+    Files.write(p, new byte[] {'a', 'g', 'e', 'n', 't', ':', ' ', (byte) 0xE9, '\n'});
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader().load(p));
+
+    assertThat(e.format()).isEqualTo(p + ": not a UTF-8 text file");
+  }
+
+  @Test
   void aDirectoryIsNotAConfigFile() {
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader().load(dir));
 
