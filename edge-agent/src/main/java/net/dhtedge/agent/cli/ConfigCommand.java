@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 /** {@code edge-agent config check}: validates the configuration without starting anything. */
 @Command(
     name = "config",
+    mixinStandardHelpOptions = true,
     description = "Work with the configuration file.",
     subcommands = {ConfigCommand.Check.class})
 public final class ConfigCommand implements Runnable {
@@ -24,6 +25,7 @@ public final class ConfigCommand implements Runnable {
   /** Prints {@code ok} (exit 0) or every problem (exit 2). */
   @Command(
       name = "check",
+      mixinStandardHelpOptions = true,
       description = "Validate the configuration (file and options); print ok or every problem.")
   public static final class Check implements Callable<Integer> {
 

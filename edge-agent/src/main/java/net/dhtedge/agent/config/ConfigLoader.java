@@ -98,6 +98,10 @@ public final class ConfigLoader {
   public LoadedConfig load(Path file) throws ConfigException {
     Problems problems = new Problems(file.toString());
     String text;
+    if (Files.isDirectory(file)) {
+      problems.error(0, "", "is a directory, not a YAML file");
+      throw new ConfigException(problems.sorted());
+    }
     try {
       text = readUtf8(file);
     } catch (NoSuchFileException e) {
@@ -180,12 +184,16 @@ public final class ConfigLoader {
     return cleaned.isEmpty() ? "edge-agent" : cleaned;
   }
 
+  /** /etc/hostname first: asking the resolver can hang for seconds on a Pi without DNS. */
   private static String localHostName() {
-    String fromEnv = System.getenv("HOSTNAME");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return fromEnv;
-    }
     try {
+      Path etc = Path.of("/etc/hostname");
+      if (Files.isReadable(etc)) {
+        String name = Files.readString(etc).strip();
+        if (!name.isEmpty()) {
+          return name;
+        }
+      }
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       return "edge-agent";

@@ -71,8 +71,9 @@ final class MqttBinder {
         servers = List.of();
       }
     }
+    // The derived default is valid whenever agent.name is; only a written id is checked.
     String clientId = s.text("client_id", "edge-agent-" + agentName);
-    if (!clientId.matches("[\\x21-\\x7e]{1,128}")) {
+    if (s.has("client_id") && !clientId.matches("[\\x21-\\x7e]{1,128}")) {
       s.error(
           "client_id",
           "\"" + clientId + "\" must be 1 to 128 printable ASCII characters, no spaces");
@@ -186,7 +187,8 @@ final class MqttBinder {
             .anyMatch(
                 u ->
                     u.getScheme().equalsIgnoreCase("ssl") || u.getScheme().equalsIgnoreCase("wss"));
-    if (mqtt.has("tls") && !anyTls && !servers.isEmpty()) {
+    boolean tlsSet = ca != null || cert != null || key != null || !verify;
+    if (tlsSet && !anyTls && !servers.isEmpty()) {
       mqtt.warn("tls", "ignored: no ssl:// or wss:// server is configured");
     }
     return new TlsConfig(ca, cert, key, verify);

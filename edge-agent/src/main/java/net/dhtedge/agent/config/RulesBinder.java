@@ -63,7 +63,9 @@ final class RulesBinder {
     Double min = limit(s, "min", base.min(), lo, hi, unit);
     Double max = limit(s, "max", base.max(), lo, hi, unit);
     double hysteresis = s.decimal("hysteresis", base.hysteresis(), 0, hi - lo, unit);
-    if (min != null && max != null) {
+    // A section that sets none of these inherits limits already checked where they were written.
+    boolean own = s.has("min") || s.has("max") || s.has("hysteresis") || s.isExplicitNull("min");
+    if (own && min != null && max != null) {
       if (max <= min) {
         s.error("max", trim(max) + " must be above min (" + trim(min) + ")");
       } else if (hysteresis >= max - min) {

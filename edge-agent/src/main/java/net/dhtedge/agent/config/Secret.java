@@ -13,8 +13,7 @@ public final class Secret {
   public enum Origin {
     INLINE,
     FILE,
-    ENVIRONMENT,
-    COMMAND_LINE
+    ENVIRONMENT
   }
 
   private final String value;

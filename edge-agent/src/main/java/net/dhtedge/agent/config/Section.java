@@ -31,7 +31,8 @@ final class Section {
 
   /**
    * Wraps {@code node} (null or an empty value means "all defaults"), reporting a non-mapping and
-   * every key not in {@code allowed}.
+   * every key not in {@code allowed}. {@code line} is where the section's own key (or list item) is
+   * written; a missing required key is reported there.
    */
   static Section of(YamlNode node, String path, int line, Problems problems, String... allowed) {
     if (node == null || node instanceof YamlNode.Scalar s && s.isNull()) {
@@ -57,7 +58,7 @@ final class Section {
             "unknown key; " + hint + "allowed here: " + String.join(", ", known));
       }
     }
-    return new Section(new LinkedHashMap<>(m.entries()), path, m.line(), problems);
+    return new Section(new LinkedHashMap<>(m.entries()), path, line, problems);
   }
 
   /** Wraps a free-form mapping (keys are data, e.g. device ids): no key is unknown. */

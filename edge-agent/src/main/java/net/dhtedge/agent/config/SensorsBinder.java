@@ -51,6 +51,9 @@ final class SensorsBinder {
       YamlNode item = seq.items().get(i);
       String path = "sensors[" + i + "]";
       Section s = Section.of(item, path, item.line(), problems, SENSOR_KEYS);
+      if (!(item instanceof YamlNode.Mapping)) {
+        continue; // already reported as "expected a mapping"
+      }
       SensorConfig c = sensor(s);
       if (c == null) {
         continue;

@@ -127,7 +127,7 @@ class BadConfigTest {
         bad(
             "a csv trajectory without a file",
             "sensors:\n  - id: a\n    backend: sim\n    sim:\n      trajectory: csv\n",
-            "edge-agent.yml:5: sensors[0].sim.csv_file: required when trajectory is csv"),
+            "edge-agent.yml:4: sensors[0].sim.csv_file: required when trajectory is csv"),
         bad(
             "a broker URI with an http scheme",
             "mqtt:\n  servers: [\"http://broker:1883\"]\n",
@@ -203,7 +203,7 @@ class BadConfigTest {
         bad(
             "mail enabled without a host",
             "mail:\n  enabled: true\n  from: a@example.org\n  to: [b@example.org]\n",
-            "edge-agent.yml:2: mail.host: required when mail is enabled"),
+            "edge-agent.yml:1: mail.host: required when mail is enabled"),
         bad(
             "a recipient that is not an address",
             "mail:\n  to:\n    - ok@example.org\n    - not an address\n",
@@ -243,10 +243,20 @@ class BadConfigTest {
             "edge-agent.yml:4: mail.port: YAML aliases (*p) are not supported; write the value"
                 + " out"),
         bad(
+            "a device max below the inherited min",
+            "rules:\n  defaults:\n    temperature: {min: 5}\n  devices:\n    cellar:\n"
+                + "      temperature:\n        max: 4\n",
+            "edge-agent.yml:7: rules.devices.cellar.temperature.max: 4 must be above min (5)"),
+        bad(
             "a log level that is not one",
             "agent:\n  log_level: verbose\n",
             "edge-agent.yml:2: agent.log_level: \"verbose\" is not allowed; allowed: error, warn,"
                 + " info, debug, trace"),
+        bad(
+            "a sensor that is a bare word",
+            "sensors:\n  - kitchen\n",
+            "edge-agent.yml:2: sensors[0]: expected a mapping (indented key: value lines), got the"
+                + " text \"kitchen\""),
         bad(
             "a root that is a list",
             "- a\n- b\n",

@@ -168,6 +168,39 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aByteOrderMarkAtTheStartIsIgnored() throws Exception {
+    Path p = write("bom.yml", "\uFEFFhttp:\n  port: 9000\n", "rw-------");
+
+    assertThat(loader().load(p).config().http().port()).isEqualTo(9000);
+  }
+
+  @Test
+  void aFileThatIsNotUtf8IsRejectedPlainly() throws Exception {
+    Path p = dir.resolve("latin1.yml");
+    Files.write(p, new byte[] {'a', 'g', 'e', 'n', 't', ':', ' ', (byte) 0xE9, '\n'});
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader().load(p));
+
+    assertThat(e.format()).isEqualTo(p + ": not a UTF-8 text file");
+  }
+
+  @Test
+  void aDirectoryIsNotAConfigFile() {
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader().load(dir));
+
+    assertThat(e.format()).isEqualTo(dir + ": is a directory, not a YAML file");
+  }
+
+  @Test
+  void aBadFileIsReportedOnceWithoutFollowUpErrors() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> loader().parse("sensors:\n  - kitchen\n", "t.yml"));
+
+    assertThat(e.problems()).hasSize(1);
+  }
+
+  @Test
   void edgeAgentYmlInTheWorkingDirectoryIsUsedWhenNoFileIsNamed() throws Exception {
     write("edge-agent.yml", "http:\n  port: 9090\n", "rw-------");
 
@@ -312,6 +345,28 @@ class ConfigLoaderTest {
         .isEqualTo(new ThresholdRule(5.0, null, 0.5, 2, Duration.ZERO));
     assertThat(r.forDevice("someone-else").temperature())
         .isEqualTo(new ThresholdRule(5.0, 30.0, 0.5, 2, Duration.ZERO));
+  }
+
+  @Test
+  void aBadDefaultIsReportedOnceNotAgainForEveryDevice() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                loader()
+                    .parse(
+                        """
+                        rules:
+                          defaults:
+                            temperature: {min: 30, max: 20}
+                          devices:
+                            a: {humidity: {max: 80}}
+                            b: {humidity: {max: 80}}
+                        """,
+                        "t.yml"));
+
+    assertThat(e.format())
+        .isEqualTo("t.yml:3: rules.defaults.temperature.max: 20 must be above min (30)");
   }
 
   @Test

@@ -1,0 +1,195 @@
+package net.dhtedge.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.dhtedge.gpio.DhtModel;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the example file and docs/configuration.md honest: the example is valid and shows the
+ * defaults, it uses every key the loader accepts, and the docs name every key.
+ */
+class ExampleAndDocsTest {
+
+  private static final String DEVICE = "<device-id>";
+
+  private final ConfigLoader loader =
+      new ConfigLoader(Map.<String, String>of()::get, () -> "example-host", Path.of("."));
+
+  private static String example() throws IOException {
+    try (InputStream in = ExampleAndDocsTest.class.getResourceAsStream("/edge-agent.example.yml")) {
+      assertThat(in).as("edge-agent.example.yml on the class path").isNotNull();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String docs() throws IOException {
+    return Files.readString(Path.of("..", "docs", "configuration.md"));
+  }
+
+  /** The example with its commented-out keys ({@code #key: value}, {@code # key:}) switched on. */
+  private static String exampleWithOptionalKeys() throws IOException {
+    return example().replaceAll("(?m)^(\\s*)#(\\s*)(?=[a-z_]+:)", "$1$2");
+  }
+
+  @Test
+  void theExampleIsValidAndWarnsAboutNothing() throws Exception {
+    LoadedConfig loaded = loader.parse(example(), "edge-agent.example.yml");
+
+    assertThat(loaded.warnings()).isEmpty();
+  }
+
+  @Test
+  void theExampleShowsTheDefaultsWhereItSaysSo() throws Exception {
+    AgentConfig example = loader.parse(example(), "edge-agent.example.yml").config();
+    AgentConfig defaults = loader.loadDefaults().config();
+
+    assertThat(example.agent()).isEqualTo(defaults.agent());
+    assertThat(example.mqtt()).isEqualTo(defaults.mqtt());
+    assertThat(example.store()).isEqualTo(defaults.store());
+    assertThat(example.http()).isEqualTo(defaults.http());
+    assertThat(example.mail()).isEqualTo(defaults.mail());
+    assertThat(example.homeassistant()).isEqualTo(defaults.homeassistant());
+    assertThat(example.rules().defaults()).isEqualTo(defaults.rules().defaults());
+    assertThat(example.rules().staleAfterIntervals())
+        .isEqualTo(defaults.rules().staleAfterIntervals());
+    assertThat(example.rules().sensorFailure()).isEqualTo(defaults.rules().sensorFailure());
+    // The parts the example marks as examples:
+    assertThat(example.sensors())
+        .containsExactly(
+            new SensorConfig(
+                "pi-kitchen",
+                DhtModel.DHT22,
+                SensorConfig.Backend.GPIOD,
+                4,
+                "gpiochip0",
+                null,
+                Duration.ofSeconds(2),
+                false,
+                SimConfig.DEFAULTS));
+    assertThat(example.rules().forDevice("pi-kitchen").temperature().max()).isEqualTo(30.0);
+  }
+
+  @Test
+  void theCommentedOutExampleValuesAreValidToo() throws Exception {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> loader.parse(exampleWithOptionalKeys(), "uncommented"));
+
+    // Only what cannot hold on a build machine: the example's files do not exist here, and it
+    // shows each secret both inline and as a file.
+    assertThat(e.problems())
+        .filteredOn(ConfigProblem::isError)
+        .extracting(ConfigProblem::message)
+        .allMatch(m -> m.endsWith(": no such file") || m.endsWith(", not both"))
+        .hasSize(6);
+  }
+
+  @Test
+  void theExampleUsesEveryKeyTheLoaderAccepts() throws Exception {
+    Set<String> exampleKeys = keysOf(exampleWithOptionalKeys());
+
+    assertThat(exampleKeys).containsAll(schemaKeys(false));
+  }
+
+  @Test
+  void everyKeyInTheExampleAndTheSchemaIsDocumented() throws Exception {
+    String docs = docs();
+    Set<String> keys = new LinkedHashSet<>(keysOf(exampleWithOptionalKeys()));
+    keys.addAll(schemaKeys(true));
+
+    List<String> undocumented = keys.stream().filter(k -> !docs.contains("`" + k + "`")).toList();
+
+    assertThat(undocumented).as("keys missing from docs/configuration.md").isEmpty();
+  }
+
+  @Test
+  void theDocsExamplesAreValidApartFromFilesThatOnlyExistOnAPi() throws Exception {
+    Matcher m = Pattern.compile("(?s)```yaml\\n(.*?)```").matcher(docs());
+    int blocks = 0;
+    while (m.find()) {
+      blocks++;
+      String yaml = m.group(1);
+      ConfigException e =
+          catchThrowableOfType(ConfigException.class, () -> loader.parse(yaml, "docs"));
+      if (e != null) {
+        assertThat(e.problems())
+            .as(yaml)
+            .allSatisfy(p -> assertThat(p.message()).endsWith(": no such file"));
+      }
+    }
+    assertThat(blocks).isGreaterThanOrEqualTo(4);
+  }
+
+  /** Every key path in the YAML: lists as {@code []}, device names as {@code <device-id>}. */
+  private static Set<String> keysOf(String yaml) throws IOException {
+    Problems problems = new Problems("example");
+    YamlNode root = new YamlReader(problems).read(new StringReader(yaml));
+    assertThat(problems.sorted()).isEmpty();
+    Set<String> keys = new LinkedHashSet<>();
+    collect(root, "", keys);
+    return keys;
+  }
+
+  private static void collect(YamlNode node, String path, Set<String> keys) {
+    if (node instanceof YamlNode.Mapping m) {
+      for (YamlNode.Entry e : m.entries().values()) {
+        String key = path.equals("rules.devices") ? DEVICE : e.key();
+        String child = path.isEmpty() ? key : path + "." + key;
+        keys.add(child);
+        collect(e.value(), child, keys);
+      }
+    } else if (node instanceof YamlNode.Sequence s) {
+      for (YamlNode item : s.items()) {
+        collect(item, path + "[]", keys);
+      }
+    }
+  }
+
+  /** The keys the loader accepts, from its own key lists. */
+  private static List<String> schemaKeys(boolean withDeviceThresholds) {
+    List<String> keys = new ArrayList<>(List.of(ConfigLoader.TOP_KEYS));
+    add(keys, "agent", SectionsBinder.AGENT_KEYS);
+    add(keys, "sensors[]", SensorsBinder.SENSOR_KEYS);
+    add(keys, "sensors[].sim", SensorsBinder.SIM_KEYS);
+    add(keys, "mqtt", MqttBinder.KEYS);
+    add(keys, "mqtt.tls", MqttBinder.TLS_KEYS);
+    add(keys, "store", SectionsBinder.STORE_KEYS);
+    add(keys, "rules", RulesBinder.KEYS);
+    add(keys, "rules.defaults", RulesBinder.METRIC_KEYS);
+    add(keys, "rules.defaults.temperature", RulesBinder.THRESHOLD_KEYS);
+    add(keys, "rules.defaults.humidity", RulesBinder.THRESHOLD_KEYS);
+    keys.add("rules.devices." + DEVICE);
+    if (withDeviceThresholds) {
+      add(keys, "rules.devices." + DEVICE, RulesBinder.METRIC_KEYS);
+      add(keys, "rules.devices." + DEVICE + ".temperature", RulesBinder.THRESHOLD_KEYS);
+      add(keys, "rules.devices." + DEVICE + ".humidity", RulesBinder.THRESHOLD_KEYS);
+    }
+    add(keys, "rules.sensor_failure", RulesBinder.FAILURE_KEYS);
+    add(keys, "http", SectionsBinder.HTTP_KEYS);
+    add(keys, "mail", SectionsBinder.MAIL_KEYS);
+    add(keys, "homeassistant", SectionsBinder.HA_KEYS);
+    return keys;
+  }
+
+  private static void add(List<String> keys, String prefix, String[] names) {
+    for (String n : names) {
+      keys.add(prefix + "." + n);
+    }
+  }
+}
