@@ -19,7 +19,12 @@ public enum FailureReason {
   /** The backend timed out waiting for the sensor (kernel ETIMEDOUT, capture time-out). */
   TIMEOUT("timeout"),
   /** An I/O error from the kernel or the backend (EIO and friends). */
-  IO("io");
+  IO("io"),
+  /**
+   * Two edges in the same direction inside the frame: the recorder lost at least one edge (a full
+   * event queue, an overrun). The frame cannot be trusted.
+   */
+  LOST_EDGE("lost-edge");
 
   private final String id;
 
