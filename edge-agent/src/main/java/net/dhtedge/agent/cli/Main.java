@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Edge gateway for DHT11/DHT22 temperature and humidity sensing.",
-    subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, ReadCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
