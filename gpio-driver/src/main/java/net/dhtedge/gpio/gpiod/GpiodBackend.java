@@ -89,6 +89,7 @@ public final class GpiodBackend implements DhtBackend {
 
   private DhtResult readOnCaptureThread() throws InterruptedException {
     CaptureStats stats;
+    lastCapture = null;
     try {
       stats = capture.capture(model, edges);
     } catch (GpioAccessException e) {

@@ -34,16 +34,20 @@ public final class Pi4jGpioLine implements GpioLinePort {
    */
   public Pi4jGpioLine(String chip, int pin, boolean pullUp) throws GpioAccessException {
     this.name = (chip == null || chip.isBlank() ? "auto" : chip) + "/" + pin;
+    GpioDContext ctx = null;
     try {
-      context = new GpioDContext();
-      context.setChip(chip == null || chip.isBlank() ? null : chip);
-      context.initialize();
-      line = context.getOrOpenLine(pin);
-      event = context.openLineEvent();
+      ctx = new GpioDContext();
+      ctx.setChip(chip == null || chip.isBlank() ? null : chip);
+      ctx.initialize(); // returns without a chip when Pi4J does not recognise the board
+      line = ctx.getOrOpenLine(pin);
+      event = ctx.openLineEvent();
+      context = ctx;
     } catch (LinkageError e) {
+      closeQuietly(ctx);
       throw new GpioAccessException(
           "cannot load Pi4J's libgpiod binding (needs a Raspberry Pi, aarch64 or armhf): " + e, e);
     } catch (RuntimeException e) {
+      closeQuietly(ctx);
       throw new GpioAccessException(
           "cannot open GPIO line " + name + " through libgpiod: " + e.getMessage(), e);
     }
@@ -116,6 +120,17 @@ public final class Pi4jGpioLine implements GpioLinePort {
     closed = true;
     release();
     context.close();
+  }
+
+  private static void closeQuietly(GpioDContext ctx) {
+    if (ctx == null) {
+      return;
+    }
+    try {
+      ctx.close();
+    } catch (RuntimeException | LinkageError ignored) {
+      // already failing with a clearer message
+    }
   }
 
   @Override
