@@ -15,6 +15,8 @@ import net.dhtedge.gpio.DhtBackend;
 import net.dhtedge.gpio.DhtModel;
 import net.dhtedge.gpio.DhtResult;
 import net.dhtedge.gpio.FailureReason;
+import net.dhtedge.gpio.gpiod.CaptureStats;
+import net.dhtedge.gpio.gpiod.GpiodBackend;
 import net.dhtedge.gpio.loop.BackendKind;
 import net.dhtedge.gpio.loop.BackendSetupException;
 import net.dhtedge.gpio.loop.DhtBackends;
@@ -137,7 +139,7 @@ public final class ReadCommand implements Callable<Integer> {
       for (int i = 0; i < count; i++) {
         Instant started = Instant.now();
         DhtResult r = b.read();
-        out.println(format(Instant.now(), r));
+        out.println(format(Instant.now(), r) + diagnostics(b));
         out.flush();
         if (r instanceof DhtResult.Failure f) {
           failures.merge(f.reason(), 1, Integer::sum);
@@ -219,6 +221,16 @@ public final class ReadCommand implements Callable<Integer> {
     }
     DhtResult.Failure f = (DhtResult.Failure) r;
     return time + "  FAIL  " + f.reason().id() + ": " + f.detail();
+  }
+
+  /** For gpiod: how many edges came and how long the line was unwatched after the release. */
+  private static String diagnostics(DhtBackend b) {
+    if (b instanceof GpiodBackend g && g.lastCapture() != null) {
+      CaptureStats c = g.lastCapture();
+      return String.format(
+          Locale.ROOT, "  [edges=%d release-to-listen=%d us]", c.edges(), c.switchGapNs() / 1000);
+    }
+    return "";
   }
 
   static String summary(int total, int ok, Map<FailureReason, Integer> failures) {
