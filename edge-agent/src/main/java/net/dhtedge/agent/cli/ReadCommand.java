@@ -89,7 +89,9 @@ public final class ReadCommand implements Callable<Integer> {
   @Option(
       names = "--interval",
       paramLabel = "S",
-      description = "Seconds between reads; default and minimum: the model's (dht11 1, dht22 2).")
+      description =
+          "Seconds between reads; default and minimum: the model's (dht11 1, dht22 2),"
+              + " 2 for iio.")
   Double intervalSeconds;
 
   @Option(
@@ -163,11 +165,14 @@ public final class ReadCommand implements Callable<Integer> {
     if (count < 1) {
       throw new IllegalArgumentException("--count must be >= 1, was " + count);
     }
-    Duration interval =
-        intervalSeconds == null
-            ? Duration.ofMillis(model.minIntervalMillis())
-            : Duration.ofMillis(Math.round(intervalSeconds * 1000));
     BackendKind kind = BackendKind.parse(backend);
+    Duration interval = Duration.ofMillis(model.minIntervalMillis());
+    if (kind == BackendKind.IIO && interval.compareTo(SensorOptions.IIO_MIN_INTERVAL) < 0) {
+      interval = SensorOptions.IIO_MIN_INTERVAL;
+    }
+    if (intervalSeconds != null) {
+      interval = Duration.ofMillis(Math.round(intervalSeconds * 1000));
+    }
     SimOptions sim =
         SimOptions.defaults(model)
             .withFaults(SimFaults.parse(simFaults))

@@ -15,7 +15,8 @@ import net.dhtedge.gpio.sim.SimOptions;
  * @param backend gpiod, iio or sim
  * @param pin the BCM GPIO number (gpiod; informative for iio, whose pin is in the overlay)
  * @param chip gpiod chip, e.g. {@code gpiochip0}; blank = the Pi's pinctrl chip
- * @param interval time between read starts; at least the model's minimum (DHT11 1 s, DHT22 2 s)
+ * @param interval time between read starts; at least the model's minimum (DHT11 1 s, DHT22 2 s),
+ *     and at least 2 s for iio (the kernel caches a frame for 2 s)
  * @param spikeFilter pass good readings through a median-of-3 (see {@link SpikeFilter})
  * @param maxBackoff the longest wait between retries after consecutive failures (>= interval)
  * @param pullUp gpiod: ask the kernel for the internal pull-up while listening
@@ -40,6 +41,7 @@ public record SensorOptions(
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
+  public static final Duration IIO_MIN_INTERVAL = Duration.ofSeconds(2);
 
   public SensorOptions {
     Objects.requireNonNull(id, "id");
@@ -70,6 +72,13 @@ public record SensorOptions(
               + " minimum of "
               + model.minIntervalMillis()
               + " ms");
+    }
+    if (backend == BackendKind.IIO && interval.compareTo(IIO_MIN_INTERVAL) < 0) {
+      throw new IllegalArgumentException(
+          "interval "
+              + interval.toMillis()
+              + " ms is shorter than 2 s: the kernel dht11 driver caches a frame for 2 s, so faster"
+              + " reads would report an old frame as new");
     }
     if (maxBackoff.compareTo(interval) < 0) {
       throw new IllegalArgumentException(

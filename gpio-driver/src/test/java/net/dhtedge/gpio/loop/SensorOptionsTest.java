@@ -34,6 +34,16 @@ class SensorOptionsTest {
   }
 
   @Test
+  void iioIsNeverPolledFasterThanTheKernelsTwoSecondCache() {
+    assertThatThrownBy(
+            () ->
+                SensorOptions.builder("a", DhtModel.DHT11, BackendKind.IIO)
+                    .interval(Duration.ofSeconds(1))
+                    .build())
+        .hasMessageContaining("caches a frame for 2 s");
+  }
+
+  @Test
   void badIdsChipsAndPinsAreRefused() {
     assertThatThrownBy(() -> SensorOptions.builder("a b", DhtModel.DHT11, BackendKind.SIM).build())
         .hasMessageContaining("sensor id");
