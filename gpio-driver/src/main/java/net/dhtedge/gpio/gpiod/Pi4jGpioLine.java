@@ -48,8 +48,12 @@ public final class Pi4jGpioLine implements GpioLinePort {
           "cannot load Pi4J's libgpiod binding (needs a Raspberry Pi, aarch64 or armhf): " + e, e);
     } catch (RuntimeException e) {
       closeQuietly(ctx);
+      String hint =
+          String.valueOf(e.getMessage()).contains("No gpio chip")
+              ? " (Pi4J did not recognise this board as a Raspberry Pi)"
+              : "";
       throw new GpioAccessException(
-          "cannot open GPIO line " + name + " through libgpiod: " + e.getMessage(), e);
+          "cannot open GPIO line " + name + " through libgpiod: " + e.getMessage() + hint, e);
     }
     eventFlags = pullUp ? LineRequestFlag.BIAS_PULL_UP.getVal() : 0;
   }
