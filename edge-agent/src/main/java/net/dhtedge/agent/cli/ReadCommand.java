@@ -75,7 +75,7 @@ public final class ReadCommand implements Callable<Integer> {
       names = "--model",
       defaultValue = "dht11",
       paramLabel = "dht11|dht22",
-      converter = DecodeCommand.ModelConverter.class,
+      converter = ReadCommand.ModelConverter.class,
       description = "Sensor model (default ${DEFAULT-VALUE}).")
   DhtModel model;
 
@@ -254,5 +254,16 @@ public final class ReadCommand implements Callable<Integer> {
 
   private static String seconds(Duration d) {
     return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+  }
+
+  static final class ModelConverter implements CommandLine.ITypeConverter<DhtModel> {
+    @Override
+    public DhtModel convert(String value) {
+      try {
+        return DhtModel.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 }
