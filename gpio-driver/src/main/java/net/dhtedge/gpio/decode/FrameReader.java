@@ -1,0 +1,298 @@
+package net.dhtedge.gpio.decode;
+
+import java.util.Arrays;
+import net.dhtedge.gpio.DhtModel;
+import net.dhtedge.gpio.FailureReason;
+
+/**
+ * Reads the 40 bits of one frame from cleaned edges, given where the frame ends, and checks
+ * everything the wire lets us check. Reusable, allocation-free on success; thread-confined.
+ *
+ * <p>Protocol timings (DHT11 and AM2302 datasheets, typical; a part's clock may be 20 % off):
+ *
+ * <pre>
+ *   answer low   80 us (75-85)     answer high 80 us (75-85)
+ *   data low     50 us (48-55)     0 high 26-28 us (22-30)    1 high 70 us (68-75)
+ *   end low      50 us (45-55), then the sensor releases the line (pull-up: high)
+ * </pre>
+ *
+ * All limits below are in units of the frame's own median data low (its "unit", ~50 us): the
+ * sensor's clock and the recorder's clock error cancel out.
+ */
+final class FrameReader {
+
+  static final int BITS = 40;
+
+  /** Edges from bit 0's rising edge (R_0) to the release (R_rel), both included. */
+  static final int FRAME_EDGES = 2 * BITS + 1;
+
+  /** Data lows: 50 us nominal; byte boundaries on real AM2302s reach 67 us (1.25 units). */
+  static final double LOW_MIN = 0.60;
+
+  static final double LOW_MAX = 1.45;
+
+  /** The end low before the release: 50 us nominal (45-55 us). */
+  static final double END_LOW_MIN = 0.50;
+
+  static final double END_LOW_MAX = 1.60;
+
+  /** No data high exceeds 75 us (1.5 units); 2 units leaves room for jitter. */
+  static final double HIGH_MAX = 2.0;
+
+  /** The answer's high right before bit 0 is 80 us (1.6 units; measured >= 1.25 with jitter). */
+  static final double ANSWER_HIGH_MIN = 1.15;
+
+  /** The answer's low before that is 80 us (real AM2301s: ~60 us, 1.0 unit). */
+  static final double ANSWER_LOW_MIN = 0.75;
+
+  /** Prior threshold between a 0 high (26-28 us, ~0.52 units) and a 1 high (70 us, ~1.4). */
+  static final double THRESHOLD_PRIOR = 0.95;
+
+  /** The threshold learnt from the frame stays within these units. */
+  static final double THRESHOLD_MIN = 0.80;
+
+  static final double THRESHOLD_MAX = 1.10;
+
+  /** A bit whose combined high estimate is closer than this to the threshold is ambiguous. */
+  static final double AMBIGUOUS_HALF_BAND = 0.08;
+
+  /** Bit 0 (when its low was not captured) may not be longer than every other 1 by this. */
+  static final double FIRST_ONE_EXCESS_MAX = 0.12;
+
+  /** The median data low of any DHT: 50 us with +-25 % clock error, plus recorder slack. */
+  static final double UNIT_MIN_US = 28.0;
+
+  static final double UNIT_MAX_US = 90.0;
+
+  private final double[] lows = new double[BITS];
+  private final double[] highs = new double[BITS];
+  private final double[] estimate = new double[BITS];
+  private final double[] scratch = new double[BITS];
+
+  private FailureReason failReason;
+  private String failDetail;
+
+  FailureReason failReason() {
+    return failReason;
+  }
+
+  String failDetail() {
+    return failDetail;
+  }
+
+  /**
+   * Reads the frame whose release is clean edge {@code end} into {@code out}. Returns false and
+   * sets {@link #failReason()}/{@link #failDetail()} when it is not a frame the sensor sent.
+   */
+  boolean read(CleanEdges edges, int end, DhtModel model, int[] out) {
+    int first = end - (FRAME_EDGES - 1); // R_0
+    if (!checkStructure(edges, first, end)) {
+      return false;
+    }
+    boolean firstLowSeen = first >= 1;
+    for (int k = 0; k < BITS; k++) {
+      int r = first + 2 * k;
+      highs[k] = micros(edges.time(r + 1) - edges.time(r));
+      lows[k] = (k > 0 || firstLowSeen) ? micros(edges.time(r) - edges.time(r - 1)) : Double.NaN;
+    }
+    double endLow = micros(edges.time(end) - edges.time(end - 1));
+    double unit = medianLow(firstLowSeen);
+    if (!checkTiming(edges, first, firstLowSeen, endLow, unit)) {
+      return false;
+    }
+    if (!classify(firstLowSeen, endLow, unit, out)) {
+      return false;
+    }
+    if (!DhtValues.checksumMatches(out)) {
+      return fail(
+          FailureReason.CHECKSUM,
+          "bytes "
+              + Arrays.toString(out)
+              + ": the checksum byte should be "
+              + ((out[0] + out[1] + out[2] + out[3]) & 0xFF));
+    }
+    String why = DhtValues.implausibility(model, out);
+    if (why != null) {
+      return fail(FailureReason.IMPLAUSIBLE, Arrays.toString(out) + ": " + why);
+    }
+    failReason = null;
+    failDetail = null;
+    return true;
+  }
+
+  /** Edges must alternate: R_k, F_(k+1), ..., R_rel, with F_0 and R_answer before when seen. */
+  private boolean checkStructure(CleanEdges edges, int first, int end) {
+    for (int i = Math.max(0, first - 2); i <= end; i++) {
+      boolean expectRising = ((i - first) & 1) == 0;
+      if (edges.rising(i) != expectRising) {
+        return fail(
+            FailureReason.LOST_EDGE,
+            "two "
+                + (expectRising ? "falling" : "rising")
+                + " edges in a row at edge "
+                + i
+                + (i < first ? " (before bit 0)" : " (bit " + Math.min((i - first) / 2, 39) + ")")
+                + ": the recorder lost an edge");
+      }
+    }
+    return true;
+  }
+
+  private double medianLow(boolean firstLowSeen) {
+    int m = 0;
+    for (int k = firstLowSeen ? 0 : 1; k < BITS; k++) {
+      scratch[m++] = lows[k];
+    }
+    Arrays.sort(scratch, 0, m);
+    return (m & 1) == 1 ? scratch[m / 2] : (scratch[m / 2 - 1] + scratch[m / 2]) / 2;
+  }
+
+  private boolean checkTiming(
+      CleanEdges edges, int first, boolean firstLowSeen, double endLow, double unit) {
+    if (unit < UNIT_MIN_US || unit > UNIT_MAX_US) {
+      return fail(
+          FailureReason.TIMING,
+          String.format(
+              "data lows last %.1f us (median); a DHT sends 50 us (+-25 %% clock error)", unit));
+    }
+    for (int k = firstLowSeen ? 0 : 1; k < BITS; k++) {
+      double low = lows[k] / unit;
+      if (low < LOW_MIN || low > LOW_MAX) {
+        return fail(
+            FailureReason.TIMING,
+            String.format(
+                "bit %d's low lasts %.1f us, %.2f x the frame's median low %.1f us (allowed"
+                    + " %.2f..%.2f): an edge moved (IRQ latency) or edges are missing",
+                k, lows[k], low, unit, LOW_MIN, LOW_MAX));
+      }
+    }
+    double endRatio = endLow / unit;
+    if (endRatio < END_LOW_MIN || endRatio > END_LOW_MAX) {
+      return fail(
+          FailureReason.TIMING,
+          String.format(
+              "the end low lasts %.1f us, %.2f x the frame's median low (allowed %.2f..%.2f)",
+              endLow, endRatio, END_LOW_MIN, END_LOW_MAX));
+    }
+    for (int k = 0; k < BITS; k++) {
+      if (highs[k] / unit > HIGH_MAX) {
+        return fail(
+            FailureReason.TIMING,
+            String.format(
+                "bit %d's high lasts %.1f us; no DHT data high is longer than ~75 us"
+                    + " (lost edges or a long IRQ latency)",
+                k, highs[k]));
+      }
+    }
+    if (first >= 2) {
+      // R_answer was captured, so the whole answer high before bit 0 was too.
+      double answerHigh = micros(edges.time(first - 1) - edges.time(first - 2)) / unit;
+      if (answerHigh < ANSWER_HIGH_MIN) {
+        return fail(
+            FailureReason.TIMING,
+            String.format(
+                "the high before bit 0 lasts %.2f units; the sensor's answer high is 80 us (1.6"
+                    + " units): the edges do not line up with a frame (extra or missing edges)",
+                answerHigh));
+      }
+    }
+    if (first >= 3) {
+      double answerLow = micros(edges.time(first - 2) - edges.time(first - 3)) / unit;
+      if (answerLow < ANSWER_LOW_MIN) {
+        return fail(
+            FailureReason.TIMING,
+            String.format(
+                "the low before the answer high lasts %.2f units; the sensor's answer low is 80 us"
+                    + " (1.6 units): the edges do not line up with a frame",
+                answerLow));
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Three views of each bit's high, each spoilt by a different pair of edges: the high itself
+   * (R_k..F_k+1), the rising-to-rising period minus a low (R_k..R_k+1) and the falling-to-falling
+   * period minus a low (F_k..F_k+1). Their blend is what is classified; a single edge moved by IRQ
+   * latency pulls two views one way and leaves the third, and the bit is refused when the views
+   * disagree.
+   */
+  private boolean classify(boolean firstLowSeen, double endLow, double unit, int[] out) {
+    for (int k = 0; k < BITS; k++) {
+      double h = highs[k];
+      double next = k < BITS - 1 ? lows[k + 1] : endLow;
+      double viaRising = h + next - unit;
+      double viaFalling = (k > 0 || firstLowSeen) ? h + lows[k] - unit : viaRising;
+      estimate[k] = (h + (viaRising + viaFalling) / 2) / 2 / unit;
+    }
+    // Threshold: the prior, then the middle of the frame's own two clusters when it has both.
+    double threshold = THRESHOLD_PRIOR;
+    double sum0 = 0;
+    double sum1 = 0;
+    int n0 = 0;
+    for (int k = 0; k < BITS; k++) {
+      if (estimate[k] < threshold) {
+        sum0 += estimate[k];
+        n0++;
+      } else {
+        sum1 += estimate[k];
+      }
+    }
+    if (n0 > 0 && n0 < BITS) {
+      double middle = (sum0 / n0 + sum1 / (BITS - n0)) / 2;
+      threshold = Math.max(THRESHOLD_MIN, Math.min(THRESHOLD_MAX, middle));
+    }
+    Arrays.fill(out, 0);
+    double longestOtherOne = 0;
+    for (int k = 0; k < BITS; k++) {
+      double e = estimate[k];
+      if (Math.abs(e - threshold) < AMBIGUOUS_HALF_BAND) {
+        return fail(
+            FailureReason.AMBIGUOUS,
+            String.format(
+                "bit %d's high (%.1f us) reads %.2f units, too close to the 0/1 threshold %.2f",
+                k, highs[k], e, threshold));
+      }
+      boolean one = e > threshold;
+      double h = highs[k];
+      double next = k < BITS - 1 ? lows[k + 1] : endLow;
+      double viaRising = (h + next - unit) / unit;
+      double viaFalling = (k > 0 || firstLowSeen) ? (h + lows[k] - unit) / unit : viaRising;
+      if ((h / unit > threshold) != one
+          || (viaRising > threshold) != one
+          || (viaFalling > threshold) != one) {
+        return fail(
+            FailureReason.AMBIGUOUS,
+            String.format(
+                "bit %d: its high (%.1f us) and the lows around it (%.1f, %.1f us) disagree about"
+                    + " 0 or 1: an edge moved (IRQ latency)",
+                k, h, k > 0 || firstLowSeen ? lows[k] : Double.NaN, next));
+      }
+      if (one) {
+        out[k >> 3] |= 0x80 >> (k & 7);
+        if (k > 0) {
+          longestOtherOne = Math.max(longestOtherOne, h / unit);
+        }
+      }
+    }
+    if (!firstLowSeen
+        && (out[0] & 0x80) != 0
+        && highs[0] / unit > longestOtherOne + FIRST_ONE_EXCESS_MAX) {
+      return fail(
+          FailureReason.AMBIGUOUS,
+          "bit 0's low was not captured and its high is longer than every other 1:"
+              + " it may be the sensor's 80 us answer high (a frame read one bit off)");
+    }
+    return true;
+  }
+
+  private boolean fail(FailureReason reason, String detail) {
+    failReason = reason;
+    failDetail = detail;
+    return false;
+  }
+
+  private static double micros(long nanos) {
+    return nanos / 1_000.0;
+  }
+}
