@@ -1,0 +1,457 @@
+package net.dhtedge.agent.pipeline;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.outbox.Outbox;
+import net.dhtedge.agent.outbox.OutboxPriority;
+import net.dhtedge.agent.rules.Incident;
+import net.dhtedge.agent.rules.RulesEngine;
+import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.Transition;
+import net.dhtedge.agent.store.BatchHooks;
+import net.dhtedge.agent.store.Store;
+import net.dhtedge.agent.store.StoreHealth;
+import net.dhtedge.agent.store.StoreOptions;
+import net.dhtedge.agent.store.Tx;
+import net.dhtedge.agent.store.WriteJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Source -> store -> rules -> outbox. Each reading is checked for duplicates, stored, run through
+ * the rules, and its outbox messages (the reading itself for local sensors, incidents and alerts)
+ * are queued, all in the writer's batch transaction; the future completes after that commit. The
+ * rules engine runs only on the store's writer thread.
+ */
+public final class Pipeline implements ReadingIntake, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  private final Store store;
+  private final boolean ownsStore;
+  private final PipelineOptions options;
+  private final Clock clock;
+  private final RulesEngine rules;
+  private final List<PipelineListener> listeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService events;
+  private final ScheduledExecutorService timer;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private final AtomicLong stored = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong storeFailures = new AtomicLong();
+  private final AtomicLong readFailures = new AtomicLong();
+  private volatile int incidentsOpen;
+
+  // writer-thread state
+  private RulesEngine.Snapshot snapshot;
+  private boolean storeAlertPending;
+  private boolean storeAlertInBatch;
+  private Instant storeFailingSince;
+
+  /**
+   * Wires a pipeline onto an open store (which it does not close).
+   *
+   * @param clock the agent's clock: receive times, the stale rule, incident times of user actions
+   */
+  public Pipeline(Store store, RulesOptions rulesOptions, PipelineOptions options, Clock clock) {
+    this(store, false, rulesOptions, options, clock);
+  }
+
+  private Pipeline(
+      Store store,
+      boolean ownsStore,
+      RulesOptions rulesOptions,
+      PipelineOptions options,
+      Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.ownsStore = ownsStore;
+    this.options = Objects.requireNonNull(options, "options");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.rules = new RulesEngine(rulesOptions, store.incidentIds());
+    rules.load(store.notResolvedIncidents(), store.lastSeenByDevice());
+    this.incidentsOpen = rules.openCount();
+    this.events =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "pipeline-events");
+              t.setDaemon(true);
+              return t;
+            });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pipeline-stale");
+              t.setDaemon(true);
+              return t;
+            });
+    store.hooks(new Hooks());
+    long every = options.staleCheckInterval().toMillis();
+    timer.scheduleWithFixedDelay(this::checkStale, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Opens a store and a pipeline on it; closing the pipeline closes the store. */
+  public static Pipeline open(
+      StoreOptions storeOptions, RulesOptions rulesOptions, PipelineOptions options, Clock clock) {
+    Store s = Store.open(storeOptions, clock);
+    try {
+      return new Pipeline(s, true, rulesOptions, options, clock);
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public Outbox outbox() {
+    return store.outbox();
+  }
+
+  public PipelineOptions options() {
+    return options;
+  }
+
+  public void addListener(PipelineListener l) {
+    listeners.add(Objects.requireNonNull(l, "listener"));
+  }
+
+  public void removeListener(PipelineListener l) {
+    listeners.remove(l);
+  }
+
+  public PipelineCounters counters() {
+    StoreHealth h = store.health();
+    Outbox o = store.outbox();
+    return new PipelineCounters(
+        stored.get(),
+        duplicates.get(),
+        storeFailures.get(),
+        readFailures.get(),
+        incidentsOpen,
+        o.depth(),
+        o.dropped(),
+        h.healthy());
+  }
+
+  @Override
+  public CompletableFuture<Outcome> submit(Reading reading) {
+    Objects.requireNonNull(reading, "reading");
+    CompletableFuture<Outcome> done = new CompletableFuture<>();
+    store.submit(new ReadingJob(reading, clock.instant(), done));
+    return done;
+  }
+
+  @Override
+  public void recordFailure(String deviceId, Instant ts, String reason) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(ts, "ts");
+    Instant received = clock.instant();
+    store.submit(
+        new Job<Void>(new CompletableFuture<>()) {
+          @Override
+          Void run(Tx tx) throws SQLException {
+            tx.insertFailure(deviceId, ts, reason);
+            persist(tx, rules.onFailure(deviceId, received));
+            return null;
+          }
+
+          @Override
+          public void committed() {
+            readFailures.incrementAndGet();
+            super.committed();
+          }
+        });
+  }
+
+  /**
+   * A user acknowledges an incident. Completes with the incident as stored; idempotent for an
+   * acknowledged or resolved one; fails with {@link NoSuchElementException} when there is none.
+   */
+  public CompletableFuture<Incident> acknowledge(long incidentId, String who) {
+    return userAction(incidentId, who, () -> rules.acknowledge(incidentId, who, clock.instant()));
+  }
+
+  /** A user resolves an incident; idempotent for a resolved one. */
+  public CompletableFuture<Incident> resolve(long incidentId, String who) {
+    return userAction(incidentId, who, () -> rules.resolve(incidentId, who, clock.instant()));
+  }
+
+  private CompletableFuture<Incident> userAction(
+      long incidentId, String who, Supplier<Optional<Transition>> action) {
+    if (who == null || who.isBlank() || who.length() > 64) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("who must be 1..64 characters"));
+    }
+    CompletableFuture<Incident> done = new CompletableFuture<>();
+    store.submit(
+        new Job<Incident>(done) {
+          @Override
+          Incident run(Tx tx) throws SQLException {
+            Optional<Transition> t = action.get();
+            if (t.isPresent()) {
+              persist(tx, List.of(t.get()));
+              return t.get().incident();
+            }
+            return tx.findIncident(incidentId)
+                .orElseThrow(() -> new NoSuchElementException("no incident " + incidentId));
+          }
+        });
+    return done;
+  }
+
+  /** Evaluates the stale rule now (the timer calls this every {@code staleCheckInterval}). */
+  public CompletableFuture<List<Transition>> checkStale() {
+    CompletableFuture<List<Transition>> done = new CompletableFuture<>();
+    Instant now = clock.instant();
+    store.submit(
+        new Job<List<Transition>>(done) {
+          @Override
+          List<Transition> run(Tx tx) throws SQLException {
+            List<Transition> ts = rules.checkStale(now);
+            persist(tx, ts);
+            return ts;
+          }
+        });
+    return done;
+  }
+
+  /** Stores transitions: incident row, event, alert, and the two outbox messages. */
+  private void writeTransitions(Tx tx, List<Transition> transitions) throws SQLException {
+    for (Transition t : transitions) {
+      long alertId = tx.saveTransition(t);
+      tx.enqueue(options.incidentsTopic(), Payloads.incident(t), 1, false, OutboxPriority.INCIDENT);
+      tx.enqueue(options.alertsTopic(), Payloads.alert(alertId, t), 1, false, OutboxPriority.ALERT);
+    }
+  }
+
+  private void announce(Reading r, Outcome o, List<Transition> transitions) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    try {
+      events.execute(
+          () -> {
+            for (PipelineListener l : listeners) {
+              try {
+                if (r != null) {
+                  l.onReading(r, o);
+                }
+                for (Transition t : transitions) {
+                  l.onIncident(t);
+                }
+              } catch (RuntimeException e) {
+                LOG.warn("pipeline listener failed", e);
+              }
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: listeners are not told any more
+    }
+  }
+
+  /** A write job whose result completes a future, with its transitions announced on commit. */
+  private abstract class Job<T> implements WriteJob {
+    final CompletableFuture<T> done;
+    T result;
+    List<Transition> transitions = List.of();
+    Throwable error;
+
+    Job(CompletableFuture<T> done) {
+      this.done = done;
+    }
+
+    abstract T run(Tx tx) throws SQLException;
+
+    @Override
+    public void apply(Tx tx) throws SQLException {
+      transitions = List.of();
+      error = null;
+      try {
+        result = runCollecting(tx);
+      } catch (NoSuchElementException e) {
+        error = e; // a user error, not a store failure: the transaction still commits
+      }
+    }
+
+    private T runCollecting(Tx tx) throws SQLException {
+      collecting = new java.util.ArrayList<>();
+      try {
+        T r = run(tx);
+        transitions = List.copyOf(collecting);
+        return r;
+      } finally {
+        collecting = null;
+      }
+    }
+
+    @Override
+    public void committed() {
+      if (error != null) {
+        done.completeExceptionally(error);
+      } else {
+        done.complete(result);
+      }
+      if (!transitions.isEmpty()) {
+        announce(null, null, transitions);
+      }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      done.completeExceptionally(cause);
+    }
+  }
+
+  // Transitions persisted by the job being applied (writer thread only).
+  private List<Transition> collecting;
+
+  private void persist(Tx tx, List<Transition> ts) throws SQLException {
+    writeTransitions(tx, ts);
+    if (collecting != null) {
+      collecting.addAll(ts);
+    }
+  }
+
+  private final class ReadingJob extends Job<Outcome> {
+    private final Reading reading;
+    private final Instant received;
+
+    ReadingJob(Reading reading, Instant received, CompletableFuture<Outcome> done) {
+      super(done);
+      this.reading = reading;
+      this.received = received;
+    }
+
+    @Override
+    Outcome run(Tx tx) throws SQLException {
+      if (tx.isDuplicate(reading)) {
+        return Outcome.DUPLICATE;
+      }
+      tx.insertReading(reading, received);
+      if (!options.remoteSource().equals(reading.source())) {
+        tx.enqueue(
+            options.readingsTopic(),
+            Payloads.reading(reading, options.models().get(reading.deviceId())),
+            options.readingQos(),
+            false,
+            OutboxPriority.READING);
+      }
+      List<Transition> ts = rules.onReading(reading, received);
+      if (!ts.isEmpty()) {
+        persist(tx, ts);
+      }
+      return Outcome.STORED;
+    }
+
+    @Override
+    public void committed() {
+      (result == Outcome.DUPLICATE ? duplicates : stored).incrementAndGet();
+      done.complete(result);
+      if (!listeners.isEmpty()) {
+        announce(reading, result, transitions);
+      }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      storeFailures.incrementAndGet();
+      done.completeExceptionally(cause);
+    }
+  }
+
+  /** Rules state follows the transaction: snapshot before, restore on rollback. */
+  private final class Hooks implements BatchHooks {
+    @Override
+    public void beforeBatch() {
+      snapshot = rules.snapshot();
+      storeAlertInBatch = false;
+    }
+
+    @Override
+    public void beforeCommit(Tx tx) throws SQLException {
+      if (!storeAlertPending) {
+        return;
+      }
+      StoreHealth h = store.health();
+      Optional<Transition> t =
+          rules.onStoreFailure(
+              options.agentDeviceId(),
+              h.failedWrites(),
+              "store writes failed since "
+                  + Payloads.ts(storeFailingSince)
+                  + " ("
+                  + h.failedWrites()
+                  + " writes refused, last error: "
+                  + h.lastError()
+                  + ")",
+              clock.instant());
+      if (t.isPresent()) {
+        writeTransitions(tx, List.of(t.get()));
+        pendingAnnouncement = List.of(t.get());
+      }
+      storeAlertInBatch = true;
+    }
+
+    @Override
+    public void afterCommit() {
+      if (storeAlertInBatch) {
+        storeAlertPending = false;
+        storeFailingSince = null;
+        if (pendingAnnouncement != null) {
+          announce(null, null, pendingAnnouncement);
+        }
+      }
+      pendingAnnouncement = null;
+      incidentsOpen = rules.openCount();
+    }
+
+    @Override
+    public void afterRollback(Throwable cause) {
+      rules.restore(snapshot);
+      pendingAnnouncement = null;
+      storeAlertPending = true;
+      if (storeFailingSince == null) {
+        storeFailingSince = clock.instant();
+      }
+      incidentsOpen = rules.openCount();
+    }
+  }
+
+  private List<Transition> pendingAnnouncement;
+
+  /** Stops the stale timer and listeners; closes the store when the pipeline opened it. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    timer.shutdownNow();
+    if (ownsStore) {
+      store.close();
+    }
+    events.shutdown();
+    try {
+      events.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package net.dhtedge.agent.pipeline;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import net.dhtedge.agent.core.Reading;
+
+/**
+ * Options of the pipeline (source -> store -> rules -> outbox).
+ *
+ * @param topicPrefix MQTT topic prefix. Default {@code dht11}.
+ * @param readingQos QoS of local readings queued on {@code <prefix>/sensor/data}, 0 or 1. Default
+ *     1.
+ * @param remoteSource readings whose source is this came from the broker and are not published
+ *     again. Default {@code mqtt}.
+ * @param agentDeviceId the device id the agent's own incidents (store failure) carry. Default
+ *     {@code agent}.
+ * @param staleCheckInterval how often the stale rule is evaluated. Default 10 s.
+ * @param models sensor model by device id for local sensors (dht11, dht22), added to published
+ *     readings when known. Default none.
+ */
+public record PipelineOptions(
+    String topicPrefix,
+    int readingQos,
+    String remoteSource,
+    String agentDeviceId,
+    Duration staleCheckInterval,
+    Map<String, String> models) {
+
+  public PipelineOptions {
+    Objects.requireNonNull(topicPrefix, "topicPrefix");
+    Objects.requireNonNull(remoteSource, "remoteSource");
+    Objects.requireNonNull(agentDeviceId, "agentDeviceId");
+    Objects.requireNonNull(staleCheckInterval, "staleCheckInterval");
+    models = Map.copyOf(Objects.requireNonNull(models, "models"));
+    if (topicPrefix.isEmpty()
+        || topicPrefix.contains("+")
+        || topicPrefix.contains("#")
+        || topicPrefix.endsWith("/")) {
+      throw new IllegalArgumentException("invalid topic prefix: '" + topicPrefix + "'");
+    }
+    if (readingQos < 0 || readingQos > 1) {
+      throw new IllegalArgumentException("readingQos must be 0 or 1: " + readingQos);
+    }
+    if (!Reading.DEVICE_ID.matcher(agentDeviceId).matches()) {
+      throw new IllegalArgumentException("invalid agent device id: " + agentDeviceId);
+    }
+    if (staleCheckInterval.toMillis() < 100) {
+      throw new IllegalArgumentException("staleCheckInterval must be >= 100 ms");
+    }
+  }
+
+  public static PipelineOptions defaults() {
+    return new PipelineOptions("dht11", 1, "mqtt", "agent", Duration.ofSeconds(10), Map.of());
+  }
+
+  public PipelineOptions withTopicPrefix(String prefix) {
+    return new PipelineOptions(
+        prefix, readingQos, remoteSource, agentDeviceId, staleCheckInterval, models);
+  }
+
+  public PipelineOptions withModels(Map<String, String> byDevice) {
+    return new PipelineOptions(
+        topicPrefix, readingQos, remoteSource, agentDeviceId, staleCheckInterval, byDevice);
+  }
+
+  public String readingsTopic() {
+    return topicPrefix + "/sensor/data";
+  }
+
+  public String incidentsTopic() {
+    return topicPrefix + "/incidents";
+  }
+
+  public String alertsTopic() {
+    return topicPrefix + "/alerts";
+  }
+}

@@ -1,0 +1,325 @@
+package net.dhtedge.agent.rules;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import net.dhtedge.agent.core.Reading;
+
+/**
+ * Pure rules logic: readings, read failures and clock ticks in, incident transitions out. No I/O
+ * and no threads: the pipeline calls it from its single writer thread, persists what it returns in
+ * the same transaction as the reading, and on a failed commit puts the state back with {@link
+ * #restore(Snapshot)}.
+ */
+public final class RulesEngine {
+
+  private record Key(String deviceId, Rule rule) {}
+
+  private record Pending(int count, Instant since) {}
+
+  /** The engine's whole state at one moment, to undo a batch whose commit failed. */
+  public static final class Snapshot {
+    private final Map<Key, Incident> open;
+    private final Map<Key, Pending> pending;
+    private final Map<String, Instant> lastSeen;
+    private final Map<String, Instant> staleRaisedFor;
+    private final Map<String, FailureWindow> failures;
+
+    private Snapshot(RulesEngine e) {
+      open = new HashMap<>(e.open);
+      pending = new HashMap<>(e.pending);
+      lastSeen = new HashMap<>(e.lastSeen);
+      staleRaisedFor = new HashMap<>(e.staleRaisedFor);
+      failures = new HashMap<>();
+      e.failures.forEach((k, v) -> failures.put(k, v.copy()));
+    }
+  }
+
+  private final RulesOptions options;
+  private final LongSupplier incidentIds;
+  private Map<Key, Incident> open = new HashMap<>();
+  private Map<Key, Pending> pending = new HashMap<>();
+  private Map<String, Instant> lastSeen = new HashMap<>();
+  private Map<String, Instant> staleRaisedFor = new HashMap<>();
+  private Map<String, FailureWindow> failures = new HashMap<>();
+
+  /**
+   * @param incidentIds hands out new incident ids (increasing, never reused)
+   */
+  public RulesEngine(RulesOptions options, LongSupplier incidentIds) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.incidentIds = Objects.requireNonNull(incidentIds, "incidentIds");
+  }
+
+  public RulesOptions options() {
+    return options;
+  }
+
+  /** Loads what the store remembers: incidents not resolved and when each device was last seen. */
+  public void load(Collection<Incident> notResolved, Map<String, Instant> lastSeenByDevice) {
+    for (Incident i : notResolved) {
+      if (!i.isResolved()) {
+        open.put(new Key(i.deviceId(), i.rule()), i);
+      }
+    }
+    lastSeen.putAll(lastSeenByDevice);
+  }
+
+  public Snapshot snapshot() {
+    return new Snapshot(this);
+  }
+
+  public void restore(Snapshot s) {
+    open = new HashMap<>(s.open);
+    pending = new HashMap<>(s.pending);
+    lastSeen = new HashMap<>(s.lastSeen);
+    staleRaisedFor = new HashMap<>(s.staleRaisedFor);
+    failures = new HashMap<>();
+    s.failures.forEach((k, v) -> failures.put(k, v.copy()));
+  }
+
+  /** Incidents not resolved, by id. */
+  public List<Incident> openIncidents() {
+    return open.values().stream().sorted((a, b) -> Long.compare(a.id(), b.id())).toList();
+  }
+
+  public int openCount() {
+    return open.size();
+  }
+
+  /** The incident with this id if it is not resolved. */
+  public Optional<Incident> openIncident(long id) {
+    return open.values().stream().filter(i -> i.id() == id).findFirst();
+  }
+
+  /**
+   * A stored reading. {@code receivedAt} is the agent's clock when it arrived (stale and failure
+   * windows use it); thresholds and debounce durations use the reading's own ts.
+   */
+  public List<Transition> onReading(Reading r, Instant receivedAt) {
+    List<Transition> out = new ArrayList<>(0);
+    String dev = r.deviceId();
+    Instant before = lastSeen.put(dev, receivedAt);
+    staleRaisedFor.remove(dev);
+    Incident stale = open.get(new Key(dev, Rule.STALE));
+    if (stale != null) {
+      long gap = before == null ? 0 : Duration.between(before, receivedAt).toSeconds();
+      out.add(
+          resolve(
+              stale,
+              Transition.RULES,
+              receivedAt,
+              (double) gap,
+              "readings from " + dev + " resumed after " + gap + " s"));
+    }
+    Threshold t = options.threshold(dev, true);
+    Threshold h = options.threshold(dev, false);
+    band(out, r, Rule.TEMPERATURE_MAX, r.temperature(), t.max(), t.hysteresis(), true, "°C");
+    band(out, r, Rule.TEMPERATURE_MIN, r.temperature(), t.min(), t.hysteresis(), false, "°C");
+    band(out, r, Rule.HUMIDITY_MAX, r.humidity(), h.max(), h.hysteresis(), true, "%RH");
+    band(out, r, Rule.HUMIDITY_MIN, r.humidity(), h.min(), h.hysteresis(), false, "%RH");
+    attempt(out, dev, receivedAt, true);
+    return out;
+  }
+
+  /** A failed local read attempt. */
+  public List<Transition> onFailure(String deviceId, Instant at) {
+    List<Transition> out = new ArrayList<>(0);
+    attempt(out, deviceId, at, false);
+    return out;
+  }
+
+  /** Opens a stale incident for each device silent for longer than its limit. */
+  public List<Transition> checkStale(Instant now) {
+    List<Transition> out = new ArrayList<>(0);
+    for (var e : new ArrayList<>(lastSeen.entrySet())) {
+      String dev = e.getKey();
+      Key k = new Key(dev, Rule.STALE);
+      if (open.containsKey(k) || e.getValue().equals(staleRaisedFor.get(dev))) {
+        continue;
+      }
+      Duration silent = Duration.between(e.getValue(), now);
+      Duration limit = options.staleAfter(dev);
+      if (silent.compareTo(limit) > 0) {
+        staleRaisedFor.put(dev, e.getValue());
+        out.add(
+            openIncident(
+                dev,
+                Rule.STALE,
+                (double) silent.toSeconds(),
+                (double) limit.toSeconds(),
+                "no reading from "
+                    + dev
+                    + " for "
+                    + silent.toSeconds()
+                    + " s (limit "
+                    + limit.toSeconds()
+                    + " s)",
+                now));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Opens a store-failure incident for the agent itself unless one is open.
+   *
+   * @param failedWrites writes that failed, as the incident's value
+   */
+  public Optional<Transition> onStoreFailure(
+      String agentDeviceId, long failedWrites, String message, Instant now) {
+    if (open.containsKey(new Key(agentDeviceId, Rule.STORE_FAILURE))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        openIncident(agentDeviceId, Rule.STORE_FAILURE, (double) failedWrites, null, message, now));
+  }
+
+  /**
+   * A user acknowledges an open incident. Empty when it is not open here (unknown or resolved) or
+   * already acknowledged.
+   */
+  public Optional<Transition> acknowledge(long incidentId, String who, Instant now) {
+    Optional<Incident> found = openIncident(incidentId);
+    if (found.isEmpty() || found.get().status() == IncidentStatus.ACKNOWLEDGED) {
+      return Optional.empty();
+    }
+    Incident i = found.get().acknowledged(who, now);
+    open.put(new Key(i.deviceId(), i.rule()), i);
+    return Optional.of(
+        new Transition(
+            i, Transition.Change.ACKNOWLEDGED, now, who, null, "acknowledged by " + who));
+  }
+
+  /** A user resolves an incident. Empty when it is not open here. */
+  public Optional<Transition> resolve(long incidentId, String who, Instant now) {
+    return openIncident(incidentId).map(i -> resolve(i, who, now, null, "resolved by " + who));
+  }
+
+  private void band(
+      List<Transition> out,
+      Reading r,
+      Rule rule,
+      double value,
+      Double limit,
+      double hysteresis,
+      boolean upper,
+      String unit) {
+    Key k = new Key(r.deviceId(), rule);
+    Incident inc = open.get(k);
+    String metric = rule.metric();
+    if (inc != null) {
+      pending.remove(k);
+      double threshold = limit != null ? limit : inc.threshold() != null ? inc.threshold() : value;
+      boolean back = upper ? value <= threshold - hysteresis : value >= threshold + hysteresis;
+      if (back) {
+        String msg =
+            String.format(
+                Locale.ROOT,
+                "%s %.1f %s back %s %s %.1f %s",
+                metric,
+                value,
+                unit,
+                upper ? "below" : "above",
+                upper ? "maximum" : "minimum",
+                threshold,
+                unit);
+        out.add(resolve(inc, Transition.RULES, r.ts(), value, msg));
+      }
+      return;
+    }
+    boolean violating = limit != null && (upper ? value > limit : value < limit);
+    if (!violating) {
+      pending.remove(k);
+      return;
+    }
+    Pending p = pending.get(k);
+    p = p == null ? new Pending(1, r.ts()) : new Pending(p.count() + 1, p.since());
+    boolean longEnough =
+        Duration.between(p.since(), r.ts()).compareTo(options.debounceDuration()) >= 0;
+    if (p.count() >= options.debounceCount() && longEnough) {
+      pending.remove(k);
+      String msg =
+          String.format(
+              Locale.ROOT,
+              "%s %.1f %s %s %s %.1f %s",
+              metric,
+              value,
+              unit,
+              upper ? "above" : "below",
+              upper ? "maximum" : "minimum",
+              limit,
+              unit);
+      out.add(openIncident(r.deviceId(), rule, value, limit, msg, r.ts()));
+    } else {
+      pending.put(k, p);
+    }
+  }
+
+  private void attempt(List<Transition> out, String dev, Instant at, boolean ok) {
+    FailureWindow w =
+        failures.computeIfAbsent(dev, d -> new FailureWindow(options.failureWindow()));
+    w.add(at, ok);
+    Key k = new Key(dev, Rule.SENSOR_FAILURE);
+    Incident inc = open.get(k);
+    if (inc == null && ok) {
+      return; // a success can only lower the rate
+    }
+    if (w.attempts(at) < options.failureMinAttempts()) {
+      return;
+    }
+    double pct = w.failedPercent(at);
+    long secs = options.failureWindow().toSeconds();
+    if (inc == null && pct > options.failurePercent()) {
+      out.add(
+          openIncident(
+              dev,
+              Rule.SENSOR_FAILURE,
+              round1(pct),
+              options.failurePercent(),
+              String.format(
+                  Locale.ROOT,
+                  "%.0f %% of reads failed over the last %d s (above %.0f %%)",
+                  pct,
+                  secs,
+                  options.failurePercent()),
+              at));
+    } else if (inc != null && pct <= options.failureResolvePercent()) {
+      out.add(
+          resolve(
+              inc,
+              Transition.RULES,
+              at,
+              round1(pct),
+              String.format(
+                  Locale.ROOT, "failed reads down to %.0f %% over the last %d s", pct, secs)));
+    }
+  }
+
+  private static double round1(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+
+  private Transition openIncident(
+      String dev, Rule rule, Double value, Double threshold, String message, Instant at) {
+    Incident i = Incident.open(incidentIds.getAsLong(), dev, rule, value, threshold, message, at);
+    open.put(new Key(dev, rule), i);
+    return new Transition(i, Transition.Change.CREATED, at, Transition.RULES, value, message);
+  }
+
+  private Transition resolve(Incident inc, String who, Instant at, Double value, String message) {
+    Key k = new Key(inc.deviceId(), inc.rule());
+    open.remove(k);
+    pending.remove(k);
+    Incident r = inc.resolved(who, at);
+    return new Transition(r, Transition.Change.RESOLVED, at, who, value, message);
+  }
+}

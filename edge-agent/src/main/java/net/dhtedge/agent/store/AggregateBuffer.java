@@ -1,0 +1,112 @@
+package net.dhtedge.agent.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Min/max/sum/count of one batch's readings per (device, bucket), merged into an aggregate table at
+ * flush with one UPDATE per touched bucket (INSERT when the bucket is new). Late readings simply
+ * update older buckets, so no recomputation is ever needed.
+ */
+final class AggregateBuffer {
+
+  private record Key(int device, long bucket) {}
+
+  private static final class Acc {
+    long n;
+    double tMin = Double.POSITIVE_INFINITY;
+    double tMax = Double.NEGATIVE_INFINITY;
+    double tSum;
+    double hMin = Double.POSITIVE_INFINITY;
+    double hMax = Double.NEGATIVE_INFINITY;
+    double hSum;
+
+    void add(double t, double h) {
+      n++;
+      tMin = Math.min(tMin, t);
+      tMax = Math.max(tMax, t);
+      tSum += t;
+      hMin = Math.min(hMin, h);
+      hMax = Math.max(hMax, h);
+      hSum += h;
+    }
+  }
+
+  private final String table;
+  private final long width;
+  private final Map<Key, Acc> buckets = new LinkedHashMap<>();
+
+  AggregateBuffer(String table, long widthMillis) {
+    this.table = table;
+    this.width = widthMillis;
+  }
+
+  void add(int device, long tsMillis, double temperature, double humidity) {
+    long bucket = Math.floorDiv(tsMillis, width) * width;
+    buckets.computeIfAbsent(new Key(device, bucket), k -> new Acc()).add(temperature, humidity);
+  }
+
+  void flush(Connection c) throws SQLException {
+    if (buckets.isEmpty()) {
+      return;
+    }
+    List<Map.Entry<Key, Acc>> entries = new ArrayList<>(buckets.entrySet());
+    int[] updated;
+    try (PreparedStatement up =
+        c.prepareStatement(
+            "UPDATE "
+                + table
+                + " SET n = n + ?, t_min = LEAST(t_min, ?), t_max = GREATEST(t_max, ?),"
+                + " t_sum = t_sum + ?, h_min = LEAST(h_min, ?), h_max = GREATEST(h_max, ?),"
+                + " h_sum = h_sum + ? WHERE device = ? AND bucket = ?")) {
+      for (var e : entries) {
+        Acc a = e.getValue();
+        up.setLong(1, a.n);
+        up.setDouble(2, a.tMin);
+        up.setDouble(3, a.tMax);
+        up.setDouble(4, a.tSum);
+        up.setDouble(5, a.hMin);
+        up.setDouble(6, a.hMax);
+        up.setDouble(7, a.hSum);
+        up.setInt(8, e.getKey().device());
+        up.setLong(9, e.getKey().bucket());
+        up.addBatch();
+      }
+      updated = up.executeBatch();
+    }
+    try (PreparedStatement in =
+        c.prepareStatement(
+            "INSERT INTO "
+                + table
+                + " (device, bucket, n, t_min, t_max, t_sum, h_min, h_max, h_sum)"
+                + " VALUES (?,?,?,?,?,?,?,?,?)")) {
+      boolean any = false;
+      for (int i = 0; i < entries.size(); i++) {
+        if (updated[i] != 0) {
+          continue;
+        }
+        var e = entries.get(i);
+        Acc a = e.getValue();
+        in.setInt(1, e.getKey().device());
+        in.setLong(2, e.getKey().bucket());
+        in.setLong(3, a.n);
+        in.setDouble(4, a.tMin);
+        in.setDouble(5, a.tMax);
+        in.setDouble(6, a.tSum);
+        in.setDouble(7, a.hMin);
+        in.setDouble(8, a.hMax);
+        in.setDouble(9, a.hSum);
+        in.addBatch();
+        any = true;
+      }
+      if (any) {
+        in.executeBatch();
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package net.dhtedge.agent.store;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the writer remembers of a device between batches (committed data only): its row id, the
+ * highest dedup keys stored and the most recent keys (the in-memory dedup cache).
+ */
+final class DeviceState {
+
+  private static final int RECENT = 256;
+
+  final int ref;
+  final String deviceId;
+  Long maxSeq;
+  Long maxTsKey;
+  Long lastTs;
+  final Map<Long, Boolean> recentSeq = recent();
+  final Map<Long, Boolean> recentTs = recent();
+
+  DeviceState(int ref, String deviceId, Long maxSeq, Long maxTsKey, Long lastTs) {
+    this.ref = ref;
+    this.deviceId = deviceId;
+    this.maxSeq = maxSeq;
+    this.maxTsKey = maxTsKey;
+    this.lastTs = lastTs;
+  }
+
+  private static Map<Long, Boolean> recent() {
+    return new LinkedHashMap<>(RECENT * 2, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+        return size() > RECENT;
+      }
+    };
+  }
+}

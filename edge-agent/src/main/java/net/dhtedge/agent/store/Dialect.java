@@ -1,0 +1,36 @@
+package net.dhtedge.agent.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Everything database-specific, in one place. The schema and queries are otherwise plain SQL
+ * (BIGINT epoch-millisecond times, DOUBLE PRECISION, VARCHAR, OFFSET/FETCH FIRST) that HSQLDB and
+ * PostgreSQL both accept, so a second dialect is this interface implemented once more.
+ */
+public interface Dialect {
+
+  /** JDBC URL of the database for a data directory. */
+  String jdbcUrl(Path dbDir);
+
+  /** User, password and driver properties. */
+  Properties connectionProperties();
+
+  /** Statements run once on the writer connection at start-up (durability settings). */
+  List<String> setupStatements(int fileWriteDelayMillis);
+
+  /** The column type of a binary payload of up to 8 KiB. */
+  String binaryType();
+
+  /** A DELETE of at most {@code limit} rows matching {@code where} (placeholders allowed). */
+  String deleteLimited(String table, String where, int limit);
+
+  /** The statement that closes the database cleanly, or null when there is none. */
+  String shutdownStatement();
+
+  /** The one dialect shipped today. */
+  static Dialect hsqldb() {
+    return new HsqldbDialect();
+  }
+}

@@ -1,0 +1,118 @@
+package net.dhtedge.agent.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Retention and purges, in small transactions queued to the writer (so readings keep flowing in
+ * between): raw readings and read failures older than the raw retention, aggregates past theirs,
+ * confirmed or dropped outbox rows older than {@code outboxKeepConfirmed}.
+ */
+final class Housekeeping {
+
+  private final Store store;
+  private final StoreOptions options;
+  private final Dialect dialect;
+  private final Clock clock;
+
+  Housekeeping(Store store, StoreOptions options, Dialect dialect, Clock clock) {
+    this.store = store;
+    this.options = options;
+    this.dialect = dialect;
+    this.clock = clock;
+  }
+
+  HousekeepingResult run() {
+    long now = clock.millis();
+    long raw = now - Duration.ofDays(options.rawRetentionDays()).toMillis();
+    long minute = now - Duration.ofDays(options.minuteRetentionDays()).toMillis();
+    long hour = now - Duration.ofDays(options.hourRetentionDays()).toMillis();
+    long outbox = now - options.outboxKeepConfirmed().toMillis();
+    int chunk = options.housekeepingChunk();
+    long readings = 0;
+    long failures = 0;
+    long minutes = 0;
+    long hours = 0;
+    for (int device : deviceRefs()) {
+      readings +=
+          repeat(dialect.deleteLimited("readings", "device = ? AND ts < ?", chunk), device, raw);
+      failures +=
+          repeat(
+              dialect.deleteLimited("read_failures", "device = ? AND ts < ?", chunk), device, raw);
+      minutes +=
+          repeat(
+              dialect.deleteLimited("agg_1m", "device = ? AND bucket < ?", chunk), device, minute);
+      hours +=
+          repeat(dialect.deleteLimited("agg_1h", "device = ? AND bucket < ?", chunk), device, hour);
+    }
+    long purged =
+        repeat(dialect.deleteLimited("outbox", "state = ? AND confirmed_at < ?", chunk), 1, outbox)
+            + repeat(
+                dialect.deleteLimited("outbox", "state = ? AND dropped_at < ?", chunk), 2, outbox);
+    return new HousekeepingResult(readings, failures, minutes, hours, purged);
+  }
+
+  private List<Integer> deviceRefs() {
+    return store.query(
+        c -> {
+          List<Integer> refs = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement("SELECT id FROM devices ORDER BY id");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              refs.add(rs.getInt(1));
+            }
+          }
+          return refs;
+        });
+  }
+
+  /** Deletes chunk by chunk, one writer transaction each, until a chunk comes back short. */
+  private long repeat(String sql, long a, long b) {
+    long total = 0;
+    while (true) {
+      store.checkOpen();
+      CompletableFuture<Integer> done = new CompletableFuture<>();
+      store.submit(
+          new WriteJob() {
+            int n;
+
+            @Override
+            public void apply(Tx tx) throws SQLException {
+              n = tx.delete(sql, a, b);
+            }
+
+            @Override
+            public void committed() {
+              done.complete(n);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+              done.completeExceptionally(cause);
+            }
+          });
+      int n;
+      try {
+        n = done.get(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("housekeeping interrupted", e);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new StoreException("housekeeping delete failed: " + sql, e);
+      }
+      total += n;
+      if (n < options.housekeepingChunk()) {
+        return total;
+      }
+    }
+  }
+}

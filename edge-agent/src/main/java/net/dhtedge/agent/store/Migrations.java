@@ -1,0 +1,138 @@
+package net.dhtedge.agent.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Numbered schema migrations, applied in order at start-up inside one transaction each and recorded
+ * in {@code schema_version}. Add a migration at the end; never edit an applied one.
+ */
+final class Migrations {
+
+  record Migration(int version, String description, List<String> statements) {}
+
+  private Migrations() {}
+
+  static List<Migration> all(Dialect dialect) {
+    return List.of(
+        new Migration(
+            1,
+            "devices, readings, aggregates, failures, incidents, alerts, outbox",
+            List.of(
+                "CREATE TABLE devices (id INTEGER NOT NULL PRIMARY KEY,"
+                    + " device_id VARCHAR(64) NOT NULL UNIQUE, first_seen BIGINT NOT NULL,"
+                    + " last_seen BIGINT, last_ts BIGINT, last_seq BIGINT,"
+                    + " last_temperature DOUBLE PRECISION, last_humidity DOUBLE PRECISION,"
+                    + " last_source VARCHAR(32), readings BIGINT NOT NULL, max_seq BIGINT,"
+                    + " max_ts_key BIGINT)",
+                // dedup_kind 0: dedup_value is the device's seq; 1: seq absent, dedup_value is ts.
+                "CREATE TABLE readings (device INTEGER NOT NULL, dedup_kind SMALLINT NOT NULL,"
+                    + " dedup_value BIGINT NOT NULL, ts BIGINT NOT NULL, seq BIGINT,"
+                    + " temperature DOUBLE PRECISION NOT NULL, humidity DOUBLE PRECISION NOT NULL,"
+                    + " source VARCHAR(32) NOT NULL, received BIGINT NOT NULL,"
+                    + " PRIMARY KEY (device, dedup_kind, dedup_value))",
+                "CREATE INDEX readings_device_ts ON readings (device, ts)",
+                "CREATE TABLE read_failures (id BIGINT NOT NULL PRIMARY KEY,"
+                    + " device INTEGER NOT NULL, ts BIGINT NOT NULL, reason VARCHAR(64) NOT NULL)",
+                "CREATE INDEX read_failures_device_ts ON read_failures (device, ts)",
+                aggregateTable("agg_1m"),
+                aggregateTable("agg_1h"),
+                "CREATE TABLE incidents (id BIGINT NOT NULL PRIMARY KEY,"
+                    + " device_id VARCHAR(64) NOT NULL, rule VARCHAR(32) NOT NULL,"
+                    + " metric VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL,"
+                    + " severity VARCHAR(16) NOT NULL, value DOUBLE PRECISION,"
+                    + " threshold DOUBLE PRECISION, message VARCHAR(500) NOT NULL,"
+                    + " opened_at BIGINT NOT NULL, acknowledged_at BIGINT,"
+                    + " acknowledged_by VARCHAR(64), resolved_at BIGINT, resolved_by VARCHAR(64))",
+                "CREATE INDEX incidents_status ON incidents (status, id)",
+                "CREATE TABLE incident_events (id BIGINT NOT NULL PRIMARY KEY,"
+                    + " incident_id BIGINT NOT NULL REFERENCES incidents (id),"
+                    + " ts BIGINT NOT NULL, event VARCHAR(16) NOT NULL, actor VARCHAR(64),"
+                    + " value DOUBLE PRECISION, message VARCHAR(500) NOT NULL)",
+                "CREATE INDEX incident_events_incident ON incident_events (incident_id, id)",
+                "CREATE TABLE alerts (id BIGINT NOT NULL PRIMARY KEY,"
+                    + " incident_id BIGINT NOT NULL REFERENCES incidents (id),"
+                    + " alert_type VARCHAR(16) NOT NULL, severity VARCHAR(16) NOT NULL,"
+                    + " value DOUBLE PRECISION, message VARCHAR(500) NOT NULL, ts BIGINT NOT NULL)",
+                // state 0 pending, 1 confirmed, 2 dropped (Kura's data store model).
+                "CREATE TABLE outbox (id BIGINT NOT NULL PRIMARY KEY, topic VARCHAR(255) NOT NULL,"
+                    + " payload "
+                    + dialect.binaryType()
+                    + " NOT NULL, qos SMALLINT NOT NULL, retained BOOLEAN NOT NULL,"
+                    + " priority SMALLINT NOT NULL, state SMALLINT NOT NULL,"
+                    + " created_at BIGINT NOT NULL, published_at BIGINT, confirmed_at BIGINT,"
+                    + " dropped_at BIGINT)",
+                "CREATE INDEX outbox_state ON outbox (state, priority, id)")));
+  }
+
+  private static String aggregateTable(String name) {
+    return "CREATE TABLE "
+        + name
+        + " (device INTEGER NOT NULL, bucket BIGINT NOT NULL, n BIGINT NOT NULL,"
+        + " t_min DOUBLE PRECISION NOT NULL, t_max DOUBLE PRECISION NOT NULL,"
+        + " t_sum DOUBLE PRECISION NOT NULL, h_min DOUBLE PRECISION NOT NULL,"
+        + " h_max DOUBLE PRECISION NOT NULL, h_sum DOUBLE PRECISION NOT NULL,"
+        + " PRIMARY KEY (device, bucket))";
+  }
+
+  /** Brings the schema up to date; returns the version now in place. */
+  static int migrate(Connection c, Dialect dialect, long nowMillis) throws SQLException {
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      if (!tableExists(c, "SCHEMA_VERSION")) {
+        s.execute(
+            "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+                + " description VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)");
+        c.commit();
+      }
+      int current = currentVersion(c);
+      for (Migration m : all(dialect)) {
+        if (m.version() <= current) {
+          continue;
+        }
+        try {
+          for (String sql : m.statements()) {
+            s.execute(sql);
+          }
+          try (var ps =
+              c.prepareStatement(
+                  "INSERT INTO schema_version (version, description, applied_at) VALUES (?,?,?)")) {
+            ps.setInt(1, m.version());
+            ps.setString(2, m.description());
+            ps.setLong(3, nowMillis);
+            ps.executeUpdate();
+          }
+          c.commit();
+          current = m.version();
+        } catch (SQLException e) {
+          c.rollback();
+          throw new SQLException("schema migration " + m.version() + " failed", e);
+        }
+      }
+      return current;
+    }
+  }
+
+  static int currentVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static boolean tableExists(Connection c, String upperName) throws SQLException {
+    try (ResultSet rs = c.getMetaData().getTables(null, null, upperName, null)) {
+      if (rs.next()) {
+        return true;
+      }
+    }
+    try (ResultSet rs =
+        c.getMetaData().getTables(null, null, upperName.toLowerCase(java.util.Locale.ROOT), null)) {
+      return rs.next();
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package net.dhtedge.agent.store;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of the local store (HSQLDB file database under {@code <dataDir>/db/agent}).
+ *
+ * @param dataDir the agent's data directory; the database lives in {@code dataDir/db}
+ * @param commitWindowMillis group-commit window: after the first queued write the writer waits up
+ *     to this long for more before it commits them together (one fsync per batch); 0 = commit what
+ *     is queued right away. Default 10.
+ * @param maxBatch at most this many writes per commit. Default 1000.
+ * @param queueCapacity writes waiting for the writer; beyond it submit fails fast. Default 50,000.
+ * @param fileWriteDelayMillis HSQLDB {@code SET FILES WRITE DELAY}: 0 (default) syncs the log on
+ *     every commit, so an acknowledged reading survives a power cut; n > 0 syncs every n ms (a
+ *     power cut may lose the last n ms of acknowledged writes; a process kill loses nothing).
+ * @param rawRetentionDays raw readings (and read failures) older than this are deleted. Default 30.
+ * @param minuteRetentionDays 1-minute aggregates kept this long. Default 90.
+ * @param hourRetentionDays 1-hour aggregates kept this long. Default 1826 (5 years).
+ * @param outboxCapacity pending reading messages kept at most; beyond it the oldest reading
+ *     messages are dropped (and counted). Alerts, incidents and status are exempt. Default 100,000.
+ * @param outboxKeepConfirmed confirmed or dropped outbox rows are purged after this. Default 1 h.
+ * @param housekeepingInterval how often retention and purges run. Default 10 min.
+ * @param housekeepingChunk rows deleted per housekeeping transaction. Default 5,000.
+ */
+public record StoreOptions(
+    Path dataDir,
+    int commitWindowMillis,
+    int maxBatch,
+    int queueCapacity,
+    int fileWriteDelayMillis,
+    int rawRetentionDays,
+    int minuteRetentionDays,
+    int hourRetentionDays,
+    int outboxCapacity,
+    Duration outboxKeepConfirmed,
+    Duration housekeepingInterval,
+    int housekeepingChunk) {
+
+  public StoreOptions {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(outboxKeepConfirmed, "outboxKeepConfirmed");
+    Objects.requireNonNull(housekeepingInterval, "housekeepingInterval");
+    require(commitWindowMillis >= 0 && commitWindowMillis <= 1000, "commitWindowMillis 0..1000");
+    require(maxBatch >= 1 && maxBatch <= 100_000, "maxBatch 1..100000");
+    require(queueCapacity >= maxBatch, "queueCapacity >= maxBatch");
+    require(fileWriteDelayMillis >= 0 && fileWriteDelayMillis <= 10_000, "fileWriteDelayMillis");
+    require(rawRetentionDays >= 1, "rawRetentionDays >= 1");
+    require(minuteRetentionDays >= 1, "minuteRetentionDays >= 1");
+    require(hourRetentionDays >= 1, "hourRetentionDays >= 1");
+    require(outboxCapacity >= 1, "outboxCapacity >= 1");
+    require(!outboxKeepConfirmed.isNegative(), "outboxKeepConfirmed >= 0");
+    require(
+        housekeepingInterval.compareTo(Duration.ofSeconds(1)) >= 0, "housekeepingInterval >= 1s");
+    require(housekeepingChunk >= 1, "housekeepingChunk >= 1");
+  }
+
+  /** The defaults for a data directory. */
+  public static StoreOptions defaults(Path dataDir) {
+    return new StoreOptions(
+        dataDir,
+        10,
+        1000,
+        50_000,
+        0,
+        30,
+        90,
+        1826,
+        100_000,
+        Duration.ofHours(1),
+        Duration.ofMinutes(10),
+        5_000);
+  }
+
+  /** Where the database files live. */
+  public Path dbDir() {
+    return dataDir.resolve("db");
+  }
+
+  public StoreOptions withCommitWindowMillis(int millis) {
+    return new StoreOptions(
+        dataDir,
+        millis,
+        maxBatch,
+        queueCapacity,
+        fileWriteDelayMillis,
+        rawRetentionDays,
+        minuteRetentionDays,
+        hourRetentionDays,
+        outboxCapacity,
+        outboxKeepConfirmed,
+        housekeepingInterval,
+        housekeepingChunk);
+  }
+
+  public StoreOptions withMaxBatch(int max) {
+    return new StoreOptions(
+        dataDir,
+        commitWindowMillis,
+        max,
+        Math.max(queueCapacity, max),
+        fileWriteDelayMillis,
+        rawRetentionDays,
+        minuteRetentionDays,
+        hourRetentionDays,
+        outboxCapacity,
+        outboxKeepConfirmed,
+        housekeepingInterval,
+        housekeepingChunk);
+  }
+
+  public StoreOptions withOutboxCapacity(int capacity) {
+    return new StoreOptions(
+        dataDir,
+        commitWindowMillis,
+        maxBatch,
+        queueCapacity,
+        fileWriteDelayMillis,
+        rawRetentionDays,
+        minuteRetentionDays,
+        hourRetentionDays,
+        capacity,
+        outboxKeepConfirmed,
+        housekeepingInterval,
+        housekeepingChunk);
+  }
+
+  public StoreOptions withRetention(int rawDays, int minuteDays, int hourDays) {
+    return new StoreOptions(
+        dataDir,
+        commitWindowMillis,
+        maxBatch,
+        queueCapacity,
+        fileWriteDelayMillis,
+        rawDays,
+        minuteDays,
+        hourDays,
+        outboxCapacity,
+        outboxKeepConfirmed,
+        housekeepingInterval,
+        housekeepingChunk);
+  }
+
+  public StoreOptions withHousekeepingChunk(int chunk) {
+    return new StoreOptions(
+        dataDir,
+        commitWindowMillis,
+        maxBatch,
+        queueCapacity,
+        fileWriteDelayMillis,
+        rawRetentionDays,
+        minuteRetentionDays,
+        hourRetentionDays,
+        outboxCapacity,
+        outboxKeepConfirmed,
+        housekeepingInterval,
+        chunk);
+  }
+
+  private static void require(boolean ok, String what) {
+    if (!ok) {
+      throw new IllegalArgumentException("invalid store option: " + what);
+    }
+  }
+}

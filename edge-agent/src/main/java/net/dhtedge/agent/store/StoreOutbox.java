@@ -1,0 +1,153 @@
+package net.dhtedge.agent.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import net.dhtedge.agent.outbox.Outbox;
+import net.dhtedge.agent.outbox.OutboxMessage;
+
+/**
+ * The outbox as rows of the store (Kura's data store model): pending messages are returned by
+ * {@link #next} in (priority, id) order and held "in flight" until {@link #confirm} commits or
+ * {@link #release} puts them back.
+ */
+final class StoreOutbox implements Outbox {
+
+  private final Store store;
+  private final StoreState state;
+  private final Map<Long, Integer> inFlight = new HashMap<>();
+
+  StoreOutbox(Store store, StoreState state) {
+    this.store = store;
+    this.state = state;
+  }
+
+  /** Queues a message in its own transaction and waits (up to 10 s) until it is durable. */
+  @Override
+  public void enqueue(String topic, byte[] payload, int qos, boolean retained, int priority) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(payload, "payload");
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    store.submit(
+        new WriteJob() {
+          long id;
+
+          @Override
+          public void apply(Tx tx) {
+            id = tx.enqueue(topic, payload, qos, retained, priority);
+          }
+
+          @Override
+          public void committed() {
+            done.complete(id);
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            done.completeExceptionally(cause);
+          }
+        });
+    try {
+      done.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while queueing a message on " + topic, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new StoreException("cannot queue a message on " + topic, e);
+    }
+  }
+
+  @Override
+  public synchronized List<OutboxMessage> next(int max) {
+    if (max <= 0) {
+      return List.of();
+    }
+    int fetch = max + inFlight.size();
+    List<OutboxMessage> rows =
+        store.query(
+            c -> {
+              List<OutboxMessage> out = new ArrayList<>();
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT id, topic, payload, qos, retained, priority, created_at FROM outbox"
+                          + " WHERE state = 0 ORDER BY priority, id FETCH FIRST ? ROWS ONLY")) {
+                ps.setInt(1, fetch);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    out.add(
+                        new OutboxMessage(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getBytes(3),
+                            rs.getInt(4),
+                            rs.getBoolean(5),
+                            rs.getInt(6),
+                            Instant.ofEpochMilli(rs.getLong(7))));
+                  }
+                }
+              }
+              return out;
+            });
+    List<OutboxMessage> out = new ArrayList<>(Math.min(max, rows.size()));
+    for (OutboxMessage m : rows) {
+      if (out.size() == max) {
+        break;
+      }
+      if (inFlight.putIfAbsent(m.id(), m.priority()) == null) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** Marks it confirmed (asynchronously); it stays in flight until that commit. */
+  @Override
+  public void confirm(long id) {
+    Integer priority;
+    synchronized (this) {
+      priority = inFlight.get(id);
+    }
+    int p = priority == null ? -1 : priority;
+    store.submit(
+        new WriteJob() {
+          @Override
+          public void apply(Tx tx) {
+            tx.confirm(id, p);
+          }
+
+          @Override
+          public void committed() {
+            release(id);
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            release(id); // published again later: a duplicate, never a loss
+          }
+        });
+  }
+
+  @Override
+  public synchronized void release(long id) {
+    inFlight.remove(id);
+  }
+
+  @Override
+  public long depth() {
+    return state.outboxPending.get();
+  }
+
+  @Override
+  public long dropped() {
+    return state.outboxDropped.get();
+  }
+}

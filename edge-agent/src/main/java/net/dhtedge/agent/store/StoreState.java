@@ -1,0 +1,25 @@
+package net.dhtedge.agent.store;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The writer's committed in-memory state: device cache, id sequences and outbox counters. The maps
+ * are confined to the writer thread; the counters are read by other threads.
+ */
+final class StoreState {
+
+  final Map<String, DeviceState> devices = new HashMap<>();
+  final AtomicInteger deviceIds = new AtomicInteger();
+  final AtomicLong outboxIds = new AtomicLong();
+  final AtomicLong failureIds = new AtomicLong();
+  final AtomicLong eventIds = new AtomicLong();
+  final AtomicLong alertIds = new AtomicLong();
+  final AtomicLong incidentIds = new AtomicLong();
+  final AtomicLong outboxPending = new AtomicLong();
+  final AtomicLong outboxDroppable = new AtomicLong();
+  final AtomicLong outboxDropped = new AtomicLong();
+  final AtomicLong readingsStored = new AtomicLong();
+}

@@ -1,0 +1,283 @@
+package net.dhtedge.agent.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer thread: drains the job queue, applies up to {@code maxBatch} jobs (gathered for
+ * up to {@code commitWindowMillis}) in one transaction, commits (one log sync) and only then tells
+ * the jobs. A failed batch is rolled back and its jobs retried one by one, so only the jobs that
+ * really cannot be stored fail; the writer itself never stops on an error, and reopens its
+ * connection when it was closed under it.
+ */
+final class StoreWriter implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
+  private static final long LOG_EVERY_MILLIS = 60_000;
+
+  private final StoreOptions options;
+  private final StoreState state;
+  private final ConnectionFactory connections;
+  private final Dialect dialect;
+  private final Clock clock;
+  private final BlockingQueue<WriteJob> queue;
+  private volatile BatchHooks hooks = BatchHooks.NONE;
+  private volatile boolean stopping;
+  private Connection connection;
+
+  private volatile boolean healthy = true;
+  private volatile long failedCommits;
+  private volatile long failedWrites;
+  private volatile String lastError;
+  private volatile Instant lastFailureAt;
+  private long lastLogged;
+  private long batches;
+  private long batchedJobs;
+  private int largestBatch;
+
+  StoreWriter(
+      StoreOptions options,
+      StoreState state,
+      ConnectionFactory connections,
+      Dialect dialect,
+      Clock clock,
+      Connection first) {
+    this.options = options;
+    this.state = state;
+    this.connections = connections;
+    this.dialect = dialect;
+    this.clock = clock;
+    this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    this.connection = first;
+  }
+
+  void hooks(BatchHooks h) {
+    this.hooks = h == null ? BatchHooks.NONE : h;
+  }
+
+  boolean offer(WriteJob job, long timeoutMillis) throws InterruptedException {
+    return !stopping && queue.offer(job, timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  int queued() {
+    return queue.size();
+  }
+
+  void stop() {
+    stopping = true;
+  }
+
+  StoreHealth health() {
+    return new StoreHealth(healthy, failedCommits, failedWrites, lastError, lastFailureAt);
+  }
+
+  /** Batches committed, jobs in them and the largest batch, since start. */
+  synchronized long[] batchStats() {
+    return new long[] {batches, batchedJobs, largestBatch};
+  }
+
+  @Override
+  public void run() {
+    List<WriteJob> batch = new ArrayList<>(options.maxBatch());
+    try {
+      while (!stopping || !queue.isEmpty()) {
+        WriteJob first = queue.poll(50, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        gather(batch);
+        runBatch(batch);
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      for (WriteJob j : batch) {
+        safeFailed(j, new IllegalStateException("store writer interrupted", e));
+      }
+    }
+  }
+
+  private void gather(List<WriteJob> batch) throws InterruptedException {
+    int max = options.maxBatch();
+    queue.drainTo(batch, max - batch.size());
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.commitWindowMillis());
+    while (batch.size() < max && !stopping) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      WriteJob j = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (j == null) {
+        break;
+      }
+      batch.add(j);
+      queue.drainTo(batch, max - batch.size());
+    }
+  }
+
+  private void runBatch(List<WriteJob> batch) {
+    Exception error = tryBatch(batch);
+    if (error == null) {
+      return;
+    }
+    if (batch.size() == 1) {
+      fail(batch.get(0), error);
+      return;
+    }
+    for (WriteJob j : batch) {
+      Exception e = tryBatch(List.of(j));
+      if (e != null) {
+        fail(j, e);
+      }
+    }
+  }
+
+  private void fail(WriteJob j, Exception e) {
+    failedWrites++;
+    safeFailed(j, e);
+  }
+
+  /** One transaction; returns null when committed, else the error (rolled back). */
+  private Exception tryBatch(List<WriteJob> jobs) {
+    Connection c;
+    try {
+      c = connection();
+    } catch (SQLException e) {
+      recordFailure(e);
+      return e;
+    }
+    BatchHooks h = hooks;
+    Tx tx = new Tx(c, state, options, clock.millis());
+    try {
+      h.beforeBatch();
+      for (WriteJob j : jobs) {
+        j.apply(tx);
+      }
+      h.beforeCommit(tx);
+      tx.flush();
+      c.commit();
+    } catch (Exception e) {
+      tx.close();
+      rollback(c);
+      try {
+        h.afterRollback(e);
+      } catch (RuntimeException hookError) {
+        e.addSuppressed(hookError);
+      }
+      recordFailure(e);
+      return e;
+    }
+    tx.close();
+    tx.committed();
+    healthy = true;
+    synchronized (this) {
+      batches++;
+      batchedJobs += jobs.size();
+      largestBatch = Math.max(largestBatch, jobs.size());
+    }
+    try {
+      h.afterCommit();
+    } catch (RuntimeException e) {
+      LOG.warn("batch hook failed after commit", e);
+    }
+    for (WriteJob j : jobs) {
+      try {
+        j.committed();
+      } catch (RuntimeException e) {
+        LOG.warn("write job callback failed after commit", e);
+      }
+    }
+    return null;
+  }
+
+  private void recordFailure(Exception e) {
+    healthy = false;
+    failedCommits++;
+    lastError = String.valueOf(e.getMessage());
+    lastFailureAt = clock.instant();
+    long now = System.currentTimeMillis();
+    if (now - lastLogged >= LOG_EVERY_MILLIS) {
+      lastLogged = now;
+      LOG.error("store write failed (will keep retrying; readings not stored are refused)", e);
+    }
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection != null && !connection.isClosed()) {
+      return connection;
+    }
+    closeQuietly(connection);
+    connection = null;
+    Connection c = connections.open();
+    c.setAutoCommit(false);
+    connection = c;
+    return c;
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      if (!c.isClosed()) {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      closeQuietly(c);
+    }
+  }
+
+  /** After the queue is drained: SHUTDOWN the database cleanly. */
+  void shutdown() {
+    try {
+      Connection c = connection();
+      String sql = dialect.shutdownStatement();
+      if (sql != null) {
+        try (Statement s = c.createStatement()) {
+          s.execute(sql);
+        }
+      }
+    } catch (SQLException e) {
+      LOG.warn("store shutdown failed; the database will recover from its log at next start", e);
+    } finally {
+      closeQuietly(connection);
+      connection = null;
+    }
+  }
+
+  static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // already broken
+    }
+  }
+
+  static void safeFailed(WriteJob j, Throwable e) {
+    try {
+      j.failed(e);
+    } catch (RuntimeException ex) {
+      LOG.warn("write job failure callback failed", ex);
+    }
+  }
+
+  /** Fails whatever is still queued (after the thread ended). */
+  void failQueued(Throwable cause) {
+    List<WriteJob> left = new ArrayList<>();
+    queue.drainTo(left);
+    for (WriteJob j : left) {
+      safeFailed(j, cause);
+    }
+  }
+}

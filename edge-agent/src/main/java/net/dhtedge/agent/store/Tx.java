@@ -1,0 +1,568 @@
+package net.dhtedge.agent.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.outbox.OutboxPriority;
+import net.dhtedge.agent.rules.Incident;
+import net.dhtedge.agent.rules.Transition;
+
+/**
+ * The writes of one batch transaction, on the writer thread. Readings, outbox messages and
+ * aggregates are buffered and written with JDBC batches at {@link #flush()}; incidents, events and
+ * alerts are written at once. In-memory effects (dedup cache, counters) reach the store's state
+ * only when the transaction committed.
+ */
+public final class Tx {
+
+  private record DedupKey(String deviceId, int kind, long value) {}
+
+  private record Row(int device, Reading r, long received) {}
+
+  private record OutRow(
+      long id, String topic, byte[] payload, int qos, boolean retained, int prio) {}
+
+  private record Failure(long id, int device, long ts, String reason) {}
+
+  /** A device's changes in this batch. */
+  private static final class Delta {
+    final int ref;
+    final String deviceId;
+    final boolean isNew;
+    long count;
+    Long maxSeq;
+    Long maxTsKey;
+    Long lastTs;
+    Long lastSeq;
+    Double lastTemperature;
+    Double lastHumidity;
+    String lastSource;
+    Long lastSeen;
+    final List<Long> seqKeys = new ArrayList<>();
+    final List<Long> tsKeys = new ArrayList<>();
+
+    Delta(int ref, String deviceId, boolean isNew) {
+      this.ref = ref;
+      this.deviceId = deviceId;
+      this.isNew = isNew;
+    }
+  }
+
+  private final Connection c;
+  private final StoreState state;
+  private final StoreOptions options;
+  private final long now;
+  private final Set<DedupKey> batchKeys = new HashSet<>();
+  private final Map<String, Delta> deltas = new LinkedHashMap<>();
+  private final List<Row> readings = new ArrayList<>();
+  private final List<Failure> failures = new ArrayList<>();
+  private final List<OutRow> outbox = new ArrayList<>();
+  private final List<long[]> confirms = new ArrayList<>(); // {id, priority or -1}
+  private final AggregateBuffer minutes = new AggregateBuffer("agg_1m", 60_000);
+  private final AggregateBuffer hours = new AggregateBuffer("agg_1h", 3_600_000);
+  private long pendingDelta;
+  private long droppableDelta;
+  private long dropped;
+  private PreparedStatement existsStatement;
+
+  Tx(Connection c, StoreState state, StoreOptions options, long nowMillis) {
+    this.c = c;
+    this.state = state;
+    this.options = options;
+    this.now = nowMillis;
+  }
+
+  /** The transaction's time (epoch ms). */
+  public long now() {
+    return now;
+  }
+
+  /**
+   * Whether this reading is stored already: same (device, seq), or same (device, ts) when it has no
+   * seq. Checks this batch, the recent-key cache, the highest key stored, then the index.
+   */
+  public boolean isDuplicate(Reading r) throws SQLException {
+    int kind = r.seq() != null ? 0 : 1;
+    long value = kind == 0 ? r.seq() : r.ts().toEpochMilli();
+    if (batchKeys.contains(new DedupKey(r.deviceId(), kind, value))) {
+      return true;
+    }
+    DeviceState d = state.devices.get(r.deviceId());
+    if (d == null) {
+      return false;
+    }
+    if ((kind == 0 ? d.recentSeq : d.recentTs).containsKey(value)) {
+      return true;
+    }
+    Long max = kind == 0 ? d.maxSeq : d.maxTsKey;
+    if (max == null || value > max) {
+      return false;
+    }
+    if (existsStatement == null) {
+      existsStatement =
+          c.prepareStatement(
+              "SELECT 1 FROM readings WHERE device = ? AND dedup_kind = ? AND dedup_value = ?");
+    }
+    existsStatement.setInt(1, d.ref);
+    existsStatement.setInt(2, kind);
+    existsStatement.setLong(3, value);
+    try (ResultSet rs = existsStatement.executeQuery()) {
+      return rs.next();
+    }
+  }
+
+  /** Buffers a reading that is not a duplicate (check {@link #isDuplicate} first). */
+  public void insertReading(Reading r, Instant received) {
+    Delta d = delta(r.deviceId());
+    long ts = r.ts().toEpochMilli();
+    if (r.seq() != null) {
+      batchKeys.add(new DedupKey(r.deviceId(), 0, r.seq()));
+      d.maxSeq = max(d.maxSeq, r.seq());
+      d.seqKeys.add(r.seq());
+    } else {
+      batchKeys.add(new DedupKey(r.deviceId(), 1, ts));
+      d.maxTsKey = max(d.maxTsKey, ts);
+      d.tsKeys.add(ts);
+    }
+    d.count++;
+    long rec = received.toEpochMilli();
+    d.lastSeen = d.lastSeen == null ? rec : Math.max(d.lastSeen, rec);
+    if (d.lastTs == null || ts >= d.lastTs) {
+      d.lastTs = ts;
+      d.lastSeq = r.seq();
+      d.lastTemperature = r.temperature();
+      d.lastHumidity = r.humidity();
+      d.lastSource = r.source();
+    }
+    readings.add(new Row(d.ref, r, rec));
+    minutes.add(d.ref, ts, r.temperature(), r.humidity());
+    hours.add(d.ref, ts, r.temperature(), r.humidity());
+  }
+
+  /** Records a failed local read. */
+  public void insertFailure(String deviceId, Instant ts, String reason) {
+    Delta d = delta(deviceId);
+    String why = reason == null || reason.isBlank() ? "unknown" : reason;
+    failures.add(
+        new Failure(
+            state.failureIds.incrementAndGet(),
+            d.ref,
+            ts.toEpochMilli(),
+            why.length() > 64 ? why.substring(0, 64) : why));
+  }
+
+  /** Queues an outbox message in this transaction; returns its id. */
+  public long enqueue(String topic, byte[] payload, int qos, boolean retained, int priority) {
+    if (qos < 0 || qos > 1) {
+      throw new IllegalArgumentException("qos must be 0 or 1: " + qos);
+    }
+    long id = state.outboxIds.incrementAndGet();
+    outbox.add(new OutRow(id, topic, payload, qos, retained, priority));
+    pendingDelta++;
+    if (OutboxPriority.isDroppable(priority)) {
+      droppableDelta++;
+    }
+    return id;
+  }
+
+  /** Marks an outbox message confirmed; {@code priority} -1 when unknown. */
+  void confirm(long id, int priority) {
+    confirms.add(new long[] {id, priority});
+  }
+
+  /** Inserts or updates an incident row. */
+  public void saveIncident(Incident i) throws SQLException {
+    try (PreparedStatement up =
+        c.prepareStatement(
+            "UPDATE incidents SET status = ?, acknowledged_at = ?, acknowledged_by = ?,"
+                + " resolved_at = ?, resolved_by = ? WHERE id = ?")) {
+      up.setString(1, i.status().id());
+      setMillis(up, 2, i.acknowledgedAt());
+      up.setString(3, i.acknowledgedBy());
+      setMillis(up, 4, i.resolvedAt());
+      up.setString(5, i.resolvedBy());
+      up.setLong(6, i.id());
+      if (up.executeUpdate() == 1) {
+        return;
+      }
+    }
+    try (PreparedStatement in =
+        c.prepareStatement(
+            "INSERT INTO incidents (id, device_id, rule, metric, status, severity, value,"
+                + " threshold, message, opened_at, acknowledged_at, acknowledged_by, resolved_at,"
+                + " resolved_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+      in.setLong(1, i.id());
+      in.setString(2, i.deviceId());
+      in.setString(3, i.rule().id());
+      in.setString(4, i.rule().metric());
+      in.setString(5, i.status().id());
+      in.setString(6, i.rule().severity());
+      setDouble(in, 7, i.value());
+      setDouble(in, 8, i.threshold());
+      in.setString(9, clip(i.message()));
+      in.setLong(10, i.openedAt().toEpochMilli());
+      setMillis(in, 11, i.acknowledgedAt());
+      in.setString(12, i.acknowledgedBy());
+      setMillis(in, 13, i.resolvedAt());
+      in.setString(14, i.resolvedBy());
+      in.executeUpdate();
+    }
+  }
+
+  /** Stores a transition as an incident event and an alert; returns the alert id. */
+  public long saveTransition(Transition t) throws SQLException {
+    saveIncident(t.incident());
+    try (PreparedStatement ev =
+        c.prepareStatement(
+            "INSERT INTO incident_events (id, incident_id, ts, event, actor, value, message)"
+                + " VALUES (?,?,?,?,?,?,?)")) {
+      ev.setLong(1, state.eventIds.incrementAndGet());
+      ev.setLong(2, t.incident().id());
+      ev.setLong(3, t.ts().toEpochMilli());
+      ev.setString(4, t.change().id());
+      ev.setString(5, t.actor());
+      setDouble(ev, 6, t.value());
+      ev.setString(7, clip(t.message()));
+      ev.executeUpdate();
+    }
+    long alertId = state.alertIds.incrementAndGet();
+    try (PreparedStatement al =
+        c.prepareStatement(
+            "INSERT INTO alerts (id, incident_id, alert_type, severity, value, message, ts)"
+                + " VALUES (?,?,?,?,?,?,?)")) {
+      al.setLong(1, alertId);
+      al.setLong(2, t.incident().id());
+      al.setString(3, t.change().id());
+      al.setString(4, t.incident().rule().severity());
+      setDouble(al, 5, t.value());
+      al.setString(6, clip(t.message()));
+      al.setLong(7, t.ts().toEpochMilli());
+      al.executeUpdate();
+    }
+    return alertId;
+  }
+
+  /** An incident as stored (any status), read inside this transaction. */
+  public Optional<Incident> findIncident(long id) throws SQLException {
+    return Queries.incident(c, id);
+  }
+
+  /** Runs a limited DELETE (housekeeping); returns rows deleted. */
+  int delete(String sql, long... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setLong(i + 1, params[i]);
+      }
+      return ps.executeUpdate();
+    }
+  }
+
+  private Delta delta(String deviceId) {
+    Delta d = deltas.get(deviceId);
+    if (d == null) {
+      DeviceState s = state.devices.get(deviceId);
+      d =
+          s != null
+              ? new Delta(s.ref, deviceId, false)
+              : new Delta(state.deviceIds.incrementAndGet(), deviceId, true);
+      if (s != null) {
+        d.maxSeq = s.maxSeq;
+        d.maxTsKey = s.maxTsKey;
+      }
+      deltas.put(deviceId, d);
+    }
+    return d;
+  }
+
+  /** Writes everything buffered. */
+  void flush() throws SQLException {
+    flushDevices();
+    flushReadings();
+    flushFailures();
+    minutes.flush(c);
+    hours.flush(c);
+    flushOutbox();
+    flushConfirms();
+    enforceCapacity();
+  }
+
+  private void flushDevices() throws SQLException {
+    if (deltas.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement in =
+            c.prepareStatement(
+                "INSERT INTO devices (id, device_id, first_seen, last_seen, last_ts, last_seq,"
+                    + " last_temperature, last_humidity, last_source, readings, max_seq,"
+                    + " max_ts_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+        PreparedStatement up =
+            c.prepareStatement(
+                "UPDATE devices SET last_seen = COALESCE(?, last_seen), readings = readings + ?,"
+                    + " max_seq = ?, max_ts_key = ? WHERE id = ?");
+        PreparedStatement last =
+            c.prepareStatement(
+                "UPDATE devices SET last_ts = ?, last_seq = ?, last_temperature = ?,"
+                    + " last_humidity = ?, last_source = ? WHERE id = ?")) {
+      for (Delta d : deltas.values()) {
+        if (d.isNew) {
+          in.setInt(1, d.ref);
+          in.setString(2, d.deviceId);
+          in.setLong(3, now);
+          setLong(in, 4, d.lastSeen);
+          setLong(in, 5, d.lastTs);
+          setLong(in, 6, d.lastSeq);
+          setDouble(in, 7, d.lastTemperature);
+          setDouble(in, 8, d.lastHumidity);
+          in.setString(9, d.lastSource);
+          in.setLong(10, d.count);
+          setLong(in, 11, d.maxSeq);
+          setLong(in, 12, d.maxTsKey);
+          in.executeUpdate();
+          continue;
+        }
+        if (d.count == 0) {
+          continue;
+        }
+        setLong(up, 1, d.lastSeen);
+        up.setLong(2, d.count);
+        setLong(up, 3, d.maxSeq);
+        setLong(up, 4, d.maxTsKey);
+        up.setInt(5, d.ref);
+        up.executeUpdate();
+        Long storedLast = state.devices.get(d.deviceId).lastTs;
+        if (d.lastTs != null && (storedLast == null || d.lastTs >= storedLast)) {
+          last.setLong(1, d.lastTs);
+          setLong(last, 2, d.lastSeq);
+          last.setDouble(3, d.lastTemperature);
+          last.setDouble(4, d.lastHumidity);
+          last.setString(5, d.lastSource);
+          last.setInt(6, d.ref);
+          last.executeUpdate();
+        }
+      }
+    }
+  }
+
+  private void flushReadings() throws SQLException {
+    if (readings.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO readings (device, dedup_kind, dedup_value, ts, seq, temperature,"
+                + " humidity, source, received) VALUES (?,?,?,?,?,?,?,?,?)")) {
+      for (Row row : readings) {
+        Reading r = row.r();
+        long ts = r.ts().toEpochMilli();
+        ps.setInt(1, row.device());
+        ps.setInt(2, r.seq() != null ? 0 : 1);
+        ps.setLong(3, r.seq() != null ? r.seq() : ts);
+        ps.setLong(4, ts);
+        setLong(ps, 5, r.seq());
+        ps.setDouble(6, r.temperature());
+        ps.setDouble(7, r.humidity());
+        ps.setString(8, r.source().length() > 32 ? r.source().substring(0, 32) : r.source());
+        ps.setLong(9, row.received());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private void flushFailures() throws SQLException {
+    if (failures.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO read_failures (id, device, ts, reason) VALUES (?,?,?,?)")) {
+      for (Failure f : failures) {
+        ps.setLong(1, f.id());
+        ps.setInt(2, f.device());
+        ps.setLong(3, f.ts());
+        ps.setString(4, f.reason());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private void flushOutbox() throws SQLException {
+    if (outbox.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO outbox (id, topic, payload, qos, retained, priority, state, created_at)"
+                + " VALUES (?,?,?,?,?,?,0,?)")) {
+      for (OutRow o : outbox) {
+        ps.setLong(1, o.id());
+        ps.setString(2, o.topic());
+        ps.setBytes(3, o.payload());
+        ps.setInt(4, o.qos());
+        ps.setBoolean(5, o.retained());
+        ps.setInt(6, o.prio());
+        ps.setLong(7, now);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private void flushConfirms() throws SQLException {
+    if (confirms.isEmpty()) {
+      return;
+    }
+    for (long[] conf : confirms) {
+      if (conf[1] < 0) {
+        try (PreparedStatement q =
+            c.prepareStatement("SELECT priority FROM outbox WHERE id = ? AND state = 0")) {
+          q.setLong(1, conf[0]);
+          try (ResultSet rs = q.executeQuery()) {
+            conf[1] = rs.next() ? rs.getInt(1) : -2;
+          }
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE outbox SET state = 1, published_at = COALESCE(published_at, ?),"
+                + " confirmed_at = ? WHERE id = ? AND state = 0")) {
+      List<long[]> sent = new ArrayList<>();
+      for (long[] conf : confirms) {
+        if (conf[1] == -2) {
+          continue;
+        }
+        ps.setLong(1, now);
+        ps.setLong(2, now);
+        ps.setLong(3, conf[0]);
+        ps.addBatch();
+        sent.add(conf);
+      }
+      if (sent.isEmpty()) {
+        return;
+      }
+      int[] counts = ps.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] > 0) {
+          pendingDelta--;
+          if (OutboxPriority.isDroppable((int) sent.get(i)[1])) {
+            droppableDelta--;
+          }
+        }
+      }
+    }
+  }
+
+  private void enforceCapacity() throws SQLException {
+    long over = state.outboxDroppable.get() + droppableDelta - options.outboxCapacity();
+    if (over <= 0) {
+      return;
+    }
+    long threshold;
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "SELECT id FROM outbox WHERE state = 0 AND priority = ? ORDER BY id"
+                + " OFFSET ? ROWS FETCH FIRST 1 ROWS ONLY")) {
+      q.setInt(1, OutboxPriority.READING);
+      q.setLong(2, over - 1);
+      try (ResultSet rs = q.executeQuery()) {
+        if (!rs.next()) {
+          return;
+        }
+        threshold = rs.getLong(1);
+      }
+    }
+    try (PreparedStatement up =
+        c.prepareStatement(
+            "UPDATE outbox SET state = 2, dropped_at = ? WHERE state = 0 AND priority = ?"
+                + " AND id <= ?")) {
+      up.setLong(1, now);
+      up.setInt(2, OutboxPriority.READING);
+      up.setLong(3, threshold);
+      int n = up.executeUpdate();
+      dropped += n;
+      pendingDelta -= n;
+      droppableDelta -= n;
+    }
+  }
+
+  /** The transaction committed: make its effects visible in the writer's state. */
+  void committed() {
+    for (Delta d : deltas.values()) {
+      DeviceState s = state.devices.get(d.deviceId);
+      if (s == null) {
+        s = new DeviceState(d.ref, d.deviceId, d.maxSeq, d.maxTsKey, d.lastTs);
+        state.devices.put(d.deviceId, s);
+      } else {
+        s.maxSeq = d.maxSeq;
+        s.maxTsKey = d.maxTsKey;
+        if (d.lastTs != null && (s.lastTs == null || d.lastTs > s.lastTs)) {
+          s.lastTs = d.lastTs;
+        }
+      }
+      for (Long k : d.seqKeys) {
+        s.recentSeq.put(k, Boolean.TRUE);
+      }
+      for (Long k : d.tsKeys) {
+        s.recentTs.put(k, Boolean.TRUE);
+      }
+    }
+    state.readingsStored.addAndGet(readings.size());
+    state.outboxPending.addAndGet(pendingDelta);
+    state.outboxDroppable.addAndGet(droppableDelta);
+    state.outboxDropped.addAndGet(dropped);
+  }
+
+  void close() {
+    if (existsStatement != null) {
+      try {
+        existsStatement.close();
+      } catch (SQLException ignored) {
+        // closing a statement of a connection that failed; nothing to do
+      }
+    }
+  }
+
+  private static Long max(Long a, long b) {
+    return a == null ? b : Math.max(a, b);
+  }
+
+  private static String clip(String s) {
+    return s.length() > 500 ? s.substring(0, 500) : s;
+  }
+
+  private static void setMillis(PreparedStatement ps, int i, Instant t) throws SQLException {
+    if (t == null) {
+      ps.setNull(i, Types.BIGINT);
+    } else {
+      ps.setLong(i, t.toEpochMilli());
+    }
+  }
+
+  private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.BIGINT);
+    } else {
+      ps.setLong(i, v);
+    }
+  }
+
+  private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.DOUBLE);
+    } else {
+      ps.setDouble(i, v);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package net.dhtedge.agent.store;
+
+import java.sql.SQLException;
+
+/**
+ * One unit of work for the single writer thread. Jobs are applied in queue order, many to a
+ * transaction; {@link #committed()} runs after the commit that holds the job returned (the data is
+ * on disk), {@link #failed(Throwable)} when it could not be stored.
+ */
+public interface WriteJob {
+
+  /** Does the job's writes; runs on the writer thread inside the batch transaction. */
+  void apply(Tx tx) throws SQLException;
+
+  /** The transaction holding this job committed. Must not block. */
+  void committed();
+
+  /** The job could not be stored (after the writer retried it alone). Must not block. */
+  void failed(Throwable cause);
+}

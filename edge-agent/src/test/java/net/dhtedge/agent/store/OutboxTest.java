@@ -1,0 +1,146 @@
+package net.dhtedge.agent.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.outbox.Outbox;
+import net.dhtedge.agent.outbox.OutboxMessage;
+import net.dhtedge.agent.outbox.OutboxPriority;
+import net.dhtedge.agent.pipeline.Pipeline;
+import net.dhtedge.agent.pipeline.PipelineOptions;
+import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.Threshold;
+import net.dhtedge.agent.testing.MutableClock;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutboxTest {
+
+  static final Instant T0 = Instant.parse("2026-11-27T22:00:00Z");
+
+  @TempDir Path dir;
+  final MutableClock clock = new MutableClock(T0);
+
+  Store open(StoreOptions o) {
+    return Store.open(o, clock);
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String text(OutboxMessage m) {
+    return new String(m.payload(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void messagesComeOutByPriorityThenInQueueOrderAndInFlightOnesAreSkipped() {
+    try (Store s = open(StoreOptions.defaults(dir))) {
+      Outbox o = s.outbox();
+      o.enqueue("t/r", bytes("r1"), 0, false, OutboxPriority.READING);
+      o.enqueue("t/a", bytes("a1"), 1, false, OutboxPriority.ALERT);
+      o.enqueue("t/r", bytes("r2"), 0, false, OutboxPriority.READING);
+      o.enqueue("t/s", bytes("s1"), 1, true, OutboxPriority.STATUS);
+      assertThat(o.depth()).isEqualTo(4);
+
+      List<OutboxMessage> first = o.next(2);
+      assertThat(first).extracting(OutboxTest::text).containsExactly("a1", "s1");
+      assertThat(first.get(1).retained()).isTrue();
+      assertThat(first.get(1).qos()).isEqualTo(1);
+      assertThat(o.next(10)).extracting(OutboxTest::text).containsExactly("r1", "r2");
+      assertThat(o.next(10)).as("all in flight").isEmpty();
+
+      o.confirm(first.get(0).id());
+      o.release(first.get(1).id());
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> o.depth() == 3);
+      assertThat(o.next(10)).extracting(OutboxTest::text).containsExactly("s1");
+    }
+  }
+
+  @Test
+  void pendingMessagesSurviveARestartInOrder() {
+    try (Store s = open(StoreOptions.defaults(dir))) {
+      for (int i = 0; i < 20; i++) {
+        s.outbox().enqueue("t", bytes("m" + i), 1, false, OutboxPriority.READING);
+      }
+      List<OutboxMessage> some = s.outbox().next(5);
+      some.forEach(m -> s.outbox().confirm(m.id()));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> s.outbox().depth() == 15);
+    }
+    try (Store s = open(StoreOptions.defaults(dir))) {
+      assertThat(s.outbox().depth()).isEqualTo(15);
+      List<OutboxMessage> left = s.outbox().next(100);
+      assertThat(left)
+          .extracting(OutboxTest::text)
+          .containsExactly(
+              "m5", "m6", "m7", "m8", "m9", "m10", "m11", "m12", "m13", "m14", "m15", "m16", "m17",
+              "m18", "m19");
+      assertThat(left).extracting(OutboxMessage::id).isSorted();
+      s.outbox().enqueue("t", bytes("new"), 1, false, OutboxPriority.READING);
+      assertThat(s.outbox().next(1))
+          .singleElement()
+          .satisfies(
+              m -> {
+                assertThat(text(m)).isEqualTo("new");
+                assertThat(m.id()).isGreaterThan(left.get(left.size() - 1).id());
+              });
+    }
+  }
+
+  @Test
+  void aFullOutboxDropsTheOldestReadingsButNeverAlertsOrIncidents() {
+    StoreOptions so = StoreOptions.defaults(dir).withOutboxCapacity(5);
+    RulesOptions rules =
+        RulesOptions.defaults()
+            .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
+            .withDebounce(1, Duration.ZERO);
+    try (Pipeline p = Pipeline.open(so, rules, PipelineOptions.defaults(), clock)) {
+      for (long i = 0; i < 4; i++) {
+        p.submit(new Reading("pi", T0.plusSeconds(i), i, 20, 50, "gpiod"));
+      }
+      p.submit(new Reading("pi", T0.plusSeconds(4), 4L, 31, 50, "gpiod")).join();
+      for (long i = 5; i < 9; i++) {
+        p.submit(new Reading("pi", T0.plusSeconds(i), i, 20, 50, "gpiod"));
+      }
+      p.submit(new Reading("pi", T0.plusSeconds(9), 9L, 20, 50, "gpiod")).join();
+
+      Outbox o = p.outbox();
+      assertThat(o.dropped()).isEqualTo(5);
+      assertThat(o.depth()).isEqualTo(5 + 4); // 5 readings + open/resolve x incident/alert
+      List<OutboxMessage> all = o.next(100);
+      assertThat(all)
+          .filteredOn(m -> m.topic().equals("dht11/sensor/data"))
+          .extracting(m -> text(m).replaceAll(".*\"seq\":(\\d+).*", "$1"))
+          .containsExactly("5", "6", "7", "8", "9");
+      assertThat(all).filteredOn(m -> m.topic().equals("dht11/alerts")).hasSize(2);
+      assertThat(all).filteredOn(m -> m.topic().equals("dht11/incidents")).hasSize(2);
+      assertThat(p.store().counts().outboxDropped()).isEqualTo(5);
+      assertThat(p.store().counts().readingsKept())
+          .as("the readings themselves are kept")
+          .isEqualTo(10);
+    }
+  }
+
+  @Test
+  void housekeepingPurgesConfirmedAndDroppedMessagesAfterTheirKeepTime() {
+    try (Store s = open(StoreOptions.defaults(dir).withOutboxCapacity(1))) {
+      s.outbox().enqueue("t", bytes("a"), 1, false, OutboxPriority.READING);
+      s.outbox().enqueue("t", bytes("b"), 1, false, OutboxPriority.READING); // drops a
+      s.outbox().enqueue("t", bytes("c"), 1, false, OutboxPriority.ALERT);
+      s.outbox().next(10).stream()
+          .filter(m -> text(m).equals("c"))
+          .forEach(m -> s.outbox().confirm(m.id()));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> s.outbox().depth() == 1);
+      assertThat(s.runHousekeeping().outbox()).isZero();
+      clock.advance(Duration.ofMinutes(61));
+      assertThat(s.runHousekeeping().outbox()).isEqualTo(2);
+      assertThat(s.outbox().depth()).isEqualTo(1);
+    }
+  }
+}
