@@ -190,7 +190,7 @@ public final class MqttConnection implements AutoCloseable {
     return status;
   }
 
-  /** The current socket's number; changes whenever a socket is lost, closed or opened. */
+  /** The current socket's number; changes whenever a socket is lost or closed. */
   public long epoch() {
     return epoch.get();
   }
@@ -215,7 +215,7 @@ public final class MqttConnection implements AutoCloseable {
     if (qos == 0) {
       return true;
     }
-    if (messageEpoch != epoch.get() || !connected) {
+    if (messageEpoch != epoch.get() || !port.isConnected()) {
       return false;
     }
     try {
@@ -260,7 +260,8 @@ public final class MqttConnection implements AutoCloseable {
       retryLater("connect to " + options.serverUris() + " failed: " + e);
       return;
     }
-    epoch.incrementAndGet();
+    // No epoch change here: the broker may already be redelivering on this socket, and those
+    // messages must keep the epoch they were tagged with. The epoch moves when a socket ends.
     try {
       for (Subscription s : subscriptions) {
         port.subscribe(s.filter(), s.qos(), options.connectTimeout());
