@@ -4,10 +4,10 @@ import java.util.concurrent.CompletableFuture;
 import net.dhtedge.agent.core.Reading;
 
 /**
- * The front door of the pipeline: sources (local sensors, MQTT ingest, the simulator) hand
- * readings here. The pipeline stores each reading durably, runs the rules on it and queues what
- * must go out; the returned future completes only once the reading is committed to disk, so an
- * MQTT QoS 1 message may be acknowledged then and not before.
+ * The front door of the pipeline: sources (local sensors, MQTT ingest, the simulator) hand readings
+ * here. The pipeline stores each reading durably, runs the rules on it and queues what must go out;
+ * the returned future completes only once the reading is committed to disk, so an MQTT QoS 1
+ * message may be acknowledged then and not before.
  */
 public interface ReadingIntake {
 
