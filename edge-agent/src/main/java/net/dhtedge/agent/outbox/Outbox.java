@@ -15,8 +15,17 @@ public interface Outbox {
   /** Up to {@code max} unconfirmed messages, oldest first, skipping ids in flight. */
   List<OutboxMessage> next(int max);
 
-  /** The broker has the message: remove it (or mark it confirmed for housekeeping). */
+  /**
+   * The broker has the message: remove it (or mark it confirmed for housekeeping). Idempotent: a
+   * second confirm of the same id does nothing.
+   */
   void confirm(long id);
+
+  /**
+   * The publish of a message handed out by {@link #next} failed (disconnected, refused): it is no
+   * longer in flight and {@link #next} returns it again, in its original place in the order.
+   */
+  void release(long id);
 
   /** Unconfirmed messages right now. */
   long depth();

@@ -1,0 +1,35 @@
+package net.dhtedge.agent.contract;
+
+import java.util.Objects;
+import net.dhtedge.agent.core.Reading;
+
+/** What {@link ReadingParser} made of one payload: an accepted reading or a typed reject. */
+public sealed interface ParseResult {
+
+  /**
+   * A valid reading.
+   *
+   * @param reading the reading, with defaults applied (device, ts, source)
+   * @param model the sender's sensor model when given ({@code dht11}, {@code dht22}, ...), else
+   *     null
+   * @param bare whether the payload carried no device_id (attributed to the default device)
+   */
+  record Accepted(Reading reading, String model, boolean bare) implements ParseResult {
+    public Accepted {
+      Objects.requireNonNull(reading, "reading");
+    }
+  }
+
+  /**
+   * A rejected payload.
+   *
+   * @param reason the contract reason
+   * @param detail a short human explanation (field name, value); never the whole payload
+   */
+  record Reject(RejectReason reason, String detail) implements ParseResult {
+    public Reject {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(detail, "detail");
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package net.dhtedge.agent.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RejectCounterTest {
+
+  /** A clock the test moves by hand. */
+  static final class ManualClock extends Clock {
+    volatile Instant now = Instant.parse("2026-11-27T22:00:00Z");
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  final ManualClock clock = new ManualClock();
+  final List<String> lines = new CopyOnWriteArrayList<>();
+  final RejectCounter counter = new RejectCounter(clock, Duration.ofMinutes(1), lines::add);
+
+  static ParseResult.Reject reject(RejectReason r) {
+    return new ParseResult.Reject(r, "detail");
+  }
+
+  @Test
+  void eachReasonIsLoggedAtMostOnceAMinuteWithTheSuppressedCount() {
+    assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isTrue();
+    for (int i = 0; i < 99; i++) {
+      assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isFalse();
+    }
+    assertThat(counter.record(reject(RejectReason.BAD_TS), "t")).isTrue();
+    clock.now = clock.now.plusSeconds(59);
+    assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isFalse();
+    clock.now = clock.now.plusSeconds(1);
+    assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isTrue();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).contains("not-json").doesNotContain("more since");
+    assertThat(lines.get(2))
+        .contains("not-json")
+        .contains("100 more since")
+        .contains("102 not-json in total");
+    assertThat(counter.count(RejectReason.NOT_JSON)).isEqualTo(102);
+    assertThat(counter.total()).isEqualTo(103);
+    assertThat(counter.snapshot())
+        .containsEntry(RejectReason.BAD_TS, 1L)
+        .containsEntry(RejectReason.TOO_LARGE, 0L);
+  }
+
+  @Test
+  void concurrentRecordsAreCountedExactlyAndLoggedOnce() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    for (int t = 0; t < 4; t++) {
+      pool.execute(
+          () -> {
+            for (int i = 0; i < 25_000; i++) {
+              counter.record(reject(RejectReason.values()[i % RejectReason.values().length]), "t");
+            }
+          });
+    }
+    pool.shutdown();
+    assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(counter.total()).isEqualTo(100_000);
+    assertThat(counter.count(RejectReason.TOO_LARGE)).isEqualTo(10_000);
+    assertThat(lines).hasSize(RejectReason.values().length);
+  }
+}

@@ -1,0 +1,278 @@
+package net.dhtedge.agent.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private Mosquitto for one test class: its own config, a free port on 127.0.0.1 (never the
+ * system broker on 1883), anonymous access, optional persistence and WebSocket listener, optional
+ * password file. {@link #stop()} and {@link #start()} again reuse the same port, for outage tests.
+ * {@link #close()} kills it; call it from {@code @AfterAll}.
+ *
+ * <pre>{@code
+ * static MosquittoBroker broker;
+ * @BeforeAll static void up(@TempDir Path dir) { broker = MosquittoBroker.builder(dir).start(); }
+ * @AfterAll static void down() { broker.close(); }
+ * }</pre>
+ */
+public final class MosquittoBroker implements AutoCloseable {
+
+  /** Where Debian puts the broker. */
+  public static final Path DEFAULT_BINARY = Path.of("/usr/sbin/mosquitto");
+
+  private final Path binary;
+  private final Path dir;
+  private final boolean persistence;
+  private final boolean webSockets;
+  private final String user;
+  private final String password;
+  private final int port;
+  private final int webSocketPort;
+  private Process process;
+
+  private MosquittoBroker(Builder b) {
+    this.binary = b.binary;
+    this.dir = b.dir;
+    this.persistence = b.persistence;
+    this.webSockets = b.webSockets;
+    this.user = b.user;
+    this.password = b.password;
+    this.port = freePort();
+    this.webSocketPort = webSockets ? freePort() : -1;
+  }
+
+  /** A builder; {@code dir} holds the config, log and persistence (use a {@code @TempDir}). */
+  public static Builder builder(Path dir) {
+    return new Builder(dir);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** {@code tcp://127.0.0.1:<port>}. */
+  public String url() {
+    return "tcp://127.0.0.1:" + port;
+  }
+
+  /** {@code ws://127.0.0.1:<port>} (Mosquitto serves MQTT over WebSocket on any path). */
+  public String webSocketUrl() {
+    if (!webSockets) {
+      throw new IllegalStateException("started without a WebSocket listener");
+    }
+    return "ws://127.0.0.1:" + webSocketPort;
+  }
+
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** Starts (or restarts) the broker on the same port and waits until it accepts connections. */
+  public synchronized MosquittoBroker start() {
+    if (isRunning()) {
+      return this;
+    }
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException(
+          "mosquitto not found at "
+              + binary
+              + ": install it (apt-get install mosquitto mosquitto-clients); the MQTT tests run a"
+              + " private instance of the real broker");
+    }
+    try {
+      Path conf = writeConfig();
+      Path log = dir.resolve("mosquitto.log");
+      process =
+          new ProcessBuilder(binary.toString(), "-c", conf.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (!accepts(port) || (webSockets && !accepts(webSocketPort))) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException(
+              "mosquitto exited with " + process.exitValue() + ":\n" + Files.readString(log));
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "mosquitto did not listen on " + port + " within 15 s:\n" + Files.readString(log));
+        }
+        Thread.sleep(20);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start mosquitto in " + dir, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting mosquitto", e);
+    }
+    return this;
+  }
+
+  /** Stops the broker gracefully (it saves its persistence file), keeping the port for later. */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    process = null;
+  }
+
+  /** The broker's log so far, for assertion messages. */
+  public String log() {
+    try {
+      Path log = dir.resolve("mosquitto.log");
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  /** Kills the broker. Safe to call twice. */
+  @Override
+  public synchronized void close() {
+    if (process != null) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      process = null;
+    }
+  }
+
+  private Path writeConfig() throws IOException {
+    Files.createDirectories(dir);
+    List<String> lines = new ArrayList<>();
+    lines.add("per_listener_settings false");
+    lines.add("user root");
+    lines.add("listener " + port + " 127.0.0.1");
+    if (webSockets) {
+      lines.add("listener " + webSocketPort + " 127.0.0.1");
+      lines.add("protocol websockets");
+    }
+    if (user != null) {
+      Path pw = dir.resolve("passwd");
+      Files.writeString(pw, "");
+      run("/usr/bin/mosquitto_passwd", "-b", pw.toString(), user, password);
+      lines.add("allow_anonymous false");
+      lines.add("password_file " + pw);
+    } else {
+      lines.add("allow_anonymous true");
+    }
+    if (persistence) {
+      lines.add("persistence true");
+      lines.add("persistence_location " + dir.toAbsolutePath() + "/");
+      lines.add("autosave_interval 1");
+    } else {
+      lines.add("persistence false");
+    }
+    lines.add("max_queued_messages 100000");
+    lines.add("log_dest stderr");
+    lines.add("log_type error");
+    lines.add("log_type warning");
+    lines.add("log_type notice");
+    lines.add("log_type information");
+    Path conf = dir.resolve("mosquitto.conf");
+    Files.writeString(conf, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    return conf;
+  }
+
+  private static void run(String... cmd) throws IOException {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IOException(String.join(" ", cmd) + " failed: " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A free TCP port on 127.0.0.1 right now. */
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Options for a private broker. */
+  public static final class Builder {
+    private final Path dir;
+    private Path binary = DEFAULT_BINARY;
+    private boolean persistence;
+    private boolean webSockets;
+    private String user;
+    private String password;
+
+    private Builder(Path dir) {
+      this.dir = dir;
+    }
+
+    public Builder binary(Path v) {
+      binary = v;
+      return this;
+    }
+
+    /** Keep sessions and queued messages across {@link #stop()}/{@link #start()}. */
+    public Builder persistence(boolean v) {
+      persistence = v;
+      return this;
+    }
+
+    public Builder webSockets(boolean v) {
+      webSockets = v;
+      return this;
+    }
+
+    /** Require this user (anonymous off). */
+    public Builder credentials(String user, String password) {
+      this.user = user;
+      this.password = password;
+      return this;
+    }
+
+    /** Builds without starting. */
+    public MosquittoBroker build() {
+      return new MosquittoBroker(this);
+    }
+
+    /** Builds and starts. */
+    public MosquittoBroker start() {
+      return build().start();
+    }
+  }
+}
