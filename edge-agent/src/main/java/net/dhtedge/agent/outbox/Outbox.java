@@ -30,12 +30,6 @@ public interface Outbox {
   /** Unconfirmed messages right now. */
   long depth();
 
-  /**
-   * Publishing failed: the message returned by {@link #next} goes back to the queue so a later
-   * {@code next} returns it again. Implementations that do not hold messages in flight do nothing.
-   */
-  default void release(long id) {}
-
   /** Reading messages dropped because the outbox was full, since start. */
   default long dropped() {
     return 0;
