@@ -17,6 +17,11 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       DecodeCommand.class,
       ReadCommand.class,
+      RunCommand.class,
+      DemoCommand.class,
+      ListenCommand.class,
+      PublishCommand.class,
+      SimulateCommand.class,
     })
 public final class Main implements Runnable {
 

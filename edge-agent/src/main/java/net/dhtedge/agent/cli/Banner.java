@@ -1,0 +1,58 @@
+package net.dhtedge.agent.cli;
+
+import java.io.PrintWriter;
+import net.dhtedge.agent.config.LoadedConfig;
+import net.dhtedge.agent.contract.Topics;
+
+/** What the agent prints once it is up: where to look and what to try. */
+final class Banner {
+  private Banner() {}
+
+  static void print(Agent agent, LoadedConfig loaded, PrintWriter out) {
+    var c = loaded.config();
+    out.println("edge-agent " + VersionProvider.version() + " is running (" + agent.mode() + ")");
+    out.println("  config:      " + (loaded.file() == null ? "built-in defaults" : loaded.file()));
+    out.println("  data dir:    " + c.agent().dataDir().toAbsolutePath().normalize());
+    if (agent.httpPort() > 0) {
+      out.println("  status page: http://localhost:" + agent.httpPort() + "/");
+      out.println("  status API:  http://localhost:" + agent.httpPort() + "/api/status");
+    }
+    if (agent.broker() != null) {
+      out.println("  MQTT (TCP):  " + agent.broker().tcpUrl() + "   (embedded broker)");
+      if (agent.broker().webSocketUrl() != null) {
+        out.println("  MQTT (WS):   " + agent.broker().webSocketUrl());
+      }
+    } else if (agent.connection() != null) {
+      out.println("  MQTT:        " + String.join(", ", agent.connection().options().serverUris()));
+    } else {
+      out.println("  MQTT:        off");
+    }
+    Topics t = new Topics(c.mqtt().topicPrefix());
+    out.println(
+        "  topics:      "
+            + t.sensorData()
+            + ", "
+            + t.incidents()
+            + ", "
+            + t.alerts()
+            + ", "
+            + t.status());
+    agent
+        .sensors()
+        .forEach(
+            s ->
+                out.println(
+                    "  sensor:      " + s.status().sensorId() + " (" + s.status().backend() + ")"));
+    if (agent.broker() != null) {
+      String url = agent.broker().tcpUrl();
+      out.println("Try:");
+      out.println(
+          "  bin/edge-agent publish --broker "
+              + url
+              + " --device esp32-test --temp 31 --hum 60   # opens an incident");
+      out.println("  mosquitto_sub -L '" + url.replace("tcp://", "mqtt://") + "/dht11/#' -v");
+    }
+    out.println("Ctrl-C stops it.");
+    out.flush();
+  }
+}

@@ -1,0 +1,82 @@
+package net.dhtedge.agent.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import net.dhtedge.agent.config.AgentConfig;
+import net.dhtedge.agent.config.DeviceRules;
+import net.dhtedge.agent.config.LoadedConfig;
+import net.dhtedge.agent.config.RulesConfig;
+import net.dhtedge.agent.config.ThresholdRule;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code edge-agent demo}: the whole gateway on one machine with nothing else installed. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run everything locally with nothing else installed: a simulated DHT11, an embedded MQTT",
+      "broker (TCP and WebSocket on loopback), the store in ./demo-data and the status page.",
+      "Defaults: --broker embedded --sensor sim --data-dir demo-data --http-port 8080 (or a free",
+      "port when 8080 is taken). A temperature band of 15..25 °C is set when the configuration",
+      "has none, so the simulated daily swing raises and resolves incidents. Ctrl-C stops it."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin ConfigOptions config;
+
+  @Option(
+      names = "--exit-after",
+      paramLabel = "DURATION",
+      description = "Stop by itself after this long (e.g. 30s); for scripts and tests.")
+  String exitAfter;
+
+  @Override
+  public Integer call() {
+    if (config.broker == null) {
+      config.broker = "embedded";
+    }
+    if (config.sensor == null) {
+      config.sensor = "sim";
+    }
+    if (config.dataDir == null) {
+      config.dataDir = Path.of("demo-data");
+    }
+    Optional<LoadedConfig> loaded = config.load(spec.commandLine().getErr());
+    if (loaded.isEmpty()) {
+      return ConfigOptions.EXIT_CONFIG;
+    }
+    AgentConfig c = withDemoRules(loaded.get().config());
+    if (config.httpPort == null && c.http().port() == 8080 && Agent.preferPort(8080) == 0) {
+      c = c.withHttp(c.http().withPort(-1)); // 8080 is taken: let the OS pick
+    }
+    var out = spec.commandLine().getOut();
+    LoadedConfig shown = new LoadedConfig(c, loaded.get().file(), loaded.get().warnings());
+    return AgentRunner.run(
+        c,
+        Agent.Mode.DEMO,
+        out,
+        spec.commandLine().getErr(),
+        RunCommand.parseExitAfter(spec, exitAfter),
+        agent -> Banner.print(agent, shown, out));
+  }
+
+  private static AgentConfig withDemoRules(AgentConfig c) {
+    RulesConfig r = c.rules();
+    if (r.defaults().temperature().isActive() || r.defaults().humidity().isActive()) {
+      return c;
+    }
+    ThresholdRule t = new ThresholdRule(15.0, 25.0, 0.5, 3, java.time.Duration.ZERO);
+    RulesConfig demo =
+        new RulesConfig(
+            new DeviceRules(t, r.defaults().humidity()),
+            r.devices(),
+            r.staleAfterIntervals(),
+            r.sensorFailure());
+    return new AgentConfig(
+        c.agent(), c.sensors(), c.mqtt(), c.store(), demo, c.http(), c.mail(), c.homeassistant());
+  }
+}
