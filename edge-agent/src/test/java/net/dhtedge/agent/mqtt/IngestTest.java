@@ -221,6 +221,33 @@ class IngestTest {
   }
 
   @Test
+  void anIntakeThatThrowsDoesNotBreakTheClientAndTheMessageComesBackUnacked() throws Exception {
+    startAgent(MqttOptions.builder(), Duration.ofHours(1));
+    intake.mode(InMemoryIntake.Mode.THROW);
+    device.publish(
+        data(),
+        "{\"device_id\":\"esp32-d\",\"seq\":1,\"temperature\":20,\"humidity\":50}",
+        1,
+        false);
+    await().until(() -> ingest.stats().storeFailures() == 1);
+    intake.mode(InMemoryIntake.Mode.IMMEDIATE);
+    device.publish(
+        data(),
+        "{\"device_id\":\"esp32-d\",\"seq\":2,\"temperature\":20,\"humidity\":50}",
+        1,
+        false);
+    // seq 1 was not acked: the reconnect after the first failure brings it back.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(intake.stored())
+                    .extracting(Reading::seq)
+                    .containsExactlyInAnyOrder(1L, 2L));
+    assertThat(ingest.stats().storeFailures()).isEqualTo(1);
+  }
+
+  @Test
   void aStormOfTenThousandMalformedPayloadsIsSurvivedAndCountedExactly() throws Exception {
     startAgent(MqttOptions.builder());
     long epoch = connection.epoch();

@@ -20,7 +20,10 @@ public final class InMemoryIntake implements ReadingIntake {
   public enum Mode {
     IMMEDIATE,
     HOLD,
-    FAIL
+    /** The future completes exceptionally (the store failed). */
+    FAIL,
+    /** submit itself throws (a bug in the pipeline). */
+    THROW
   }
 
   private final List<Reading> stored = new ArrayList<>();
@@ -40,6 +43,7 @@ public final class InMemoryIntake implements ReadingIntake {
     synchronized (this) {
       submitted.add(r);
       switch (mode) {
+        case THROW -> throw new IllegalStateException("pipeline bug");
         case FAIL -> {
           return CompletableFuture.failedFuture(new IllegalStateException("store is broken"));
         }
