@@ -11,7 +11,8 @@ final class HsqldbDialect implements Dialect {
   public String jdbcUrl(Path dbDir) {
     return "jdbc:hsqldb:file:"
         + dbDir.resolve("agent").toAbsolutePath()
-        + ";hsqldb.tx=mvcc;hsqldb.default_table_type=cached;hsqldb.lock_file=true";
+        + ";hsqldb.tx=mvcc;hsqldb.default_table_type=cached;hsqldb.lock_file=true"
+        + ";hsqldb.cache_rows=200000;hsqldb.cache_size=65536";
   }
 
   @Override

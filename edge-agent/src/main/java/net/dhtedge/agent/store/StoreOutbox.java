@@ -79,7 +79,7 @@ final class StoreOutbox implements Outbox {
               try (PreparedStatement ps =
                   c.prepareStatement(
                       "SELECT id, topic, payload, qos, retained, priority, created_at FROM outbox"
-                          + " WHERE state = 0 ORDER BY priority, id FETCH FIRST ? ROWS ONLY")) {
+                          + " WHERE state = 0 ORDER BY state, priority, id FETCH FIRST ? ROWS ONLY")) {
                 ps.setInt(1, fetch);
                 try (ResultSet rs = ps.executeQuery()) {
                   while (rs.next()) {

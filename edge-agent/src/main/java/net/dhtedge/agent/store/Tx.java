@@ -469,19 +469,23 @@ public final class Tx {
     if (over <= 0) {
       return;
     }
-    long threshold;
+    // the id of the over-th oldest pending reading message: everything up to it is dropped
+    long threshold = -1;
     try (PreparedStatement q =
         c.prepareStatement(
-            "SELECT id FROM outbox WHERE state = 0 AND priority = ? ORDER BY id"
-                + " OFFSET ? ROWS FETCH FIRST 1 ROWS ONLY")) {
+            "SELECT id FROM outbox WHERE state = 0 AND priority = ?"
+                + " ORDER BY state, priority, id"
+                + " FETCH FIRST ? ROWS ONLY")) {
       q.setInt(1, OutboxPriority.READING);
-      q.setLong(2, over - 1);
+      q.setLong(2, over);
       try (ResultSet rs = q.executeQuery()) {
-        if (!rs.next()) {
-          return;
+        while (rs.next()) {
+          threshold = rs.getLong(1);
         }
-        threshold = rs.getLong(1);
       }
+    }
+    if (threshold < 0) {
+      return;
     }
     try (PreparedStatement up =
         c.prepareStatement(
