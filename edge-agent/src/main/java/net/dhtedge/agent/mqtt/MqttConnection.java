@@ -82,6 +82,10 @@ public final class MqttConnection implements AutoCloseable {
   private volatile InboundHandler inbound;
   private volatile Status status;
   private volatile boolean connected;
+  private long connectedAtNanos; // connection thread only
+
+  /** How long a connection must last before the reconnect backoff starts again from the minimum. */
+  static final Duration STABLE = Duration.ofSeconds(30);
 
   /** A connection over Paho. */
   public static MqttConnection create(MqttOptions options, Clock clock, String version) {
@@ -273,7 +277,7 @@ public final class MqttConnection implements AutoCloseable {
       return;
     }
     connected = true;
-    backoff.reset();
+    connectedAtNanos = System.nanoTime();
     setStatus(State.CONNECTED, uri, null);
     LOG.info("MQTT connected to {} as {}", uri, options.clientId());
     publishOnline();
@@ -294,6 +298,11 @@ public final class MqttConnection implements AutoCloseable {
 
   /** On the connection thread, after the socket is gone. */
   private void lost(String cause) {
+    // Only a connection that stayed up resets the backoff: one that is dropped at once (another
+    // client with our client id, a broker that kicks us) must not be retried every second.
+    if (System.nanoTime() - connectedAtNanos >= STABLE.toNanos()) {
+      backoff.reset();
+    }
     for (Listener l : listeners) {
       safely(() -> l.disconnected(cause));
     }

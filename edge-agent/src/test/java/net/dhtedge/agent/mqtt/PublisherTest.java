@@ -133,6 +133,103 @@ class PublisherTest {
             () -> assertThat(late.received()).singleElement().matches(r -> r.retained()));
   }
 
+  /** The real Paho port, except that the first publish's confirmation is lost on the way. */
+  static final class LosesFirstConfirmation implements MqttClientPort {
+    final PahoClientPort real;
+    final java.util.concurrent.atomic.AtomicBoolean lost =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    LosesFirstConfirmation(MqttOptions o) {
+      real = new PahoClientPort(o);
+    }
+
+    @Override
+    public void setEvents(Events events) {
+      real.setEvents(events);
+    }
+
+    @Override
+    public String connect(MqttOptions options, Will will) throws MqttPortException {
+      return real.connect(options, will);
+    }
+
+    @Override
+    public void subscribe(String filter, int qos, Duration timeout) throws MqttPortException {
+      real.subscribe(filter, qos, timeout);
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, int qos, boolean retained, PublishCallback cb)
+        throws MqttPortException {
+      boolean drop = topic.endsWith("/incidents") && lost.compareAndSet(false, true);
+      real.publish(
+          topic,
+          payload,
+          qos,
+          retained,
+          drop
+              ? new PublishCallback() {
+                @Override
+                public void delivered() {}
+
+                @Override
+                public void failed(Throwable cause) {}
+              }
+              : cb);
+    }
+
+    @Override
+    public void ack(int messageId, int qos) throws MqttPortException {
+      real.ack(messageId, qos);
+    }
+
+    @Override
+    public void disconnect(Duration quiesce) {
+      real.disconnect(quiesce);
+    }
+
+    @Override
+    public boolean isConnected() {
+      return real.isConnected();
+    }
+
+    @Override
+    public void close() {
+      real.close();
+    }
+  }
+
+  @Test
+  void aPublishWhoseConfirmationNeverComesIsSentAgainAfterTheStuckTimeout() throws Exception {
+    prefix = "pub" + N.incrementAndGet();
+    String topic = prefix + "/incidents";
+    TestClient sub = subscriber(topic);
+    enqueue(topic, 0, 3, 1);
+    MqttOptions o =
+        MqttOptions.builder()
+            .serverUri(broker.url())
+            .clientId("agent-" + prefix)
+            .topicPrefix(prefix)
+            .subscribe(false)
+            .inflightWindow(1)
+            .build();
+    connection =
+        new MqttConnection(
+            o, new LosesFirstConfirmation(o), Clock.systemUTC(), "test", new java.util.Random());
+    toClose.add(connection);
+    publisher = new Publisher(connection, outbox, Duration.ofMillis(100), Duration.ofSeconds(1));
+    toClose.add(publisher);
+    publisher.start();
+    connection.start();
+    await().until(() -> outbox.depth() == 0);
+    // m0 reached the broker but its confirmation was lost: it is sent again (at-least-once),
+    // and with a window of 1 nothing overtakes it.
+    await()
+        .untilAsserted(
+            () -> assertThat(sub.payloads(topic)).containsExactly("m0", "m0", "m1", "m2"));
+    assertThat(publisher.stats().republished()).isEqualTo(1);
+  }
+
   @Test
   void aBrokerOutageLosesNothingAndKeepsTheOrder() throws Exception {
     prefix = "pub" + N.incrementAndGet();
