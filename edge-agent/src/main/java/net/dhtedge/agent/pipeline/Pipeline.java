@@ -346,7 +346,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
         return Outcome.DUPLICATE;
       }
       tx.insertReading(reading, received);
-      if (!options.remoteSource().equals(reading.source())) {
+      if (options.isLocal(reading)) {
         tx.enqueue(
             options.readingsTopic(),
             Payloads.reading(reading, options.models().get(reading.deviceId())),

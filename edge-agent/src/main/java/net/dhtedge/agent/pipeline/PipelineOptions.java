@@ -18,6 +18,9 @@ import net.dhtedge.agent.core.Reading;
  * @param staleCheckInterval how often the stale rule is evaluated. Default 10 s.
  * @param models sensor model by device id for local sensors (dht11, dht22), added to published
  *     readings when known. Default none.
+ * @param localDevices the agent's own sensors: only their readings are published on {@code
+ *     <prefix>/sensor/data} (readings ingested from the broker, whatever their {@code source}, are
+ *     already there). {@code null} = decide by {@code remoteSource} alone.
  */
 public record PipelineOptions(
     String topicPrefix,
@@ -25,9 +28,30 @@ public record PipelineOptions(
     String remoteSource,
     String agentDeviceId,
     Duration staleCheckInterval,
-    Map<String, String> models) {
+    Map<String, String> models,
+    java.util.Set<String> localDevices) {
+
+  /** Options that tell local from remote readings by {@code remoteSource} alone. */
+  public PipelineOptions(
+      String topicPrefix,
+      int readingQos,
+      String remoteSource,
+      String agentDeviceId,
+      Duration staleCheckInterval,
+      Map<String, String> models) {
+    this(topicPrefix, readingQos, remoteSource, agentDeviceId, staleCheckInterval, models, null);
+  }
+
+  /** Whether a reading is the agent's own and so must be published. */
+  public boolean isLocal(Reading reading) {
+    if (localDevices != null) {
+      return localDevices.contains(reading.deviceId());
+    }
+    return !remoteSource.equals(reading.source());
+  }
 
   public PipelineOptions {
+    localDevices = localDevices == null ? null : java.util.Set.copyOf(localDevices);
     Objects.requireNonNull(topicPrefix, "topicPrefix");
     Objects.requireNonNull(remoteSource, "remoteSource");
     Objects.requireNonNull(agentDeviceId, "agentDeviceId");
@@ -56,12 +80,18 @@ public record PipelineOptions(
 
   public PipelineOptions withTopicPrefix(String prefix) {
     return new PipelineOptions(
-        prefix, readingQos, remoteSource, agentDeviceId, staleCheckInterval, models);
+        prefix, readingQos, remoteSource, agentDeviceId, staleCheckInterval, models, localDevices);
   }
 
   public PipelineOptions withModels(Map<String, String> byDevice) {
     return new PipelineOptions(
-        topicPrefix, readingQos, remoteSource, agentDeviceId, staleCheckInterval, byDevice);
+        topicPrefix,
+        readingQos,
+        remoteSource,
+        agentDeviceId,
+        staleCheckInterval,
+        byDevice,
+        localDevices);
   }
 
   public String readingsTopic() {

@@ -65,7 +65,10 @@ class AgentEndToEndTest {
   void aReadingFromAnotherDeviceIsStoredAndCrossingAThresholdPublishesAnIncidentAndAnAlert(
       @TempDir Path data) throws Exception {
     try (TestClient watcher = TestClient.connect(broker.url(), "watch-1")) {
-      watcher.subscribe("dht11/incidents", 1).subscribe("dht11/alerts", 1);
+      watcher
+          .subscribe("dht11/incidents", 1)
+          .subscribe("dht11/alerts", 1)
+          .subscribe("dht11/sensor/data", 1);
       try (Agent agent = Agent.start(config(data, ""), Agent.Mode.LISTEN, Clock.systemUTC())) {
         assertThat(agent.connection().awaitConnected(Duration.ofSeconds(10))).isTrue();
         try (TestClient esp = TestClient.connect(broker.url(), "esp-1")) {
@@ -97,6 +100,8 @@ class AgentEndToEndTest {
         assertThat(alert.get("incident_id").asLong())
             .isEqualTo(incident.get("incident_id").asLong());
         assertThat(agent.pipeline().counters().stored()).isEqualTo(3);
+        // An ESP32's reading is already on the broker: the agent must not publish it again.
+        assertThat(watcher.payloads("dht11/sensor/data")).hasSize(3);
         @SuppressWarnings("unchecked")
         Map<String, Object> incidents = (Map<String, Object>) agent.status().get("incidents");
         assertThat(incidents.get("open")).isEqualTo(1);
