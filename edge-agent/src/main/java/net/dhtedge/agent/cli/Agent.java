@@ -361,6 +361,12 @@ public final class Agent implements AutoCloseable {
       }
       out.put("device_status", devices);
     }
+    Runtime rt = Runtime.getRuntime();
+    Map<String, Object> jvm = new LinkedHashMap<>();
+    jvm.put("heap_used_bytes", rt.totalMemory() - rt.freeMemory());
+    jvm.put("heap_committed_bytes", rt.totalMemory());
+    jvm.put("heap_max_bytes", rt.maxMemory());
+    out.put("jvm", jvm);
     out.put("recent_errors", errors.snapshot());
     return out;
   }

@@ -1,0 +1,496 @@
+package net.dhtedge.agent.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * The agent's benchmark (run with {@code bin/bench}). Every part is real and separate: a private
+ * Mosquitto, the agent as its own JVM ({@code -Xmx64m}) with the store on disk and rules on, a bare
+ * {@code mosquitto_sub} receiving the same stream in the same run, and a Paho publisher. Reports a
+ * markdown table on stdout; numbers, not assertions.
+ */
+public final class AgentBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    Path jar = Path.of(args.length > 1 ? args[1] : "edge-agent/target/edge-agent.jar");
+    Path work = Files.createTempDirectory("edge-bench");
+    List<String[]> rows = new ArrayList<>();
+    Process mosquitto = null;
+    Process agent = null;
+    Process sub = null;
+    try {
+      int mqttPort = freePort();
+      int httpPort = freePort();
+      Files.writeString(
+          work.resolve("mosquitto.conf"),
+          String.join(
+              "\n",
+              "listener " + mqttPort + " 127.0.0.1",
+              "allow_anonymous true",
+              "persistence false",
+              // QoS 1 towards subscribers: a window of 20 (the default) caps any subscriber that
+              // acknowledges after a disk commit; the docs recommend 1000 for gateways.
+              "max_inflight_messages 1000",
+              "max_queued_messages 1000000",
+              "log_type error",
+              ""));
+      mosquitto =
+          new ProcessBuilder("/usr/sbin/mosquitto", "-c", work.resolve("mosquitto.conf").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("mosquitto.log").toFile())
+              .start();
+      waitForPort(mqttPort);
+      String broker = "tcp://127.0.0.1:" + mqttPort;
+
+      Files.writeString(
+          work.resolve("agent.yml"),
+          """
+          agent:
+            data_dir: %s
+            name: bench
+          mqtt:
+            servers: [%s]
+            client_id: bench-agent
+          http:
+            bind: 127.0.0.1
+            port: %d
+          rules:
+            defaults:
+              temperature: {min: 5, max: 30, hysteresis: 0.5, debounce_count: 1}
+              humidity: {min: 10, max: 90, hysteresis: 1, debounce_count: 3}
+          """
+              .formatted(work.resolve("data"), broker, httpPort));
+      String java = ProcessHandle.current().info().command().orElse("java");
+      long t0 = System.nanoTime();
+      agent =
+          new ProcessBuilder(
+                  java,
+                  "-Xmx64m",
+                  "-XX:+UseSerialGC",
+                  "-Dio.netty.noUnsafe=true",
+                  "-jar",
+                  jar.toString(),
+                  "listen",
+                  "--config",
+                  work.resolve("agent.yml").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("agent.log").toFile())
+              .start();
+      long pid = agent.pid();
+      while (!connected(httpPort)) {
+        if (!agent.isAlive()) {
+          throw new IllegalStateException(
+              "agent exited: " + Files.readString(work.resolve("agent.log")));
+        }
+        Thread.sleep(10);
+        if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(60)) {
+          throw new IllegalStateException("agent not online within 60 s");
+        }
+      }
+      double startupMs = (System.nanoTime() - t0) / 1e6;
+      rows.add(
+          row(
+              "start-up to online (process start to MQTT connected)",
+              "%.0f ms",
+              startupMs,
+              "<= 3000 ms"));
+
+      RssSampler rss = new RssSampler(pid);
+      rss.start();
+
+      // 1. Sustained ingest vs a bare mosquitto_sub, same stream, same run.
+      sub =
+          new ProcessBuilder(
+                  "mosquitto_sub",
+                  "-h",
+                  "127.0.0.1",
+                  "-p",
+                  String.valueOf(mqttPort),
+                  "-q",
+                  "1",
+                  "-t",
+                  "dht11/sensor/data",
+                  "-C",
+                  String.valueOf(n),
+                  "-i",
+                  "bench-sub")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(work.resolve("sub.log").toFile())
+              .start();
+      Thread.sleep(500);
+      long storedBefore = stored(httpPort);
+      long pubStart = System.nanoTime();
+      Thread publisher = Thread.ofPlatform().start(() -> publish(broker, n, 100, 0));
+      long[] agentDone = new long[1];
+      long subDone = 0;
+      long deadline = pubStart + TimeUnit.SECONDS.toNanos(600);
+      long pubDone = 0;
+      while (System.nanoTime() < deadline && (agentDone[0] == 0 || subDone == 0)) {
+        if (subDone == 0 && !sub.isAlive()) {
+          subDone = System.nanoTime();
+        }
+        if (pubDone == 0 && !publisher.isAlive()) {
+          pubDone = System.nanoTime();
+        }
+        if (agentDone[0] == 0 && stored(httpPort) - storedBefore >= n) {
+          agentDone[0] = System.nanoTime();
+        }
+        Thread.sleep(20);
+      }
+      publisher.join();
+      if (pubDone == 0) {
+        pubDone = System.nanoTime();
+      }
+      double pubSecs = (pubDone - pubStart) / 1e9;
+      double agentSecs = agentDone[0] == 0 ? Double.NaN : (agentDone[0] - pubStart) / 1e9;
+      double subSecs = subDone == 0 ? Double.NaN : (subDone - pubStart) / 1e9;
+      double agentRate = n / agentSecs;
+      double subRate = n / subSecs;
+      rows.add(
+          row("publisher (Paho, QoS 1, 100 devices) offered", "%.0f readings/s", n / pubSecs, ""));
+      rows.add(row("bare mosquitto_sub -q 1 received", "%.0f readings/s", subRate, ""));
+      rows.add(
+          row(
+              "agent ingest: stored with rules on (QoS 1, ack after commit)",
+              "%.0f readings/s",
+              agentRate,
+              ">= 20000 /s"));
+      rows.add(row("agent / mosquitto_sub", "%.0f %%", 100 * agentRate / subRate, ">= 50 %"));
+
+      // 2. Alert latency at 1,000 readings/s.
+      Map<String, Long> sentAt = new ConcurrentHashMap<>();
+      List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+      MqttAsyncClient alerts = client(broker, "bench-alerts");
+      alerts.setCallback(
+          new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {}
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) throws Exception {
+              long now = System.nanoTime();
+              JsonNode a = JSON.readTree(message.getPayload());
+              if ("created".equals(a.path("alert_type").asText())) {
+                Long t = sentAt.remove(a.path("device_id").asText());
+                if (t != null) {
+                  latencies.add(now - t);
+                }
+              }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {}
+          });
+      alerts.subscribe("dht11/alerts", 1).waitForCompletion(5_000);
+      int latencyReadings = 20_000;
+      publishWithCrossings(broker, latencyReadings, 1000, sentAt);
+      Thread.sleep(2_000);
+      alerts.disconnect().waitForCompletion(5_000);
+      alerts.close();
+      List<Long> sorted = new ArrayList<>(latencies);
+      Collections.sort(sorted);
+      rows.add(row("alerts measured at 1,000 readings/s", "%.0f", (double) sorted.size(), ""));
+      rows.add(
+          row(
+              "alert latency p50 (publish -> alert received)",
+              "%.1f ms",
+              pct(sorted, 50) / 1e6,
+              ""));
+      rows.add(row("alert latency p99", "%.1f ms", pct(sorted, 99) / 1e6, "<= 20 ms"));
+      rows.add(row("alert latency max", "%.1f ms", pct(sorted, 100) / 1e6, ""));
+
+      rss.stop();
+      JsonNode st = status(httpPort);
+      rows.add(
+          row(
+              "agent heap max (-Xmx64m), last sample",
+              "%.1f MB",
+              st.path("jvm").path("heap_used_bytes").asDouble() / 1e6,
+              "<= 64 MB"));
+      rows.add(
+          row("agent RSS peak under load (VmHWM)", "%.0f MB", rss.peakKb() / 1024.0, "<= 160 MB"));
+      rows.add(row("readings rejected during the run", "%.0f", (double) sumRejected(st), "0"));
+    } finally {
+      destroy(sub);
+      destroy(agent);
+      destroy(mosquitto);
+    }
+    StringBuilder md = new StringBuilder();
+    md.append("| measure | result | target |\n| --- | --- | --- |\n");
+    for (String[] r : rows) {
+      md.append("| ")
+          .append(r[0])
+          .append(" | ")
+          .append(r[1])
+          .append(" | ")
+          .append(r[2])
+          .append(" |\n");
+    }
+    System.out.print(md);
+    System.out.println();
+    System.out.println(
+        "machine: "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.arch")
+            + ", Java "
+            + System.getProperty("java.version")
+            + ", at "
+            + Instant.now());
+    System.out.println("work dir (logs): " + work);
+  }
+
+  private static String[] row(String what, String fmt, double v, String target) {
+    return new String[] {what, String.format(Locale.ROOT, fmt, v), target};
+  }
+
+  private static double pct(List<Long> sorted, int p) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+
+  private static long sumRejected(JsonNode st) {
+    long sum = 0;
+    for (JsonNode v : st.path("readings").path("rejected")) {
+      sum += v.asLong();
+    }
+    return sum;
+  }
+
+  /** Publishes n readings as fast as QoS 1 allows (rate 0) or at a fixed rate. */
+  static void publish(String broker, int n, int devices, int rate) {
+    try {
+      MqttAsyncClient c = client(broker, "bench-pub");
+      Semaphore window = new Semaphore(1000);
+      IMqttActionListener release = releaser(window);
+      long seqBase = System.currentTimeMillis() * 1000;
+      long next = System.nanoTime();
+      long interval = rate == 0 ? 0 : 1_000_000_000L / rate;
+      for (int i = 0; i < n; i++) {
+        if (interval > 0) {
+          next += interval;
+          long wait = next - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+        }
+        String p =
+            "{\"device_id\":\"bench-"
+                + (i % devices)
+                + "\",\"seq\":"
+                + (seqBase + i)
+                + ",\"temperature\":21.5,\"humidity\":45.0,\"source\":\"bench\"}";
+        window.acquire();
+        MqttMessage m = new MqttMessage(p.getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        c.publish("dht11/sensor/data", m, null, release);
+      }
+      window.acquire(1000);
+      c.disconnect().waitForCompletion(5_000);
+      c.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("publisher failed", e);
+    }
+  }
+
+  /** Readings at {@code rate}/s; every 50th one is a new device above the limit (an alert). */
+  static void publishWithCrossings(String broker, int n, int rate, Map<String, Long> sentAt)
+      throws Exception {
+    MqttAsyncClient c = client(broker, "bench-lat");
+    Semaphore window = new Semaphore(1000);
+    IMqttActionListener release = releaser(window);
+    long next = System.nanoTime();
+    long interval = 1_000_000_000L / rate;
+    long runId = System.currentTimeMillis();
+    for (int i = 0; i < n; i++) {
+      next += interval;
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      boolean crossing = i % 50 == 25;
+      String device = crossing ? "hot-" + runId + "-" + i : "calm-" + (i % 20);
+      String p =
+          "{\"device_id\":\""
+              + device
+              + "\",\"seq\":"
+              + (runId * 1000 + i)
+              + ",\"temperature\":"
+              + (crossing ? "35.0" : "21.0")
+              + ",\"humidity\":45.0}";
+      window.acquire();
+      MqttMessage m = new MqttMessage(p.getBytes(StandardCharsets.UTF_8));
+      m.setQos(1);
+      if (crossing) {
+        sentAt.put(device, System.nanoTime());
+      }
+      c.publish("dht11/sensor/data", m, null, release);
+    }
+    window.acquire(1000);
+    c.disconnect().waitForCompletion(5_000);
+    c.close();
+  }
+
+  private static IMqttActionListener releaser(Semaphore window) {
+    return new IMqttActionListener() {
+      @Override
+      public void onSuccess(IMqttToken t) {
+        window.release();
+      }
+
+      @Override
+      public void onFailure(IMqttToken t, Throwable e) {
+        window.release();
+      }
+    };
+  }
+
+  private static MqttAsyncClient client(String broker, String id) throws Exception {
+    MqttAsyncClient c = new MqttAsyncClient(broker, id, new MemoryPersistence());
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setCleanSession(true);
+    o.setMaxInflight(1000);
+    c.connect(o).waitForCompletion(10_000);
+    return c;
+  }
+
+  private static boolean connected(int httpPort) {
+    try {
+      return status(httpPort).path("mqtt").path("connected").asBoolean();
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  private static long stored(int httpPort) throws IOException, InterruptedException {
+    return status(httpPort).path("readings").path("stored").asLong();
+  }
+
+  private static JsonNode status(int httpPort) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/status"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    }
+  }
+
+  private static void waitForPort(int port) throws InterruptedException {
+    for (int i = 0; i < 500; i++) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        Thread.sleep(10);
+      }
+    }
+    throw new IllegalStateException("mosquitto did not start on " + port);
+  }
+
+  private static void destroy(Process p) {
+    if (p != null && p.isAlive()) {
+      p.destroy();
+      try {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  /** Samples the agent's peak resident set size from /proc (VmHWM). */
+  static final class RssSampler {
+    private final long pid;
+    private final AtomicLong peak = new AtomicLong();
+    private volatile boolean running = true;
+    private Thread thread;
+
+    RssSampler(long pid) {
+      this.pid = pid;
+    }
+
+    void start() {
+      thread =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    while (running) {
+                      sample();
+                      LockSupport.parkNanos(200_000_000L);
+                    }
+                  });
+    }
+
+    private void sample() {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+          if (line.startsWith("VmHWM:")) {
+            long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+            peak.accumulateAndGet(kb, Math::max);
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        // the process ended
+      }
+    }
+
+    void stop() throws InterruptedException {
+      sample();
+      running = false;
+      thread.join();
+    }
+
+    long peakKb() {
+      return peak.get();
+    }
+  }
+}
