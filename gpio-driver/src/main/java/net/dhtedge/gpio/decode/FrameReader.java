@@ -42,9 +42,6 @@ final class FrameReader {
   /** The answer's high right before bit 0 is 80 us (1.6 units; measured >= 1.25 with jitter). */
   static final double ANSWER_HIGH_MIN = 1.15;
 
-  /** The answer's low before that is 80 us (real AM2301s: ~60 us, 1.0 unit). */
-  static final double ANSWER_LOW_MIN = 0.75;
-
   /** Prior threshold between a 0 high (26-28 us, ~0.52 units) and a 1 high (70 us, ~1.4). */
   static final double THRESHOLD_PRIOR = 0.95;
 
@@ -83,11 +80,21 @@ final class FrameReader {
   /**
    * Reads the frame whose release is clean edge {@code end} into {@code out}. Returns false and
    * sets {@link #failReason()}/{@link #failDetail()} when it is not a frame the sensor sent.
+   *
+   * <p>When the capture stopped before the release ({@code releaseSeen} false, {@code end} is then
+   * one past the last edge, bit 39's falling edge), the frame is anchored on the sensor's answer
+   * instead: the 80 us answer high right before bit 0 must have been captured.
    */
-  boolean read(CleanEdges edges, int end, DhtModel model, int[] out) {
+  boolean read(CleanEdges edges, int end, boolean releaseSeen, DhtModel model, int[] out) {
     int first = end - (FRAME_EDGES - 1); // R_0
-    if (!checkStructure(edges, first, end)) {
+    if (!checkStructure(edges, first, releaseSeen ? end : end - 1)) {
       return false;
+    }
+    if (!releaseSeen && first < 2) {
+      return fail(
+          FailureReason.TOO_FEW_EDGES,
+          "the capture ends before the sensor's release and does not hold its answer either:"
+              + " nothing anchors the 40 bits");
     }
     boolean firstLowSeen = first >= 1;
     for (int k = 0; k < BITS; k++) {
@@ -95,7 +102,7 @@ final class FrameReader {
       highs[k] = micros(edges.time(r + 1) - edges.time(r));
       lows[k] = (k > 0 || firstLowSeen) ? micros(edges.time(r) - edges.time(r - 1)) : Double.NaN;
     }
-    double endLow = micros(edges.time(end) - edges.time(end - 1));
+    double endLow = releaseSeen ? micros(edges.time(end) - edges.time(end - 1)) : Double.NaN;
     double unit = medianLow(firstLowSeen);
     if (!checkTiming(edges, first, firstLowSeen, endLow, unit)) {
       return false;
@@ -167,7 +174,7 @@ final class FrameReader {
       }
     }
     double endRatio = endLow / unit;
-    if (endRatio < END_LOW_MIN || endRatio > END_LOW_MAX) {
+    if (!Double.isNaN(endLow) && (endRatio < END_LOW_MIN || endRatio > END_LOW_MAX)) {
       return fail(
           FailureReason.TIMING,
           String.format(
@@ -196,17 +203,6 @@ final class FrameReader {
                 answerHigh));
       }
     }
-    if (first >= 3) {
-      double answerLow = micros(edges.time(first - 2) - edges.time(first - 3)) / unit;
-      if (answerLow < ANSWER_LOW_MIN) {
-        return fail(
-            FailureReason.TIMING,
-            String.format(
-                "the low before the answer high lasts %.2f units; the sensor's answer low is 80 us"
-                    + " (1.6 units): the edges do not line up with a frame",
-                answerLow));
-      }
-    }
     return true;
   }
 
@@ -221,8 +217,11 @@ final class FrameReader {
     for (int k = 0; k < BITS; k++) {
       double h = highs[k];
       double next = k < BITS - 1 ? lows[k + 1] : endLow;
-      double viaRising = h + next - unit;
-      double viaFalling = (k > 0 || firstLowSeen) ? h + lows[k] - unit : viaRising;
+      double viaFalling = (k > 0 || firstLowSeen) ? h + lows[k] - unit : Double.NaN;
+      double viaRising = Double.isNaN(next) ? viaFalling : h + next - unit;
+      if (Double.isNaN(viaFalling)) {
+        viaFalling = viaRising;
+      }
       estimate[k] = (h + (viaRising + viaFalling) / 2) / 2 / unit;
     }
     // Threshold: the prior, then the middle of the frame's own two clusters when it has both.
@@ -256,8 +255,11 @@ final class FrameReader {
       boolean one = e > threshold;
       double h = highs[k];
       double next = k < BITS - 1 ? lows[k + 1] : endLow;
-      double viaRising = (h + next - unit) / unit;
-      double viaFalling = (k > 0 || firstLowSeen) ? (h + lows[k] - unit) / unit : viaRising;
+      double viaFalling = (k > 0 || firstLowSeen) ? (h + lows[k] - unit) / unit : Double.NaN;
+      double viaRising = Double.isNaN(next) ? viaFalling : (h + next - unit) / unit;
+      if (Double.isNaN(viaFalling)) {
+        viaFalling = viaRising;
+      }
       if ((h / unit > threshold) != one
           || (viaRising > threshold) != one
           || (viaFalling > threshold) != one) {

@@ -111,11 +111,17 @@ class DhtDecoderTest {
   }
 
   @Test
-  void aLostReleaseIsTooFewEdgesNotAGuess() {
-    DhtResult r =
-        decoder.decode(DhtModel.DHT11, withoutLast(frame(FRAME, 2, FrameSynth.Start.ANSWER), 1));
-    assertThat(r).isInstanceOf(DhtResult.Failure.class);
-    assertThat(((DhtResult.Failure) r).reason()).isEqualTo(FailureReason.TOO_FEW_EDGES);
+  void aCaptureThatStoppedBeforeTheReleaseDecodesOnlyWhenTheAnswerAnchorsIt() {
+    for (FrameSynth.Start start : FrameSynth.Start.values()) {
+      DhtResult r = decoder.decode(DhtModel.DHT11, withoutLast(frame(FRAME, 2, start), 1));
+      if (start.ordinal() <= FrameSynth.Start.ANSWER_HIGH.ordinal()) {
+        assertThat(((DhtResult.Reading) r).bytes()).as("armed at %s", start).containsExactly(FRAME);
+      } else {
+        assertThat(((DhtResult.Failure) r).reason())
+            .as("armed at %s", start)
+            .isEqualTo(FailureReason.TOO_FEW_EDGES);
+      }
+    }
   }
 
   @Test
@@ -208,7 +214,7 @@ class DhtDecoderTest {
 
   @Test
   void oneDecoderInstanceDecodesCaptureAfterCaptureIndependently() {
-    EdgeBuffer bad = withoutLast(frame(FRAME, 13, FrameSynth.Start.ANSWER), 1);
+    EdgeBuffer bad = withoutLast(frame(FRAME, 13, FrameSynth.Start.ANSWER), 3);
     int[] other = {45, 0, 21, 0, 66};
     for (int i = 0; i < 3; i++) {
       assertThat(decoder.decode(DhtModel.DHT11, bad).ok()).isFalse();
