@@ -1,6 +1,7 @@
 package net.dhtedge.gpio.decode;
 
 import java.util.Arrays;
+import java.util.Locale;
 import net.dhtedge.gpio.DhtModel;
 import net.dhtedge.gpio.FailureReason;
 
@@ -66,15 +67,97 @@ final class FrameReader {
   private final double[] estimate = new double[BITS];
   private final double[] scratch = new double[BITS];
 
-  private FailureReason failReason;
-  private String failDetail;
+  /** Why the last read failed; the detail text is only built when asked for. */
+  private enum Problem {
+    LOST_EDGE(
+        FailureReason.LOST_EDGE,
+        "two %5$s edges in a row at edge %1$.0f%6$s: the recorder lost an edge"),
+    NO_ANCHOR(
+        FailureReason.TOO_FEW_EDGES,
+        "the capture ends before the sensor's release and does not hold its answer either:"
+            + " nothing anchors the 40 bits"),
+    CHECKSUM(FailureReason.CHECKSUM, "bytes %5$s: the checksum byte should be %1$.0f"),
+    IMPLAUSIBLE(FailureReason.IMPLAUSIBLE, "%5$s: %6$s"),
+    UNIT(
+        FailureReason.TIMING,
+        "data lows last %1$.1f us (median); a DHT sends 50 us (+-25 %% clock error)"),
+    LOW(
+        FailureReason.TIMING,
+        "bit %1$.0f's low lasts %2$.1f us, %3$.2f x the frame's median low %4$.1f us (allowed "
+            + LOW_MIN
+            + ".."
+            + LOW_MAX
+            + "): an edge moved (IRQ latency) or edges are missing"),
+    END_LOW(
+        FailureReason.TIMING,
+        "the end low lasts %1$.1f us, %2$.2f x the frame's median low (allowed "
+            + END_LOW_MIN
+            + ".."
+            + END_LOW_MAX
+            + ")"),
+    HIGH(
+        FailureReason.TIMING,
+        "bit %1$.0f's high lasts %2$.1f us; no DHT data high is longer than ~75 us"
+            + " (lost edges or a long IRQ latency)"),
+    ANSWER_HIGH(
+        FailureReason.TIMING,
+        "the high before bit 0 lasts %1$.2f units; the sensor's answer high is 80 us (1.6"
+            + " units): the edges do not line up with a frame (extra or missing edges)"),
+    NEAR_THRESHOLD(
+        FailureReason.AMBIGUOUS,
+        "bit %1$.0f's high (%2$.1f us) reads %3$.2f units, too close to the 0/1 threshold"
+            + " %4$.2f"),
+    VIEWS_DISAGREE(
+        FailureReason.AMBIGUOUS,
+        "bit %1$.0f: its high (%2$.1f us) and the lows around it (%3$.1f, %4$.1f us) disagree"
+            + " about 0 or 1: an edge moved (IRQ latency)"),
+    FIRST_LIKE_ANSWER(
+        FailureReason.AMBIGUOUS,
+        "bit 0's low was not captured and its high is longer than every other 1:"
+            + " it may be the sensor's 80 us answer high (a frame read one bit off)");
 
-  FailureReason failReason() {
-    return failReason;
+    final FailureReason reason;
+    final String template;
+
+    Problem(FailureReason reason, String template) {
+      this.reason = reason;
+      this.template = template;
+    }
   }
 
+  private Problem problem;
+  private double p1;
+  private double p2;
+  private double p3;
+  private double p4;
+  private boolean flag;
+  private DhtModel failModel;
+  private final int[] failBytes = new int[5];
+
+  FailureReason failReason() {
+    return problem == null ? null : problem.reason;
+  }
+
+  /** The failure's detail text (built here, so that failed attempts cost no allocation). */
   String failDetail() {
-    return failDetail;
+    if (problem == null) {
+      return null;
+    }
+    String s5 = "";
+    String s6 = "";
+    switch (problem) {
+      case LOST_EDGE -> {
+        s5 = flag ? "falling" : "rising";
+        s6 = p2 < 0 ? " (before bit 0)" : " (bit " + (int) p2 + ")";
+      }
+      case CHECKSUM -> s5 = Arrays.toString(failBytes);
+      case IMPLAUSIBLE -> {
+        s5 = Arrays.toString(failBytes);
+        s6 = DhtValues.implausibility(failModel, failBytes);
+      }
+      default -> {}
+    }
+    return String.format(Locale.ROOT, problem.template, p1, p2, p3, p4, s5, s6);
   }
 
   /**
@@ -91,10 +174,7 @@ final class FrameReader {
       return false;
     }
     if (!releaseSeen && first < 2) {
-      return fail(
-          FailureReason.TOO_FEW_EDGES,
-          "the capture ends before the sensor's release and does not hold its answer either:"
-              + " nothing anchors the 40 bits");
+      return fail(Problem.NO_ANCHOR, 0, 0, 0, 0);
     }
     boolean firstLowSeen = first >= 1;
     for (int k = 0; k < BITS; k++) {
@@ -111,35 +191,25 @@ final class FrameReader {
       return false;
     }
     if (!DhtValues.checksumMatches(out)) {
-      return fail(
-          FailureReason.CHECKSUM,
-          "bytes "
-              + Arrays.toString(out)
-              + ": the checksum byte should be "
-              + ((out[0] + out[1] + out[2] + out[3]) & 0xFF));
+      System.arraycopy(out, 0, failBytes, 0, 5);
+      return fail(Problem.CHECKSUM, (out[0] + out[1] + out[2] + out[3]) & 0xFF, 0, 0, 0);
     }
-    String why = DhtValues.implausibility(model, out);
-    if (why != null) {
-      return fail(FailureReason.IMPLAUSIBLE, Arrays.toString(out) + ": " + why);
+    if (!DhtValues.plausible(model, out)) {
+      System.arraycopy(out, 0, failBytes, 0, 5);
+      failModel = model;
+      return fail(Problem.IMPLAUSIBLE, 0, 0, 0, 0);
     }
-    failReason = null;
-    failDetail = null;
+    problem = null;
     return true;
   }
 
   /** Edges must alternate: R_k, F_(k+1), ..., R_rel, with F_0 and R_answer before when seen. */
   private boolean checkStructure(CleanEdges edges, int first, int end) {
-    for (int i = Math.max(0, first - 2); i <= end; i++) {
+    for (int i = end; i >= Math.max(0, first - 2); i--) { // from the anchored end
       boolean expectRising = ((i - first) & 1) == 0;
       if (edges.rising(i) != expectRising) {
-        return fail(
-            FailureReason.LOST_EDGE,
-            "two "
-                + (expectRising ? "falling" : "rising")
-                + " edges in a row at edge "
-                + i
-                + (i < first ? " (before bit 0)" : " (bit " + Math.min((i - first) / 2, 39) + ")")
-                + ": the recorder lost an edge");
+        flag = expectRising;
+        return fail(Problem.LOST_EDGE, i, i < first ? -1 : Math.min((i - first) / 2, 39), 0, 0);
       }
     }
     return true;
@@ -157,50 +227,28 @@ final class FrameReader {
   private boolean checkTiming(
       CleanEdges edges, int first, boolean firstLowSeen, double endLow, double unit) {
     if (unit < UNIT_MIN_US || unit > UNIT_MAX_US) {
-      return fail(
-          FailureReason.TIMING,
-          String.format(
-              "data lows last %.1f us (median); a DHT sends 50 us (+-25 %% clock error)", unit));
+      return fail(Problem.UNIT, unit, 0, 0, 0);
     }
     for (int k = firstLowSeen ? 0 : 1; k < BITS; k++) {
       double low = lows[k] / unit;
       if (low < LOW_MIN || low > LOW_MAX) {
-        return fail(
-            FailureReason.TIMING,
-            String.format(
-                "bit %d's low lasts %.1f us, %.2f x the frame's median low %.1f us (allowed"
-                    + " %.2f..%.2f): an edge moved (IRQ latency) or edges are missing",
-                k, lows[k], low, unit, LOW_MIN, LOW_MAX));
+        return fail(Problem.LOW, k, lows[k], low, unit);
       }
     }
     double endRatio = endLow / unit;
     if (!Double.isNaN(endLow) && (endRatio < END_LOW_MIN || endRatio > END_LOW_MAX)) {
-      return fail(
-          FailureReason.TIMING,
-          String.format(
-              "the end low lasts %.1f us, %.2f x the frame's median low (allowed %.2f..%.2f)",
-              endLow, endRatio, END_LOW_MIN, END_LOW_MAX));
+      return fail(Problem.END_LOW, endLow, endRatio, 0, 0);
     }
     for (int k = 0; k < BITS; k++) {
       if (highs[k] / unit > HIGH_MAX) {
-        return fail(
-            FailureReason.TIMING,
-            String.format(
-                "bit %d's high lasts %.1f us; no DHT data high is longer than ~75 us"
-                    + " (lost edges or a long IRQ latency)",
-                k, highs[k]));
+        return fail(Problem.HIGH, k, highs[k], 0, 0);
       }
     }
     if (first >= 2) {
       // R_answer was captured, so the whole answer high before bit 0 was too.
       double answerHigh = micros(edges.time(first - 1) - edges.time(first - 2)) / unit;
       if (answerHigh < ANSWER_HIGH_MIN) {
-        return fail(
-            FailureReason.TIMING,
-            String.format(
-                "the high before bit 0 lasts %.2f units; the sensor's answer high is 80 us (1.6"
-                    + " units): the edges do not line up with a frame (extra or missing edges)",
-                answerHigh));
+        return fail(Problem.ANSWER_HIGH, answerHigh, 0, 0, 0);
       }
     }
     return true;
@@ -246,11 +294,7 @@ final class FrameReader {
     for (int k = 0; k < BITS; k++) {
       double e = estimate[k];
       if (Math.abs(e - threshold) < AMBIGUOUS_HALF_BAND) {
-        return fail(
-            FailureReason.AMBIGUOUS,
-            String.format(
-                "bit %d's high (%.1f us) reads %.2f units, too close to the 0/1 threshold %.2f",
-                k, highs[k], e, threshold));
+        return fail(Problem.NEAR_THRESHOLD, k, highs[k], e, threshold);
       }
       boolean one = e > threshold;
       double h = highs[k];
@@ -264,11 +308,7 @@ final class FrameReader {
           || (viaRising > threshold) != one
           || (viaFalling > threshold) != one) {
         return fail(
-            FailureReason.AMBIGUOUS,
-            String.format(
-                "bit %d: its high (%.1f us) and the lows around it (%.1f, %.1f us) disagree about"
-                    + " 0 or 1: an edge moved (IRQ latency)",
-                k, h, k > 0 || firstLowSeen ? lows[k] : Double.NaN, next));
+            Problem.VIEWS_DISAGREE, k, h, k > 0 || firstLowSeen ? lows[k] : Double.NaN, next);
       }
       if (one) {
         out[k >> 3] |= 0x80 >> (k & 7);
@@ -280,17 +320,17 @@ final class FrameReader {
     if (!firstLowSeen
         && (out[0] & 0x80) != 0
         && highs[0] / unit > longestOtherOne + FIRST_ONE_EXCESS_MAX) {
-      return fail(
-          FailureReason.AMBIGUOUS,
-          "bit 0's low was not captured and its high is longer than every other 1:"
-              + " it may be the sensor's 80 us answer high (a frame read one bit off)");
+      return fail(Problem.FIRST_LIKE_ANSWER, 0, 0, 0, 0);
     }
     return true;
   }
 
-  private boolean fail(FailureReason reason, String detail) {
-    failReason = reason;
-    failDetail = detail;
+  private boolean fail(Problem what, double a, double b, double c, double d) {
+    problem = what;
+    p1 = a;
+    p2 = b;
+    p3 = c;
+    p4 = d;
     return false;
   }
 
