@@ -26,7 +26,7 @@ import net.dhtedge.gpio.FailureReason;
  * <p>How it reads them (see the module README for the reasoning):
  *
  * <ol>
- *   <li>Glitches (pulses shorter than 8 us, no DHT pulse is) are merged away ({@link CleanEdges}).
+ *   <li>Glitches (pulses shorter than 6 us, no DHT pulse is) are merged away ({@link CleanEdges}).
  *   <li>The frame is aligned on its end: normally the last edge is the release (rising) after the
  *       sensor's final ~50 us low, and the 40 bits are the 80 edges before it. Edges before the
  *       first bit, when captured, must look like the sensor's answer (an ~80 us high right before
