@@ -51,6 +51,9 @@ import net.dhtedge.gpio.FailureReason;
  */
 public final class DhtDecoder {
 
+  /** A whole answer: 80 + 80 us, then 40 bits of at most ~125 us (a 1 on a slow part): < 5 ms. */
+  static final long ANSWER_NS = 5_000_000;
+
   private final CleanEdges clean = new CleanEdges();
   private final FrameReader reader = new FrameReader();
   private final int[] bytes = new int[5];
@@ -100,10 +103,14 @@ public final class DhtDecoder {
       return DhtResult.fail(reader.failReason(), reader.failDetail());
     }
     // Trailing edges could be stray pulses after an earlier release: if that reading is valid too,
-    // the capture does not say which frame the sensor sent.
+    // the capture does not say which frame the sensor sent. Only releases within one answer's
+    // length (< 5 ms) of the end can belong to the same answer.
     for (int other = releaseSeen ? n - 3 : n - 2;
         other >= FrameReader.FRAME_EDGES - 1;
         other -= 2) {
+      if (clean.time(n - 1) - clean.time(other) > ANSWER_NS) {
+        break;
+      }
       if (clean.rising(other)
           && reader.read(clean, other, true, model, otherBytes)
           && !Arrays.equals(bytes, otherBytes)) {

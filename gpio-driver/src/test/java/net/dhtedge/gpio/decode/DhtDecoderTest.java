@@ -125,6 +125,19 @@ class DhtDecoderTest {
   }
 
   @Test
+  void aCaptureThatAlsoHoldsThePreviousReadDecodesTheLatestAnswer() {
+    int[] previous = {45, 0, 21, 0, 66};
+    List<long[]> l = Mutations.toList(frame(previous, 14, FrameSynth.Start.HOST_RELEASE));
+    long offset = l.get(l.size() - 1)[0] + 2_000_000_000L; // the next read, 2 s later
+    for (long[] x : Mutations.toList(frame(FRAME, 15, FrameSynth.Start.HOST_RELEASE))) {
+      l.add(new long[] {x[0] - x[0] / 1_000_000_000L * 1_000_000_000L + offset, x[1]});
+    }
+    l.add(l.size() - 85, new long[] {l.get(l.size() - 86)[0] + 1_000_000_000L, 0}); // host low
+    DhtResult r = decoder.decode(DhtModel.DHT11, Mutations.toBuffer(l));
+    assertThat(((DhtResult.Reading) r).bytes()).containsExactly(FRAME);
+  }
+
+  @Test
   void anEmptyCaptureIsNoResponse() {
     DhtResult r = decoder.decode(DhtModel.DHT22, new EdgeBuffer(4));
     assertThat(((DhtResult.Failure) r).reason()).isEqualTo(FailureReason.NO_RESPONSE);
