@@ -2,7 +2,6 @@ package net.dhtedge.gpio.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
 import java.util.Random;
 import net.dhtedge.gpio.DhtModel;
 import net.dhtedge.gpio.DhtResult;
@@ -46,6 +45,5 @@ class RecoveryReportTest {
       }
     }
     System.out.println(report);
-    assertThat(Arrays.asList(Mutations.values())).isNotEmpty();
   }
 }
