@@ -40,8 +40,20 @@ final class FrameReader {
   /** No data high exceeds 75 us (1.5 units); 2 units leaves room for jitter. */
   static final double HIGH_MAX = 2.0;
 
-  /** The answer's high right before bit 0 is 80 us (1.6 units; measured >= 1.25 with jitter). */
+  /**
+   * The answer's high right before bit 0 is 80 us (75-85 us: 1.4-1.8 units; 1.25-1.85 measured with
+   * 5 us jitter). Longer means edges before bit 0 are missing (a lost bit 0 merges into it: >= 3
+   * units), shorter that the pair is not the answer at all.
+   */
   static final double ANSWER_HIGH_MIN = 1.15;
+
+  static final double ANSWER_HIGH_MAX = 2.3;
+
+  /**
+   * The answer's low before that: 80 us nominal, but real AM2301s send ~60 us (0.83 units seen).
+   * Only gross misfits are caught here (an edge moved onto bit 0's low, a merged pair).
+   */
+  static final double ANSWER_LOW_MIN = 0.75;
 
   /** Prior threshold between a 0 high (26-28 us, ~0.52 units) and a 1 high (70 us, ~1.4). */
   static final double THRESHOLD_PRIOR = 0.95;
@@ -54,8 +66,12 @@ final class FrameReader {
   /** A bit whose combined high estimate is closer than this to the threshold is ambiguous. */
   static final double AMBIGUOUS_HALF_BAND = 0.08;
 
-  /** Bit 0 (when its low was not captured) may not be longer than every other 1 by this. */
-  static final double FIRST_ONE_EXCESS_MAX = 0.12;
+  /**
+   * When bit 0's low was not captured, nothing checks its edges; its high may then not be longer
+   * than every other high of its kind by more than this (units). A late-armed capture whose end is
+   * wrong would otherwise read a cut answer high as bit 0.
+   */
+  static final double FIRST_HIGH_EXCESS_MAX = 0.15;
 
   /** The median data low of any DHT: 50 us with +-25 % clock error, plus recorder slack. */
   static final double UNIT_MIN_US = 28.0;
@@ -102,7 +118,17 @@ final class FrameReader {
     ANSWER_HIGH(
         FailureReason.TIMING,
         "the high before bit 0 lasts %1$.2f units; the sensor's answer high is 80 us (1.6"
-            + " units): the edges do not line up with a frame (extra or missing edges)"),
+            + " units, allowed "
+            + ANSWER_HIGH_MIN
+            + ".."
+            + ANSWER_HIGH_MAX
+            + "): the edges do not line up with a frame (extra or missing edges)"),
+    ANSWER_LOW(
+        FailureReason.TIMING,
+        "the low before the answer high lasts %1$.2f units; the sensor's answer low is 60-80 us"
+            + " (at least "
+            + ANSWER_LOW_MIN
+            + " units): the edges do not line up with a frame"),
     NEAR_THRESHOLD(
         FailureReason.AMBIGUOUS,
         "bit %1$.0f's high (%2$.1f us) reads %3$.2f units, too close to the 0/1 threshold"
@@ -111,10 +137,11 @@ final class FrameReader {
         FailureReason.AMBIGUOUS,
         "bit %1$.0f: its high (%2$.1f us) and the lows around it (%3$.1f, %4$.1f us) disagree"
             + " about 0 or 1: an edge moved (IRQ latency)"),
-    FIRST_LIKE_ANSWER(
+    FIRST_UNLIKE_OTHERS(
         FailureReason.AMBIGUOUS,
-        "bit 0's low was not captured and its high is longer than every other 1:"
-            + " it may be the sensor's 80 us answer high (a frame read one bit off)");
+        "bit 0's low was not captured and its high (%1$.2f units) is longer than every other"
+            + " high of its kind (%2$.2f): it may be the sensor's answer high (a frame read one"
+            + " bit off)");
 
     final FailureReason reason;
     final String template;
@@ -247,8 +274,15 @@ final class FrameReader {
     if (first >= 2) {
       // R_answer was captured, so the whole answer high before bit 0 was too.
       double answerHigh = micros(edges.time(first - 1) - edges.time(first - 2)) / unit;
-      if (answerHigh < ANSWER_HIGH_MIN) {
+      if (answerHigh < ANSWER_HIGH_MIN || answerHigh > ANSWER_HIGH_MAX) {
         return fail(Problem.ANSWER_HIGH, answerHigh, 0, 0, 0);
+      }
+    }
+    if (first >= 3 && !edges.rising(first - 3)) {
+      // F_answer was captured too: the whole answer low.
+      double answerLow = micros(edges.time(first - 2) - edges.time(first - 3)) / unit;
+      if (answerLow < ANSWER_LOW_MIN) {
+        return fail(Problem.ANSWER_LOW, answerLow, 0, 0, 0);
       }
     }
     return true;
@@ -291,6 +325,7 @@ final class FrameReader {
     }
     Arrays.fill(out, 0);
     double longestOtherOne = 0;
+    double longestOtherZero = 0;
     for (int k = 0; k < BITS; k++) {
       double e = estimate[k];
       if (Math.abs(e - threshold) < AMBIGUOUS_HALF_BAND) {
@@ -312,15 +347,18 @@ final class FrameReader {
       }
       if (one) {
         out[k >> 3] |= 0x80 >> (k & 7);
-        if (k > 0) {
-          longestOtherOne = Math.max(longestOtherOne, h / unit);
-        }
+      }
+      if (k > 0 && one) {
+        longestOtherOne = Math.max(longestOtherOne, h / unit);
+      } else if (k > 0) {
+        longestOtherZero = Math.max(longestOtherZero, h / unit);
       }
     }
-    if (!firstLowSeen
-        && (out[0] & 0x80) != 0
-        && highs[0] / unit > longestOtherOne + FIRST_ONE_EXCESS_MAX) {
-      return fail(Problem.FIRST_LIKE_ANSWER, 0, 0, 0, 0);
+    if (!firstLowSeen) {
+      double longest = (out[0] & 0x80) != 0 ? longestOtherOne : longestOtherZero;
+      if (longest > 0 && highs[0] / unit > longest + FIRST_HIGH_EXCESS_MAX) {
+        return fail(Problem.FIRST_UNLIKE_OTHERS, highs[0] / unit, longest, 0, 0);
+      }
     }
     return true;
   }
