@@ -9,14 +9,20 @@ import net.dhtedge.gpio.EdgeBuffer;
  * <p>A glitch is a pulse shorter than {@link #GLITCH_NS}: ringing on a long cable, a contact
  * bounce. No DHT pulse is that short (the shortest is a 0-bit's high: 26-28 us, ~21 us on a part
  * whose clock runs 20 % fast), so such a pulse is merged into its neighbours: both its edges go.
- * Merging is safe by construction: merging a real pulse would leave a pulse far longer than any the
- * sensor sends, which the decoder rejects. Two edges in the same direction closer than the glitch
- * width are one edge seen twice (a glitch whose middle edge was lost): the second goes.
+ * Merging cannot create a value: merging a real pulse (one squeezed by a long IRQ latency) either
+ * leaves a pulse longer than any the sensor sends, or removes a whole bit, which shifts the frame
+ * against its anchors (the answer before bit 0, bit 0 always being 0 in a plausible frame) and
+ * fails there. Two edges in the same direction closer than the glitch width are one edge seen twice
+ * (a glitch whose middle edge was lost): the second goes.
  */
 final class CleanEdges {
 
-  /** Pulses shorter than this are glitches, not signal. */
-  static final long GLITCH_NS = 8_000;
+  /**
+   * Pulses shorter than this are glitches, not signal. Ringing lasts a few us; a real pulse
+   * squeezed by IRQ latency to 6-10 us still carries its bit (the three views read it), so the
+   * limit stays well below the shortest real pulse.
+   */
+  static final long GLITCH_NS = 6_000;
 
   private long[] times = new long[128];
   private boolean[] rising = new boolean[128];

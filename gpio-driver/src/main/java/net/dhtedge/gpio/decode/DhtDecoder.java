@@ -26,16 +26,20 @@ import net.dhtedge.gpio.FailureReason;
  * <p>How it reads them (see the module README for the reasoning):
  *
  * <ol>
- *   <li>Glitches (pulses shorter than 8 us, no DHT pulse is) are merged away ({@link CleanEdges}).
- *   <li>The frame is aligned on its end: the last edge must be the release (rising) after the
- *       sensor's final ~50 us low; the 40 bits are the 80 edges before it. Edges before the first
- *       bit must look like the sensor's answer (an ~80 us high right before bit 0). There is no
+ *   <li>Glitches (pulses shorter than 6 us, no DHT pulse is) are merged away ({@link CleanEdges}).
+ *   <li>The frame is aligned on its end: normally the last edge is the release (rising) after the
+ *       sensor's final ~50 us low, and the 40 bits are the 80 edges before it. Edges before the
+ *       first bit, when captured, must look like the sensor's answer (an ~80 us high right before
+ *       bit 0). A capture that stopped before the release (last edge falling) is read only when
+ *       that answer high was captured, so both ends of the 40 bits are anchored. There is no
  *       sliding of windows looking for a checksum match.
  *   <li>The frame clocks itself: the median of its 40 lows (nominal 50 us) is the time unit, so a
  *       sensor clock 20 % off and a slow or fast recorder cancel out. Every low must be close to
  *       that unit; a low far off means an edge that moved (a long IRQ latency) or a missing one.
- *   <li>Each high is classified against a threshold between the frame's own short and long highs
- *       (nominal 26 us and 70 us, threshold ~48 us); a high in the gap between the two clusters is
+ *   <li>Each bit is read from three views of its high, each spoilt by a different pair of edges
+ *       (the high itself, the rising-to-rising and the falling-to-falling period, minus a low),
+ *       against a threshold between the frame's own short and long highs (nominal 26 us and 70 us).
+ *       A bit near the threshold, or whose views disagree (one edge moved by IRQ latency), is
  *       ambiguous and fails the frame rather than being guessed.
  *   <li>Checksum, then what the model can send (decimal bytes, ranges): else a failure.
  *   <li>When the capture holds edges that would allow a second reading of the frame (trailing stray
@@ -46,6 +50,9 @@ import net.dhtedge.gpio.FailureReason;
  * result.
  */
 public final class DhtDecoder {
+
+  /** A whole answer: 80 + 80 us, then 40 bits of at most ~125 us (a 1 on a slow part): < 5 ms. */
+  static final long ANSWER_NS = 5_000_000;
 
   private final CleanEdges clean = new CleanEdges();
   private final FrameReader reader = new FrameReader();
@@ -80,13 +87,11 @@ public final class DhtDecoder {
               + clean.glitches()
               + " glitch edge(s): the sensor did not answer");
     }
-    if (!clean.rising(n - 1)) {
-      return DhtResult.fail(
-          FailureReason.TOO_FEW_EDGES,
-          "the capture ends on a falling edge: the sensor's release after the last bit is missing"
-              + " (capture stopped early or edges were lost)");
-    }
-    if (n < FrameReader.FRAME_EDGES) {
+    // Normally the last edge is the sensor's release; a capture that stopped right after bit 39
+    // ends on its falling edge instead, and is then anchored on the answer (see FrameReader).
+    boolean releaseSeen = clean.rising(n - 1);
+    int end = releaseSeen ? n - 1 : n;
+    if (end < FrameReader.FRAME_EDGES - 1) {
       return DhtResult.fail(
           FailureReason.TOO_FEW_EDGES,
           n
@@ -94,13 +99,21 @@ public final class DhtDecoder {
               + FrameReader.FRAME_EDGES
               + " from the first bit's high to the release (late capture or lost edges)");
     }
-    if (!reader.read(clean, n - 1, model, bytes)) {
+    if (!reader.read(clean, end, releaseSeen, model, bytes)) {
       return DhtResult.fail(reader.failReason(), reader.failDetail());
     }
     // Trailing edges could be stray pulses after an earlier release: if that reading is valid too,
-    // the capture does not say which frame the sensor sent.
-    for (int end = n - 3; end >= FrameReader.FRAME_EDGES - 1; end -= 2) {
-      if (reader.read(clean, end, model, otherBytes) && !Arrays.equals(bytes, otherBytes)) {
+    // the capture does not say which frame the sensor sent. Only releases within one answer's
+    // length (< 5 ms) of the end can belong to the same answer.
+    for (int other = releaseSeen ? n - 3 : n - 2;
+        other >= FrameReader.FRAME_EDGES - 1;
+        other -= 2) {
+      if (clean.time(n - 1) - clean.time(other) > ANSWER_NS) {
+        break;
+      }
+      if (clean.rising(other)
+          && reader.read(clean, other, true, model, otherBytes)
+          && !Arrays.equals(bytes, otherBytes)) {
         return DhtResult.fail(
             FailureReason.AMBIGUOUS,
             "two readings fit the capture: "
@@ -108,8 +121,8 @@ public final class DhtDecoder {
                 + " ending at the last edge and "
                 + Arrays.toString(otherBytes)
                 + " ending "
-                + (n - 1 - end)
-                + " edges earlier");
+                + (n - 1 - other)
+                + " edges before the last");
       }
     }
     return new DhtResult.Reading(

@@ -77,6 +77,18 @@ public final class DhtValues {
     return null;
   }
 
+  /** True when the model can send these bytes (no allocation; see {@link #implausibility}). */
+  public static boolean plausible(DhtModel model, int[] b) {
+    if ((b[0] | b[1] | b[2] | b[3]) == 0) {
+      return false;
+    }
+    if (model == DhtModel.DHT11 && (b[1] > 9 || (b[3] & 0x7F) > 9)) {
+      return false;
+    }
+    int t = temperatureTenths(model, b);
+    return humidityTenths(model, b) <= 1000 && t <= 800 && t >= -400;
+  }
+
   /** Formats tenths as a decimal string (-6.1, 52.9, 0.0). */
   public static String tenths(int tenths) {
     int abs = Math.abs(tenths);

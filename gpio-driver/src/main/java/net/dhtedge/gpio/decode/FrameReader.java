@@ -1,6 +1,7 @@
 package net.dhtedge.gpio.decode;
 
 import java.util.Arrays;
+import java.util.Locale;
 import net.dhtedge.gpio.DhtModel;
 import net.dhtedge.gpio.FailureReason;
 
@@ -39,10 +40,19 @@ final class FrameReader {
   /** No data high exceeds 75 us (1.5 units); 2 units leaves room for jitter. */
   static final double HIGH_MAX = 2.0;
 
-  /** The answer's high right before bit 0 is 80 us (1.6 units; measured >= 1.25 with jitter). */
+  /**
+   * The answer's high right before bit 0 is 80 us (75-85 us: 1.4-1.8 units; 1.25-1.85 measured with
+   * 5 us jitter). Longer means edges before bit 0 are missing (a lost bit 0 merges into it: >= 3
+   * units), shorter that the pair is not the answer at all.
+   */
   static final double ANSWER_HIGH_MIN = 1.15;
 
-  /** The answer's low before that is 80 us (real AM2301s: ~60 us, 1.0 unit). */
+  static final double ANSWER_HIGH_MAX = 2.3;
+
+  /**
+   * The answer's low before that: 80 us nominal, but real AM2301s send ~60 us (0.83 units seen).
+   * Only gross misfits are caught here (an edge moved onto bit 0's low, a merged pair).
+   */
   static final double ANSWER_LOW_MIN = 0.75;
 
   /** Prior threshold between a 0 high (26-28 us, ~0.52 units) and a 1 high (70 us, ~1.4). */
@@ -56,8 +66,12 @@ final class FrameReader {
   /** A bit whose combined high estimate is closer than this to the threshold is ambiguous. */
   static final double AMBIGUOUS_HALF_BAND = 0.08;
 
-  /** Bit 0 (when its low was not captured) may not be longer than every other 1 by this. */
-  static final double FIRST_ONE_EXCESS_MAX = 0.12;
+  /**
+   * When bit 0's low was not captured, nothing checks its edges; its high may then not be longer
+   * than every other high of its kind by more than this (units). A late-armed capture whose end is
+   * wrong would otherwise read a cut answer high as bit 0.
+   */
+  static final double FIRST_HIGH_EXCESS_MAX = 0.15;
 
   /** The median data low of any DHT: 50 us with +-25 % clock error, plus recorder slack. */
   static final double UNIT_MIN_US = 28.0;
@@ -69,25 +83,125 @@ final class FrameReader {
   private final double[] estimate = new double[BITS];
   private final double[] scratch = new double[BITS];
 
-  private FailureReason failReason;
-  private String failDetail;
+  /** Why the last read failed; the detail text is only built when asked for. */
+  private enum Problem {
+    LOST_EDGE(
+        FailureReason.LOST_EDGE,
+        "two %5$s edges in a row at edge %1$.0f%6$s: the recorder lost an edge"),
+    NO_ANCHOR(
+        FailureReason.TOO_FEW_EDGES,
+        "the capture ends before the sensor's release and does not hold its answer either:"
+            + " nothing anchors the 40 bits"),
+    CHECKSUM(FailureReason.CHECKSUM, "bytes %5$s: the checksum byte should be %1$.0f"),
+    IMPLAUSIBLE(FailureReason.IMPLAUSIBLE, "%5$s: %6$s"),
+    UNIT(
+        FailureReason.TIMING,
+        "data lows last %1$.1f us (median); a DHT sends 50 us (+-25 %% clock error)"),
+    LOW(
+        FailureReason.TIMING,
+        "bit %1$.0f's low lasts %2$.1f us, %3$.2f x the frame's median low %4$.1f us (allowed "
+            + LOW_MIN
+            + ".."
+            + LOW_MAX
+            + "): an edge moved (IRQ latency) or edges are missing"),
+    END_LOW(
+        FailureReason.TIMING,
+        "the end low lasts %1$.1f us, %2$.2f x the frame's median low (allowed "
+            + END_LOW_MIN
+            + ".."
+            + END_LOW_MAX
+            + ")"),
+    HIGH(
+        FailureReason.TIMING,
+        "bit %1$.0f's high lasts %2$.1f us; no DHT data high is longer than ~75 us"
+            + " (lost edges or a long IRQ latency)"),
+    ANSWER_HIGH(
+        FailureReason.TIMING,
+        "the high before bit 0 lasts %1$.2f units; the sensor's answer high is 80 us (1.6"
+            + " units, allowed "
+            + ANSWER_HIGH_MIN
+            + ".."
+            + ANSWER_HIGH_MAX
+            + "): the edges do not line up with a frame (extra or missing edges)"),
+    ANSWER_LOW(
+        FailureReason.TIMING,
+        "the low before the answer high lasts %1$.2f units; the sensor's answer low is 60-80 us"
+            + " (at least "
+            + ANSWER_LOW_MIN
+            + " units): the edges do not line up with a frame"),
+    NEAR_THRESHOLD(
+        FailureReason.AMBIGUOUS,
+        "bit %1$.0f's high (%2$.1f us) reads %3$.2f units, too close to the 0/1 threshold"
+            + " %4$.2f"),
+    VIEWS_DISAGREE(
+        FailureReason.AMBIGUOUS,
+        "bit %1$.0f: its high (%2$.1f us) and the lows around it (%3$.1f, %4$.1f us) disagree"
+            + " about 0 or 1: an edge moved (IRQ latency)"),
+    FIRST_UNLIKE_OTHERS(
+        FailureReason.AMBIGUOUS,
+        "bit 0's low was not captured and its high (%1$.2f units) is longer than every other"
+            + " high of its kind (%2$.2f): it may be the sensor's answer high (a frame read one"
+            + " bit off)");
 
-  FailureReason failReason() {
-    return failReason;
+    final FailureReason reason;
+    final String template;
+
+    Problem(FailureReason reason, String template) {
+      this.reason = reason;
+      this.template = template;
+    }
   }
 
+  private Problem problem;
+  private double p1;
+  private double p2;
+  private double p3;
+  private double p4;
+  private boolean flag;
+  private DhtModel failModel;
+  private final int[] failBytes = new int[5];
+
+  FailureReason failReason() {
+    return problem == null ? null : problem.reason;
+  }
+
+  /** The failure's detail text (built here, so that failed attempts cost no allocation). */
   String failDetail() {
-    return failDetail;
+    if (problem == null) {
+      return null;
+    }
+    String s5 = "";
+    String s6 = "";
+    switch (problem) {
+      case LOST_EDGE -> {
+        s5 = flag ? "falling" : "rising";
+        s6 = p2 < 0 ? " (before bit 0)" : " (bit " + (int) p2 + ")";
+      }
+      case CHECKSUM -> s5 = Arrays.toString(failBytes);
+      case IMPLAUSIBLE -> {
+        s5 = Arrays.toString(failBytes);
+        s6 = DhtValues.implausibility(failModel, failBytes);
+      }
+      default -> {}
+    }
+    return String.format(Locale.ROOT, problem.template, p1, p2, p3, p4, s5, s6);
   }
 
   /**
    * Reads the frame whose release is clean edge {@code end} into {@code out}. Returns false and
    * sets {@link #failReason()}/{@link #failDetail()} when it is not a frame the sensor sent.
+   *
+   * <p>When the capture stopped before the release ({@code releaseSeen} false, {@code end} is then
+   * one past the last edge, bit 39's falling edge), the frame is anchored on the sensor's answer
+   * instead: the 80 us answer high right before bit 0 must have been captured.
    */
-  boolean read(CleanEdges edges, int end, DhtModel model, int[] out) {
+  boolean read(CleanEdges edges, int end, boolean releaseSeen, DhtModel model, int[] out) {
     int first = end - (FRAME_EDGES - 1); // R_0
-    if (!checkStructure(edges, first, end)) {
+    if (!checkStructure(edges, first, releaseSeen ? end : end - 1)) {
       return false;
+    }
+    if (!releaseSeen && first < 2) {
+      return fail(Problem.NO_ANCHOR, 0, 0, 0, 0);
     }
     boolean firstLowSeen = first >= 1;
     for (int k = 0; k < BITS; k++) {
@@ -95,7 +209,7 @@ final class FrameReader {
       highs[k] = micros(edges.time(r + 1) - edges.time(r));
       lows[k] = (k > 0 || firstLowSeen) ? micros(edges.time(r) - edges.time(r - 1)) : Double.NaN;
     }
-    double endLow = micros(edges.time(end) - edges.time(end - 1));
+    double endLow = releaseSeen ? micros(edges.time(end) - edges.time(end - 1)) : Double.NaN;
     double unit = medianLow(firstLowSeen);
     if (!checkTiming(edges, first, firstLowSeen, endLow, unit)) {
       return false;
@@ -104,35 +218,25 @@ final class FrameReader {
       return false;
     }
     if (!DhtValues.checksumMatches(out)) {
-      return fail(
-          FailureReason.CHECKSUM,
-          "bytes "
-              + Arrays.toString(out)
-              + ": the checksum byte should be "
-              + ((out[0] + out[1] + out[2] + out[3]) & 0xFF));
+      System.arraycopy(out, 0, failBytes, 0, 5);
+      return fail(Problem.CHECKSUM, (out[0] + out[1] + out[2] + out[3]) & 0xFF, 0, 0, 0);
     }
-    String why = DhtValues.implausibility(model, out);
-    if (why != null) {
-      return fail(FailureReason.IMPLAUSIBLE, Arrays.toString(out) + ": " + why);
+    if (!DhtValues.plausible(model, out)) {
+      System.arraycopy(out, 0, failBytes, 0, 5);
+      failModel = model;
+      return fail(Problem.IMPLAUSIBLE, 0, 0, 0, 0);
     }
-    failReason = null;
-    failDetail = null;
+    problem = null;
     return true;
   }
 
   /** Edges must alternate: R_k, F_(k+1), ..., R_rel, with F_0 and R_answer before when seen. */
   private boolean checkStructure(CleanEdges edges, int first, int end) {
-    for (int i = Math.max(0, first - 2); i <= end; i++) {
+    for (int i = end; i >= Math.max(0, first - 2); i--) { // from the anchored end
       boolean expectRising = ((i - first) & 1) == 0;
       if (edges.rising(i) != expectRising) {
-        return fail(
-            FailureReason.LOST_EDGE,
-            "two "
-                + (expectRising ? "falling" : "rising")
-                + " edges in a row at edge "
-                + i
-                + (i < first ? " (before bit 0)" : " (bit " + Math.min((i - first) / 2, 39) + ")")
-                + ": the recorder lost an edge");
+        flag = expectRising;
+        return fail(Problem.LOST_EDGE, i, i < first ? -1 : Math.min((i - first) / 2, 39), 0, 0);
       }
     }
     return true;
@@ -150,61 +254,35 @@ final class FrameReader {
   private boolean checkTiming(
       CleanEdges edges, int first, boolean firstLowSeen, double endLow, double unit) {
     if (unit < UNIT_MIN_US || unit > UNIT_MAX_US) {
-      return fail(
-          FailureReason.TIMING,
-          String.format(
-              "data lows last %.1f us (median); a DHT sends 50 us (+-25 %% clock error)", unit));
+      return fail(Problem.UNIT, unit, 0, 0, 0);
     }
     for (int k = firstLowSeen ? 0 : 1; k < BITS; k++) {
       double low = lows[k] / unit;
       if (low < LOW_MIN || low > LOW_MAX) {
-        return fail(
-            FailureReason.TIMING,
-            String.format(
-                "bit %d's low lasts %.1f us, %.2f x the frame's median low %.1f us (allowed"
-                    + " %.2f..%.2f): an edge moved (IRQ latency) or edges are missing",
-                k, lows[k], low, unit, LOW_MIN, LOW_MAX));
+        return fail(Problem.LOW, k, lows[k], low, unit);
       }
     }
     double endRatio = endLow / unit;
-    if (endRatio < END_LOW_MIN || endRatio > END_LOW_MAX) {
-      return fail(
-          FailureReason.TIMING,
-          String.format(
-              "the end low lasts %.1f us, %.2f x the frame's median low (allowed %.2f..%.2f)",
-              endLow, endRatio, END_LOW_MIN, END_LOW_MAX));
+    if (!Double.isNaN(endLow) && (endRatio < END_LOW_MIN || endRatio > END_LOW_MAX)) {
+      return fail(Problem.END_LOW, endLow, endRatio, 0, 0);
     }
     for (int k = 0; k < BITS; k++) {
       if (highs[k] / unit > HIGH_MAX) {
-        return fail(
-            FailureReason.TIMING,
-            String.format(
-                "bit %d's high lasts %.1f us; no DHT data high is longer than ~75 us"
-                    + " (lost edges or a long IRQ latency)",
-                k, highs[k]));
+        return fail(Problem.HIGH, k, highs[k], 0, 0);
       }
     }
     if (first >= 2) {
       // R_answer was captured, so the whole answer high before bit 0 was too.
       double answerHigh = micros(edges.time(first - 1) - edges.time(first - 2)) / unit;
-      if (answerHigh < ANSWER_HIGH_MIN) {
-        return fail(
-            FailureReason.TIMING,
-            String.format(
-                "the high before bit 0 lasts %.2f units; the sensor's answer high is 80 us (1.6"
-                    + " units): the edges do not line up with a frame (extra or missing edges)",
-                answerHigh));
+      if (answerHigh < ANSWER_HIGH_MIN || answerHigh > ANSWER_HIGH_MAX) {
+        return fail(Problem.ANSWER_HIGH, answerHigh, 0, 0, 0);
       }
     }
-    if (first >= 3) {
+    if (first >= 3 && !edges.rising(first - 3)) {
+      // F_answer was captured too: the whole answer low.
       double answerLow = micros(edges.time(first - 2) - edges.time(first - 3)) / unit;
       if (answerLow < ANSWER_LOW_MIN) {
-        return fail(
-            FailureReason.TIMING,
-            String.format(
-                "the low before the answer high lasts %.2f units; the sensor's answer low is 80 us"
-                    + " (1.6 units): the edges do not line up with a frame",
-                answerLow));
+        return fail(Problem.ANSWER_LOW, answerLow, 0, 0, 0);
       }
     }
     return true;
@@ -221,8 +299,11 @@ final class FrameReader {
     for (int k = 0; k < BITS; k++) {
       double h = highs[k];
       double next = k < BITS - 1 ? lows[k + 1] : endLow;
-      double viaRising = h + next - unit;
-      double viaFalling = (k > 0 || firstLowSeen) ? h + lows[k] - unit : viaRising;
+      double viaFalling = (k > 0 || firstLowSeen) ? h + lows[k] - unit : Double.NaN;
+      double viaRising = Double.isNaN(next) ? viaFalling : h + next - unit;
+      if (Double.isNaN(viaFalling)) {
+        viaFalling = viaRising;
+      }
       estimate[k] = (h + (viaRising + viaFalling) / 2) / 2 / unit;
     }
     // Threshold: the prior, then the middle of the frame's own two clusters when it has both.
@@ -244,51 +325,50 @@ final class FrameReader {
     }
     Arrays.fill(out, 0);
     double longestOtherOne = 0;
+    double longestOtherZero = 0;
     for (int k = 0; k < BITS; k++) {
       double e = estimate[k];
       if (Math.abs(e - threshold) < AMBIGUOUS_HALF_BAND) {
-        return fail(
-            FailureReason.AMBIGUOUS,
-            String.format(
-                "bit %d's high (%.1f us) reads %.2f units, too close to the 0/1 threshold %.2f",
-                k, highs[k], e, threshold));
+        return fail(Problem.NEAR_THRESHOLD, k, highs[k], e, threshold);
       }
       boolean one = e > threshold;
       double h = highs[k];
       double next = k < BITS - 1 ? lows[k + 1] : endLow;
-      double viaRising = (h + next - unit) / unit;
-      double viaFalling = (k > 0 || firstLowSeen) ? (h + lows[k] - unit) / unit : viaRising;
+      double viaFalling = (k > 0 || firstLowSeen) ? (h + lows[k] - unit) / unit : Double.NaN;
+      double viaRising = Double.isNaN(next) ? viaFalling : (h + next - unit) / unit;
+      if (Double.isNaN(viaFalling)) {
+        viaFalling = viaRising;
+      }
       if ((h / unit > threshold) != one
           || (viaRising > threshold) != one
           || (viaFalling > threshold) != one) {
         return fail(
-            FailureReason.AMBIGUOUS,
-            String.format(
-                "bit %d: its high (%.1f us) and the lows around it (%.1f, %.1f us) disagree about"
-                    + " 0 or 1: an edge moved (IRQ latency)",
-                k, h, k > 0 || firstLowSeen ? lows[k] : Double.NaN, next));
+            Problem.VIEWS_DISAGREE, k, h, k > 0 || firstLowSeen ? lows[k] : Double.NaN, next);
       }
       if (one) {
         out[k >> 3] |= 0x80 >> (k & 7);
-        if (k > 0) {
-          longestOtherOne = Math.max(longestOtherOne, h / unit);
-        }
+      }
+      if (k > 0 && one) {
+        longestOtherOne = Math.max(longestOtherOne, h / unit);
+      } else if (k > 0) {
+        longestOtherZero = Math.max(longestOtherZero, h / unit);
       }
     }
-    if (!firstLowSeen
-        && (out[0] & 0x80) != 0
-        && highs[0] / unit > longestOtherOne + FIRST_ONE_EXCESS_MAX) {
-      return fail(
-          FailureReason.AMBIGUOUS,
-          "bit 0's low was not captured and its high is longer than every other 1:"
-              + " it may be the sensor's 80 us answer high (a frame read one bit off)");
+    if (!firstLowSeen) {
+      double longest = (out[0] & 0x80) != 0 ? longestOtherOne : longestOtherZero;
+      if (longest > 0 && highs[0] / unit > longest + FIRST_HIGH_EXCESS_MAX) {
+        return fail(Problem.FIRST_UNLIKE_OTHERS, highs[0] / unit, longest, 0, 0);
+      }
     }
     return true;
   }
 
-  private boolean fail(FailureReason reason, String detail) {
-    failReason = reason;
-    failDetail = detail;
+  private boolean fail(Problem what, double a, double b, double c, double d) {
+    problem = what;
+    p1 = a;
+    p2 = b;
+    p3 = c;
+    p4 = d;
     return false;
   }
 

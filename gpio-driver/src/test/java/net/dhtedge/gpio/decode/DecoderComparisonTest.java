@@ -56,6 +56,9 @@ class DecoderComparisonTest {
         }
       };
 
+  /** Group prefix for traces whose frame is damaged (must_decode false). */
+  private static final String DAMAGED = "damaged ";
+
   @Test
   void ourDecoderMeetsTheBarAndTheTableIsWritten() throws IOException {
     List<Baselines.Algorithm> algorithms = new ArrayList<>();
@@ -63,6 +66,7 @@ class DecoderComparisonTest {
     algorithms.addAll(Baselines.all());
     Map<String, Tally> tallies = new LinkedHashMap<>();
     TreeSet<String> categories = new TreeSet<>();
+    TreeSet<String> damaged = new TreeSet<>();
     for (Baselines.Algorithm a : algorithms) {
       Tally t = new Tally();
       tallies.put(a.name(), t);
@@ -78,10 +82,15 @@ class DecoderComparisonTest {
           t.count(e.folder(), r.ok());
           t.count(e.folder() + "/" + e.category(), r.ok());
           categories.add(e.folder() + "/" + e.category());
+        } else {
+          boolean right =
+              r instanceof DhtResult.Reading reading && Arrays.equals(reading.bytes(), e.bytes());
+          t.count(DAMAGED + e.folder() + "/" + e.category(), right);
+          damaged.add(DAMAGED + e.folder() + "/" + e.category());
         }
       }
     }
-    String table = table(algorithms, tallies, categories);
+    String table = table(algorithms, tallies, categories, damaged);
     Path out = Path.of("target", "decoder-comparison.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, table);
@@ -101,7 +110,10 @@ class DecoderComparisonTest {
   }
 
   private static String table(
-      List<Baselines.Algorithm> algorithms, Map<String, Tally> tallies, TreeSet<String> groups) {
+      List<Baselines.Algorithm> algorithms,
+      Map<String, Tally> tallies,
+      TreeSet<String> groups,
+      TreeSet<String> damaged) {
     StringBuilder md = new StringBuilder();
     md.append("Recovered `must_decode` frames (%), per folder and category:\n\n| frames |");
     for (Baselines.Algorithm a : algorithms) {
@@ -115,6 +127,14 @@ class DecoderComparisonTest {
           row(md, g, g, algorithms, tallies);
         }
       }
+    }
+    md.append(
+            "| *damaged frames (must_decode false): % read as the true value, the rest refused"
+                + " or wrong* |")
+        .append(" |".repeat(algorithms.size()))
+        .append('\n');
+    for (String g : damaged) {
+      row(md, g.substring(DAMAGED.length()), g, algorithms, tallies);
     }
     md.append("| wrong values accepted (all traces) |");
     for (Baselines.Algorithm a : algorithms) {

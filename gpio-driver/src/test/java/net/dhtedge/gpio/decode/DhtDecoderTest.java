@@ -111,11 +111,30 @@ class DhtDecoderTest {
   }
 
   @Test
-  void aLostReleaseIsTooFewEdgesNotAGuess() {
-    DhtResult r =
-        decoder.decode(DhtModel.DHT11, withoutLast(frame(FRAME, 2, FrameSynth.Start.ANSWER), 1));
-    assertThat(r).isInstanceOf(DhtResult.Failure.class);
-    assertThat(((DhtResult.Failure) r).reason()).isEqualTo(FailureReason.TOO_FEW_EDGES);
+  void aCaptureThatStoppedBeforeTheReleaseDecodesOnlyWhenTheAnswerAnchorsIt() {
+    for (FrameSynth.Start start : FrameSynth.Start.values()) {
+      DhtResult r = decoder.decode(DhtModel.DHT11, withoutLast(frame(FRAME, 2, start), 1));
+      if (start.ordinal() <= FrameSynth.Start.ANSWER_HIGH.ordinal()) {
+        assertThat(((DhtResult.Reading) r).bytes()).as("armed at %s", start).containsExactly(FRAME);
+      } else {
+        assertThat(((DhtResult.Failure) r).reason())
+            .as("armed at %s", start)
+            .isEqualTo(FailureReason.TOO_FEW_EDGES);
+      }
+    }
+  }
+
+  @Test
+  void aCaptureThatAlsoHoldsThePreviousReadDecodesTheLatestAnswer() {
+    int[] previous = {45, 0, 21, 0, 66};
+    List<long[]> l = Mutations.toList(frame(previous, 14, FrameSynth.Start.HOST_RELEASE));
+    long offset = l.get(l.size() - 1)[0] + 2_000_000_000L; // the next read, 2 s later
+    for (long[] x : Mutations.toList(frame(FRAME, 15, FrameSynth.Start.HOST_RELEASE))) {
+      l.add(new long[] {x[0] - x[0] / 1_000_000_000L * 1_000_000_000L + offset, x[1]});
+    }
+    l.add(l.size() - 85, new long[] {l.get(l.size() - 86)[0] + 1_000_000_000L, 0}); // host low
+    DhtResult r = decoder.decode(DhtModel.DHT11, Mutations.toBuffer(l));
+    assertThat(((DhtResult.Reading) r).bytes()).containsExactly(FRAME);
   }
 
   @Test
@@ -208,7 +227,7 @@ class DhtDecoderTest {
 
   @Test
   void oneDecoderInstanceDecodesCaptureAfterCaptureIndependently() {
-    EdgeBuffer bad = withoutLast(frame(FRAME, 13, FrameSynth.Start.ANSWER), 1);
+    EdgeBuffer bad = withoutLast(frame(FRAME, 13, FrameSynth.Start.ANSWER), 3);
     int[] other = {45, 0, 21, 0, 66};
     for (int i = 0; i < 3; i++) {
       assertThat(decoder.decode(DhtModel.DHT11, bad).ok()).isFalse();

@@ -58,4 +58,22 @@ class DhtValuesTest {
     assertThat(DhtValues.checksumMatches(new int[] {200, 100, 10, 1, 55})).isTrue();
     assertThat(DhtValues.checksumMatches(new int[] {200, 100, 10, 1, 56})).isFalse();
   }
+
+  @Test
+  void theAllocationFreePlausibilityCheckAgreesWithTheExplainedOne() {
+    java.util.Random r = new java.util.Random(5);
+    for (int i = 0; i < 200_000; i++) {
+      int[] b = {r.nextInt(256), r.nextInt(256), r.nextInt(256), r.nextInt(256), 0};
+      if (r.nextBoolean()) {
+        b[0] = r.nextInt(4);
+        b[2] &= r.nextBoolean() ? 0x83 : 0x0F;
+        b[1] = r.nextInt(10);
+      }
+      for (DhtModel m : DhtModel.values()) {
+        assertThat(DhtValues.plausible(m, b))
+            .as("%s %s", m, java.util.Arrays.toString(b))
+            .isEqualTo(DhtValues.implausibility(m, b) == null);
+      }
+    }
+  }
 }

@@ -25,6 +25,14 @@ enum Mutations {
       }
     }
   },
+  DROP_LAST {
+    @Override
+    void apply(List<long[]> e, Random r) {
+      if (!e.isEmpty()) {
+        e.remove(e.size() - 1);
+      }
+    }
+  },
   DROP_LAST_PAIR {
     @Override
     void apply(List<long[]> e, Random r) {
@@ -70,6 +78,27 @@ enum Mutations {
       double sigma = 500 + r.nextDouble() * 4_500;
       for (long[] x : e) {
         x[0] += (long) Math.abs(r.nextGaussian() * sigma); // IRQ latency: always late
+      }
+      sortByTime(e);
+    }
+  },
+  QUANTISE {
+    @Override
+    void apply(List<long[]> e, Random r) {
+      long q = 2_000 + r.nextInt(7_000); // a busy-polling recorder: 2-8 us resolution
+      long phase = r.nextInt((int) q);
+      for (long[] x : e) {
+        x[0] = Math.floorDiv(x[0] + phase, q) * q;
+      }
+    }
+  },
+  SPIKES {
+    @Override
+    void apply(List<long[]> e, Random r) {
+      int count = 1 + r.nextInt(3);
+      for (int s = 0; s < count && !e.isEmpty(); s++) {
+        int i = r.nextInt(e.size());
+        e.get(i)[0] += (long) (-Math.log(1 - r.nextDouble()) * 15_000); // IRQ latency, mean 15 us
       }
       sortByTime(e);
     }
