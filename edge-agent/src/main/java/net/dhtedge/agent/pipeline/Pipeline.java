@@ -20,6 +20,7 @@ import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.outbox.Outbox;
 import net.dhtedge.agent.outbox.OutboxPriority;
 import net.dhtedge.agent.rules.Incident;
+import net.dhtedge.agent.rules.Rule;
 import net.dhtedge.agent.rules.RulesEngine;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.rules.Transition;
@@ -85,6 +86,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.rules = new RulesEngine(rulesOptions, store.incidentIds());
     rules.load(store.notResolvedIncidents(), store.lastSeenByDevice());
+    store.lastOpened(Rule.STALE).forEach(rules::staleAlreadyRaised);
     this.incidentsOpen = rules.openCount();
     this.events =
         Executors.newSingleThreadExecutor(

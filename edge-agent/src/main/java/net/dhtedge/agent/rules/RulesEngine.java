@@ -73,6 +73,18 @@ public final class RulesEngine {
     lastSeen.putAll(lastSeenByDevice);
   }
 
+  /**
+   * Remembers that a stale incident was already raised for the device's current silence (the last
+   * stale incident opened after the device was last seen), so a restart does not raise it again for
+   * a device someone resolved by hand.
+   */
+  public void staleAlreadyRaised(String deviceId, Instant staleOpenedAt) {
+    Instant seen = lastSeen.get(deviceId);
+    if (seen != null && staleOpenedAt.isAfter(seen)) {
+      staleRaisedFor.put(deviceId, seen);
+    }
+  }
+
   public Snapshot snapshot() {
     return new Snapshot(this);
   }

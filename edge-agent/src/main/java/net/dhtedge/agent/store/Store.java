@@ -277,6 +277,26 @@ public final class Store implements AutoCloseable {
         });
   }
 
+  /** When the latest incident of a rule was opened, per device. */
+  public Map<String, Instant> lastOpened(net.dhtedge.agent.rules.Rule rule) {
+    return query(
+        c -> {
+          Map<String, Instant> out = new HashMap<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT device_id, MAX(opened_at) FROM incidents WHERE rule = ?"
+                      + " GROUP BY device_id")) {
+            ps.setString(1, rule.id());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
   /** When each device last delivered a reading (agent clock). */
   public Map<String, Instant> lastSeenByDevice() {
     Map<String, Instant> out = new HashMap<>();

@@ -24,6 +24,7 @@ final class StoreWriter implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
   private static final long LOG_EVERY_MILLIS = 60_000;
+  private static final long IDLE_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final StoreOptions options;
   private final StoreState state;
@@ -108,6 +109,11 @@ final class StoreWriter implements Runnable {
     }
   }
 
+  /**
+   * Adds to the batch what arrives within the commit window, but stops as soon as nothing came for
+   * {@link #IDLE_GAP_NANOS}: when every writer upstream is waiting for this very commit (an MQTT
+   * client with a few messages in flight) waiting longer only adds latency.
+   */
   private void gather(List<WriteJob> batch) throws InterruptedException {
     int max = options.maxBatch();
     queue.drainTo(batch, max - batch.size());
@@ -117,7 +123,7 @@ final class StoreWriter implements Runnable {
       if (left <= 0) {
         break;
       }
-      WriteJob j = queue.poll(left, TimeUnit.NANOSECONDS);
+      WriteJob j = queue.poll(Math.min(left, IDLE_GAP_NANOS), TimeUnit.NANOSECONDS);
       if (j == null) {
         break;
       }
