@@ -386,13 +386,8 @@ public final class Store implements AutoCloseable {
           }
           String sql =
               step == Step.RAW
-                  ? "SELECT ts, 1, temperature, temperature, temperature, humidity, humidity,"
-                      + " humidity FROM readings WHERE device = ? AND ts >= ? AND ts < ?"
-                      + " ORDER BY device, ts FETCH FIRST ? ROWS ONLY"
-                  : "SELECT bucket, n, t_min, t_max, t_sum / n, h_min, h_max, h_sum / n FROM "
-                      + (step == Step.MINUTE ? "agg_1m" : "agg_1h")
-                      + " WHERE device = ? AND bucket >= ? AND bucket < ?"
-                      + " ORDER BY device, bucket FETCH FIRST ? ROWS ONLY";
+                  ? Queries.HISTORY_RAW
+                  : step == Step.MINUTE ? Queries.HISTORY_1M : Queries.HISTORY_1H;
           long fromMs = from.toEpochMilli();
           if (step != Step.RAW) {
             fromMs = Math.floorDiv(fromMs, step.millis()) * step.millis();
