@@ -344,10 +344,11 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
 
     @Override
     Outcome run(Tx tx) throws SQLException {
-      if (tx.isDuplicate(reading)) {
+      Tx.Key key = tx.dedup(reading);
+      if (key == Tx.Key.DUPLICATE) {
         return Outcome.DUPLICATE;
       }
-      tx.insertReading(reading, received);
+      tx.insertReading(reading, received, key);
       if (!options.remoteSource().equals(reading.source())) {
         tx.enqueue(
             options.readingsTopic(),

@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param outboxKeepConfirmed confirmed or dropped outbox rows are purged after this. Default 1 h.
  * @param housekeepingInterval how often retention and purges run. Default 10 min.
  * @param housekeepingChunk rows deleted per housekeeping transaction. Default 5,000.
+ * @param seqReuseAfter a reading whose (device, seq) is stored already is a duplicate only when its
+ *     ts is within this of the stored one; further apart, the device restarted its counter and the
+ *     reading is kept (keyed by its ts). Default 1 h.
  */
 public record StoreOptions(
     Path dataDir,
@@ -37,7 +40,8 @@ public record StoreOptions(
     int outboxCapacity,
     Duration outboxKeepConfirmed,
     Duration housekeepingInterval,
-    int housekeepingChunk) {
+    int housekeepingChunk,
+    Duration seqReuseAfter) {
 
   public StoreOptions {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -55,6 +59,8 @@ public record StoreOptions(
     require(
         housekeepingInterval.compareTo(Duration.ofSeconds(1)) >= 0, "housekeepingInterval >= 1s");
     require(housekeepingChunk >= 1, "housekeepingChunk >= 1");
+    Objects.requireNonNull(seqReuseAfter, "seqReuseAfter");
+    require(!seqReuseAfter.isNegative(), "seqReuseAfter >= 0");
   }
 
   /** The defaults for a data directory. */
@@ -71,7 +77,8 @@ public record StoreOptions(
         100_000,
         Duration.ofHours(1),
         Duration.ofMinutes(10),
-        5_000);
+        5_000,
+        Duration.ofHours(1));
   }
 
   /** Where the database files live. */
@@ -92,7 +99,8 @@ public record StoreOptions(
         outboxCapacity,
         outboxKeepConfirmed,
         housekeepingInterval,
-        housekeepingChunk);
+        housekeepingChunk,
+        seqReuseAfter);
   }
 
   public StoreOptions withMaxBatch(int max) {
@@ -108,7 +116,8 @@ public record StoreOptions(
         outboxCapacity,
         outboxKeepConfirmed,
         housekeepingInterval,
-        housekeepingChunk);
+        housekeepingChunk,
+        seqReuseAfter);
   }
 
   public StoreOptions withOutboxCapacity(int capacity) {
@@ -124,7 +133,8 @@ public record StoreOptions(
         capacity,
         outboxKeepConfirmed,
         housekeepingInterval,
-        housekeepingChunk);
+        housekeepingChunk,
+        seqReuseAfter);
   }
 
   public StoreOptions withRetention(int rawDays, int minuteDays, int hourDays) {
@@ -140,7 +150,8 @@ public record StoreOptions(
         outboxCapacity,
         outboxKeepConfirmed,
         housekeepingInterval,
-        housekeepingChunk);
+        housekeepingChunk,
+        seqReuseAfter);
   }
 
   public StoreOptions withHousekeepingChunk(int chunk) {
@@ -156,7 +167,8 @@ public record StoreOptions(
         outboxCapacity,
         outboxKeepConfirmed,
         housekeepingInterval,
-        chunk);
+        chunk,
+        seqReuseAfter);
   }
 
   private static void require(boolean ok, String what) {
