@@ -3,6 +3,7 @@ package net.dhtedge.agent.pipeline;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -264,7 +266,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
               }
             }
           });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // closing: listeners are not told any more
     }
   }
@@ -294,7 +296,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     }
 
     private T runCollecting(Tx tx) throws SQLException {
-      collecting = new java.util.ArrayList<>();
+      collecting = new ArrayList<>();
       try {
         T r = run(tx);
         transitions = List.copyOf(collecting);
@@ -397,12 +399,10 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       Optional<Transition> t =
           rules.onStoreFailure(
               options.agentDeviceId(),
-              h.failedWrites(),
+              h.failedCommits(),
               "store writes failed since "
                   + Payloads.ts(storeFailingSince)
-                  + " ("
-                  + h.failedWrites()
-                  + " writes refused, last error: "
+                  + "; writes that failed were refused, not acknowledged (last error: "
                   + h.lastError()
                   + ")",
               clock.instant());
@@ -424,6 +424,14 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       }
       pendingAnnouncement = null;
       incidentsOpen = rules.openCount();
+    }
+
+    @Override
+    public void afterRefused() {
+      storeAlertPending = true;
+      if (storeFailingSince == null) {
+        storeFailingSince = clock.instant();
+      }
     }
 
     @Override

@@ -184,15 +184,16 @@ public final class RulesEngine {
   /**
    * Opens a store-failure incident for the agent itself unless one is open.
    *
-   * @param failedWrites writes that failed, as the incident's value
+   * @param failedCommits store commits that failed so far, as the incident's value
    */
   public Optional<Transition> onStoreFailure(
-      String agentDeviceId, long failedWrites, String message, Instant now) {
+      String agentDeviceId, long failedCommits, String message, Instant now) {
     if (open.containsKey(new Key(agentDeviceId, Rule.STORE_FAILURE))) {
       return Optional.empty();
     }
     return Optional.of(
-        openIncident(agentDeviceId, Rule.STORE_FAILURE, (double) failedWrites, null, message, now));
+        openIncident(
+            agentDeviceId, Rule.STORE_FAILURE, (double) failedCommits, null, message, now));
   }
 
   /**

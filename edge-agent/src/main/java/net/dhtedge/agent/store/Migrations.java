@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Numbered schema migrations, applied in order at start-up inside one transaction each and recorded
@@ -134,7 +135,7 @@ final class Migrations {
       }
     }
     try (ResultSet rs =
-        c.getMetaData().getTables(null, null, upperName.toLowerCase(java.util.Locale.ROOT), null)) {
+        c.getMetaData().getTables(null, null, upperName.toLowerCase(Locale.ROOT), null)) {
       return rs.next();
     }
   }

@@ -22,9 +22,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import net.dhtedge.agent.outbox.Outbox;
+import net.dhtedge.agent.outbox.OutboxPriority;
 import net.dhtedge.agent.rules.Incident;
+import net.dhtedge.agent.rules.Rule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,7 +169,7 @@ public final class Store implements AutoCloseable {
             Queries.scalar(
                 c,
                 "SELECT COUNT(*) FROM outbox WHERE state = 0 AND priority = "
-                    + net.dhtedge.agent.outbox.OutboxPriority.READING)));
+                    + OutboxPriority.READING)));
   }
 
   private static long orZero(Long v) {
@@ -218,7 +221,7 @@ public final class Store implements AutoCloseable {
   }
 
   /** Hands out incident ids: increasing, never reused (gaps after a failed commit). */
-  public java.util.function.LongSupplier incidentIds() {
+  public LongSupplier incidentIds() {
     return state.incidentIds::incrementAndGet;
   }
 
@@ -278,7 +281,7 @@ public final class Store implements AutoCloseable {
   }
 
   /** When the latest incident of a rule was opened, per device. */
-  public Map<String, Instant> lastOpened(net.dhtedge.agent.rules.Rule rule) {
+  public Map<String, Instant> lastOpened(Rule rule) {
     return query(
         c -> {
           Map<String, Instant> out = new HashMap<>();

@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param outboxKeepConfirmed confirmed or dropped outbox rows are purged after this. Default 1 h.
  * @param housekeepingInterval how often retention and purges run. Default 10 min.
  * @param housekeepingChunk rows deleted per housekeeping transaction. Default 5,000.
+ * @param minFreeBytes writes are refused (their futures fail, nothing reaches the database) while
+ *     the file system of the database has less free space than this, so HSQLDB never runs into a
+ *     full disk itself. Housekeeping deletes still run. Default 64 MiB.
  * @param seqReuseAfter a reading whose (device, seq) is stored already is a duplicate only when its
  *     ts is within this of the stored one; further apart, the device restarted its counter and the
  *     reading is kept (keyed by its ts). Default 1 h.
@@ -41,6 +44,7 @@ public record StoreOptions(
     Duration outboxKeepConfirmed,
     Duration housekeepingInterval,
     int housekeepingChunk,
+    long minFreeBytes,
     Duration seqReuseAfter) {
 
   public StoreOptions {
@@ -59,6 +63,7 @@ public record StoreOptions(
     require(
         housekeepingInterval.compareTo(Duration.ofSeconds(1)) >= 0, "housekeepingInterval >= 1s");
     require(housekeepingChunk >= 1, "housekeepingChunk >= 1");
+    require(minFreeBytes >= 0, "minFreeBytes >= 0");
     Objects.requireNonNull(seqReuseAfter, "seqReuseAfter");
     require(!seqReuseAfter.isNegative(), "seqReuseAfter >= 0");
   }
@@ -78,6 +83,7 @@ public record StoreOptions(
         Duration.ofHours(1),
         Duration.ofMinutes(10),
         5_000,
+        64L << 20,
         Duration.ofHours(1));
   }
 
@@ -100,6 +106,7 @@ public record StoreOptions(
         outboxKeepConfirmed,
         housekeepingInterval,
         housekeepingChunk,
+        minFreeBytes,
         seqReuseAfter);
   }
 
@@ -117,6 +124,7 @@ public record StoreOptions(
         outboxKeepConfirmed,
         housekeepingInterval,
         housekeepingChunk,
+        minFreeBytes,
         seqReuseAfter);
   }
 
@@ -134,6 +142,7 @@ public record StoreOptions(
         outboxKeepConfirmed,
         housekeepingInterval,
         housekeepingChunk,
+        minFreeBytes,
         seqReuseAfter);
   }
 
@@ -151,6 +160,7 @@ public record StoreOptions(
         outboxKeepConfirmed,
         housekeepingInterval,
         housekeepingChunk,
+        minFreeBytes,
         seqReuseAfter);
   }
 
@@ -168,6 +178,25 @@ public record StoreOptions(
         outboxKeepConfirmed,
         housekeepingInterval,
         chunk,
+        minFreeBytes,
+        seqReuseAfter);
+  }
+
+  public StoreOptions withMinFreeBytes(long bytes) {
+    return new StoreOptions(
+        dataDir,
+        commitWindowMillis,
+        maxBatch,
+        queueCapacity,
+        fileWriteDelayMillis,
+        rawRetentionDays,
+        minuteRetentionDays,
+        hourRetentionDays,
+        outboxCapacity,
+        outboxKeepConfirmed,
+        housekeepingInterval,
+        housekeepingChunk,
+        bytes,
         seqReuseAfter);
   }
 

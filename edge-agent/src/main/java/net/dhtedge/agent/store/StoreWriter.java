@@ -132,7 +132,11 @@ final class StoreWriter implements Runnable {
     }
   }
 
-  private void runBatch(List<WriteJob> batch) {
+  private void runBatch(List<WriteJob> all) {
+    List<WriteJob> batch = refuseWhenDiskNearlyFull(all);
+    if (batch.isEmpty()) {
+      return;
+    }
     Exception error = tryBatch(batch);
     if (error == null) {
       return;
@@ -147,6 +151,49 @@ final class StoreWriter implements Runnable {
         fail(j, e);
       }
     }
+  }
+
+  /**
+   * With less than {@code minFreeBytes} free, jobs that add data fail before they reach the
+   * database: HSQLDB on a really full disk can lose committed work (seen in a tmpfs test), so it
+   * must never get there. Deletes (housekeeping) still run.
+   */
+  private List<WriteJob> refuseWhenDiskNearlyFull(List<WriteJob> batch) {
+    long free;
+    try {
+      free = java.nio.file.Files.getFileStore(options.dbDir()).getUsableSpace();
+    } catch (java.io.IOException e) {
+      return batch; // cannot tell: let the database report real errors
+    }
+    if (free >= options.minFreeBytes()) {
+      return batch;
+    }
+    StoreException full =
+        new StoreException(
+            "disk nearly full: "
+                + free
+                + " bytes free in "
+                + options.dbDir()
+                + ", writes refused below "
+                + options.minFreeBytes(),
+            null);
+    List<WriteJob> keep = new ArrayList<>();
+    for (WriteJob j : batch) {
+      if (j.freesSpace()) {
+        keep.add(j);
+      } else {
+        fail(j, full);
+      }
+    }
+    if (keep.size() < batch.size()) {
+      recordFailure(full);
+      try {
+        hooks.afterRefused();
+      } catch (RuntimeException e) {
+        LOG.warn("batch hook failed", e);
+      }
+    }
+    return keep;
   }
 
   private void fail(WriteJob j, Exception e) {
@@ -186,7 +233,9 @@ final class StoreWriter implements Runnable {
     }
     tx.close();
     tx.committed();
-    healthy = true;
+    if (jobs.stream().anyMatch(j -> !j.freesSpace())) {
+      healthy = true; // a housekeeping delete alone says nothing about room for new data
+    }
     synchronized (this) {
       batches++;
       batchedJobs += jobs.size();
