@@ -3,6 +3,7 @@ package net.dhtedge.agent.pipeline;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +22,7 @@ import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.outbox.Outbox;
 import net.dhtedge.agent.outbox.OutboxPriority;
 import net.dhtedge.agent.rules.Incident;
+import net.dhtedge.agent.rules.Rule;
 import net.dhtedge.agent.rules.RulesEngine;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.rules.Transition;
@@ -85,6 +88,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.rules = new RulesEngine(rulesOptions, store.incidentIds());
     rules.load(store.notResolvedIncidents(), store.lastSeenByDevice());
+    store.lastOpened(Rule.STALE).forEach(rules::staleAlreadyRaised);
     this.incidentsOpen = rules.openCount();
     this.events =
         Executors.newSingleThreadExecutor(
@@ -262,7 +266,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
               }
             }
           });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // closing: listeners are not told any more
     }
   }
@@ -292,7 +296,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     }
 
     private T runCollecting(Tx tx) throws SQLException {
-      collecting = new java.util.ArrayList<>();
+      collecting = new ArrayList<>();
       try {
         T r = run(tx);
         transitions = List.copyOf(collecting);
@@ -342,10 +346,11 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
 
     @Override
     Outcome run(Tx tx) throws SQLException {
-      if (tx.isDuplicate(reading)) {
+      Tx.Key key = tx.dedup(reading);
+      if (key == Tx.Key.DUPLICATE) {
         return Outcome.DUPLICATE;
       }
-      tx.insertReading(reading, received);
+      tx.insertReading(reading, received, key);
       if (options.isLocal(reading)) {
         tx.enqueue(
             options.readingsTopic(),
@@ -394,12 +399,10 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       Optional<Transition> t =
           rules.onStoreFailure(
               options.agentDeviceId(),
-              h.failedWrites(),
+              h.failedCommits(),
               "store writes failed since "
                   + Payloads.ts(storeFailingSince)
-                  + " ("
-                  + h.failedWrites()
-                  + " writes refused, last error: "
+                  + "; writes that failed were refused, not acknowledged (last error: "
                   + h.lastError()
                   + ")",
               clock.instant());
@@ -421,6 +424,14 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       }
       pendingAnnouncement = null;
       incidentsOpen = rules.openCount();
+    }
+
+    @Override
+    public void afterRefused() {
+      storeAlertPending = true;
+      if (storeFailingSince == null) {
+        storeFailingSince = clock.instant();
+      }
     }
 
     @Override

@@ -73,6 +73,18 @@ public final class RulesEngine {
     lastSeen.putAll(lastSeenByDevice);
   }
 
+  /**
+   * Remembers that a stale incident was already raised for the device's current silence (the last
+   * stale incident opened after the device was last seen), so a restart does not raise it again for
+   * a device someone resolved by hand.
+   */
+  public void staleAlreadyRaised(String deviceId, Instant staleOpenedAt) {
+    Instant seen = lastSeen.get(deviceId);
+    if (seen != null && staleOpenedAt.isAfter(seen)) {
+      staleRaisedFor.put(deviceId, seen);
+    }
+  }
+
   public Snapshot snapshot() {
     return new Snapshot(this);
   }
@@ -172,15 +184,16 @@ public final class RulesEngine {
   /**
    * Opens a store-failure incident for the agent itself unless one is open.
    *
-   * @param failedWrites writes that failed, as the incident's value
+   * @param failedCommits store commits that failed so far, as the incident's value
    */
   public Optional<Transition> onStoreFailure(
-      String agentDeviceId, long failedWrites, String message, Instant now) {
+      String agentDeviceId, long failedCommits, String message, Instant now) {
     if (open.containsKey(new Key(agentDeviceId, Rule.STORE_FAILURE))) {
       return Optional.empty();
     }
     return Optional.of(
-        openIncident(agentDeviceId, Rule.STORE_FAILURE, (double) failedWrites, null, message, now));
+        openIncident(
+            agentDeviceId, Rule.STORE_FAILURE, (double) failedCommits, null, message, now));
   }
 
   /**

@@ -18,5 +18,8 @@ public interface BatchHooks {
   /** The transaction was rolled back; in-memory effects of the batch must be undone. */
   default void afterRollback(Throwable cause) {}
 
+  /** Writes were refused before reaching the database (disk nearly full). */
+  default void afterRefused() {}
+
   BatchHooks NONE = new BatchHooks() {};
 }

@@ -16,8 +16,12 @@ final class DeviceState {
   Long maxSeq;
   Long maxTsKey;
   Long lastTs;
-  final Map<Long, Boolean> recentSeq = recent();
-  final Map<Long, Boolean> recentTs = recent();
+
+  /** Recent seq -> ts of the reading stored with it. */
+  final Map<Long, Long> recentSeq = recent();
+
+  /** Recent ts keys of readings stored by ts (no seq, or a reused seq). */
+  final Map<Long, Long> recentTs = recent();
 
   DeviceState(int ref, String deviceId, Long maxSeq, Long maxTsKey, Long lastTs) {
     this.ref = ref;
@@ -27,10 +31,10 @@ final class DeviceState {
     this.lastTs = lastTs;
   }
 
-  private static Map<Long, Boolean> recent() {
+  private static Map<Long, Long> recent() {
     return new LinkedHashMap<>(RECENT * 2, 0.75f, false) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
         return size() > RECENT;
       }
     };

@@ -99,6 +99,11 @@ final class Housekeeping {
             public void failed(Throwable cause) {
               done.completeExceptionally(cause);
             }
+
+            @Override
+            public boolean freesSpace() {
+              return true;
+            }
           });
       int n;
       try {

@@ -12,7 +12,7 @@ final class HsqldbDialect implements Dialect {
     return "jdbc:hsqldb:file:"
         + dbDir.resolve("agent").toAbsolutePath()
         + ";hsqldb.tx=mvcc;hsqldb.default_table_type=cached;hsqldb.lock_file=true"
-        + ";hsqldb.cache_rows=200000;hsqldb.cache_size=65536";
+        + ";hsqldb.cache_rows=20000;hsqldb.cache_size=6144";
   }
 
   @Override

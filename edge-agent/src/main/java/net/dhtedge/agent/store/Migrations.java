@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Numbered schema migrations, applied in order at start-up inside one transaction each and recorded
@@ -29,11 +30,14 @@ final class Migrations {
                     + " last_source VARCHAR(32), readings BIGINT NOT NULL, max_seq BIGINT,"
                     + " max_ts_key BIGINT)",
                 // dedup_kind 0: dedup_value is the device's seq; 1: seq absent, dedup_value is ts.
+                // The key does not start with device on purpose: HSQLDB prefers a unique index
+                // whose leading column has an equality condition, and history and retention
+                // queries (device = ? AND ts ...) must use readings_device_ts instead.
                 "CREATE TABLE readings (device INTEGER NOT NULL, dedup_kind SMALLINT NOT NULL,"
                     + " dedup_value BIGINT NOT NULL, ts BIGINT NOT NULL, seq BIGINT,"
                     + " temperature DOUBLE PRECISION NOT NULL, humidity DOUBLE PRECISION NOT NULL,"
                     + " source VARCHAR(32) NOT NULL, received BIGINT NOT NULL,"
-                    + " PRIMARY KEY (device, dedup_kind, dedup_value))",
+                    + " PRIMARY KEY (dedup_kind, device, dedup_value))",
                 "CREATE INDEX readings_device_ts ON readings (device, ts)",
                 "CREATE TABLE read_failures (id BIGINT NOT NULL PRIMARY KEY,"
                     + " device INTEGER NOT NULL, ts BIGINT NOT NULL, reason VARCHAR(64) NOT NULL)",
@@ -131,7 +135,7 @@ final class Migrations {
       }
     }
     try (ResultSet rs =
-        c.getMetaData().getTables(null, null, upperName.toLowerCase(java.util.Locale.ROOT), null)) {
+        c.getMetaData().getTables(null, null, upperName.toLowerCase(Locale.ROOT), null)) {
       return rs.next();
     }
   }

@@ -19,6 +19,22 @@ final class Queries {
       "id, device_id, rule, status, value, threshold, message, opened_at, acknowledged_at,"
           + " acknowledged_by, resolved_at, resolved_by";
 
+  /** Raw history of one device: must walk readings_device_ts (see the README note). */
+  static final String HISTORY_RAW =
+      "SELECT ts, 1, temperature, temperature, temperature, humidity, humidity, humidity"
+          + " FROM readings WHERE device = ? AND ts >= ? AND ts < ?"
+          + " ORDER BY device, ts FETCH FIRST ? ROWS ONLY";
+
+  static final String HISTORY_1M = aggregateHistory("agg_1m");
+  static final String HISTORY_1H = aggregateHistory("agg_1h");
+
+  private static String aggregateHistory(String table) {
+    return "SELECT bucket, n, t_min, t_max, t_sum / n, h_min, h_max, h_sum / n FROM "
+        + table
+        + " WHERE device = ? AND bucket >= ? AND bucket < ?"
+        + " ORDER BY device, bucket FETCH FIRST ? ROWS ONLY";
+  }
+
   private Queries() {}
 
   static Optional<Incident> incident(Connection c, long id) throws SQLException {

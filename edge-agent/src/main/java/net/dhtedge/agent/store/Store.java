@@ -22,9 +22,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import net.dhtedge.agent.outbox.Outbox;
+import net.dhtedge.agent.outbox.OutboxPriority;
 import net.dhtedge.agent.rules.Incident;
+import net.dhtedge.agent.rules.Rule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,7 +169,7 @@ public final class Store implements AutoCloseable {
             Queries.scalar(
                 c,
                 "SELECT COUNT(*) FROM outbox WHERE state = 0 AND priority = "
-                    + net.dhtedge.agent.outbox.OutboxPriority.READING)));
+                    + OutboxPriority.READING)));
   }
 
   private static long orZero(Long v) {
@@ -218,7 +221,7 @@ public final class Store implements AutoCloseable {
   }
 
   /** Hands out incident ids: increasing, never reused (gaps after a failed commit). */
-  public java.util.function.LongSupplier incidentIds() {
+  public LongSupplier incidentIds() {
     return state.incidentIds::incrementAndGet;
   }
 
@@ -274,6 +277,26 @@ public final class Store implements AutoCloseable {
             }
             return out;
           }
+        });
+  }
+
+  /** When the latest incident of a rule was opened, per device. */
+  public Map<String, Instant> lastOpened(Rule rule) {
+    return query(
+        c -> {
+          Map<String, Instant> out = new HashMap<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT device_id, MAX(opened_at) FROM incidents WHERE rule = ?"
+                      + " GROUP BY device_id")) {
+            ps.setString(1, rule.id());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+              }
+            }
+          }
+          return out;
         });
   }
 
@@ -366,13 +389,8 @@ public final class Store implements AutoCloseable {
           }
           String sql =
               step == Step.RAW
-                  ? "SELECT ts, 1, temperature, temperature, temperature, humidity, humidity,"
-                      + " humidity FROM readings WHERE device = ? AND ts >= ? AND ts < ?"
-                      + " ORDER BY device, ts FETCH FIRST ? ROWS ONLY"
-                  : "SELECT bucket, n, t_min, t_max, t_sum / n, h_min, h_max, h_sum / n FROM "
-                      + (step == Step.MINUTE ? "agg_1m" : "agg_1h")
-                      + " WHERE device = ? AND bucket >= ? AND bucket < ?"
-                      + " ORDER BY device, bucket FETCH FIRST ? ROWS ONLY";
+                  ? Queries.HISTORY_RAW
+                  : step == Step.MINUTE ? Queries.HISTORY_1M : Queries.HISTORY_1H;
           long fromMs = from.toEpochMilli();
           if (step != Step.RAW) {
             fromMs = Math.floorDiv(fromMs, step.millis()) * step.millis();

@@ -12,7 +12,7 @@ import java.util.Objects;
  *     to this long for more before it commits them together (one fsync per batch); 0 = commit what
  *     is queued right away. Default 10.
  * @param maxBatch at most this many writes per commit. Default 1000.
- * @param queueCapacity writes waiting for the writer; beyond it submit fails fast. Default 50,000.
+ * @param queueCapacity writes waiting for the writer; beyond it submit fails fast. Default 10,000.
  * @param fileWriteDelayMillis HSQLDB {@code SET FILES WRITE DELAY}: 0 (default) syncs the log on
  *     every commit, so an acknowledged reading survives a power cut; n > 0 syncs every n ms (a
  *     power cut may lose the last n ms of acknowledged writes; a process kill loses nothing).
@@ -24,6 +24,12 @@ import java.util.Objects;
  * @param outboxKeepConfirmed confirmed or dropped outbox rows are purged after this. Default 1 h.
  * @param housekeepingInterval how often retention and purges run. Default 10 min.
  * @param housekeepingChunk rows deleted per housekeeping transaction. Default 5,000.
+ * @param minFreeBytes writes are refused (their futures fail, nothing reaches the database) while
+ *     the file system of the database has less free space than this, so HSQLDB never runs into a
+ *     full disk itself. Housekeeping deletes still run. Default 64 MiB.
+ * @param seqReuseAfter a reading whose (device, seq) is stored already is a duplicate only when its
+ *     ts is within this of the stored one; further apart, the device restarted its counter and the
+ *     reading is kept (keyed by its ts). Default 1 h.
  */
 public record StoreOptions(
     Path dataDir,
@@ -37,7 +43,9 @@ public record StoreOptions(
     int outboxCapacity,
     Duration outboxKeepConfirmed,
     Duration housekeepingInterval,
-    int housekeepingChunk) {
+    int housekeepingChunk,
+    long minFreeBytes,
+    Duration seqReuseAfter) {
 
   public StoreOptions {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -55,6 +63,9 @@ public record StoreOptions(
     require(
         housekeepingInterval.compareTo(Duration.ofSeconds(1)) >= 0, "housekeepingInterval >= 1s");
     require(housekeepingChunk >= 1, "housekeepingChunk >= 1");
+    require(minFreeBytes >= 0, "minFreeBytes >= 0");
+    Objects.requireNonNull(seqReuseAfter, "seqReuseAfter");
+    require(!seqReuseAfter.isNegative(), "seqReuseAfter >= 0");
   }
 
   /** The defaults for a data directory. */
@@ -63,7 +74,7 @@ public record StoreOptions(
         dataDir,
         10,
         1000,
-        50_000,
+        10_000,
         0,
         30,
         90,
@@ -71,7 +82,9 @@ public record StoreOptions(
         100_000,
         Duration.ofHours(1),
         Duration.ofMinutes(10),
-        5_000);
+        5_000,
+        64L << 20,
+        Duration.ofHours(1));
   }
 
   /** Where the database files live. */
@@ -92,7 +105,9 @@ public record StoreOptions(
         outboxCapacity,
         outboxKeepConfirmed,
         housekeepingInterval,
-        housekeepingChunk);
+        housekeepingChunk,
+        minFreeBytes,
+        seqReuseAfter);
   }
 
   public StoreOptions withMaxBatch(int max) {
@@ -108,7 +123,9 @@ public record StoreOptions(
         outboxCapacity,
         outboxKeepConfirmed,
         housekeepingInterval,
-        housekeepingChunk);
+        housekeepingChunk,
+        minFreeBytes,
+        seqReuseAfter);
   }
 
   public StoreOptions withOutboxCapacity(int capacity) {
@@ -124,7 +141,9 @@ public record StoreOptions(
         capacity,
         outboxKeepConfirmed,
         housekeepingInterval,
-        housekeepingChunk);
+        housekeepingChunk,
+        minFreeBytes,
+        seqReuseAfter);
   }
 
   public StoreOptions withRetention(int rawDays, int minuteDays, int hourDays) {
@@ -140,7 +159,9 @@ public record StoreOptions(
         outboxCapacity,
         outboxKeepConfirmed,
         housekeepingInterval,
-        housekeepingChunk);
+        housekeepingChunk,
+        minFreeBytes,
+        seqReuseAfter);
   }
 
   public StoreOptions withHousekeepingChunk(int chunk) {
@@ -156,7 +177,27 @@ public record StoreOptions(
         outboxCapacity,
         outboxKeepConfirmed,
         housekeepingInterval,
-        chunk);
+        chunk,
+        minFreeBytes,
+        seqReuseAfter);
+  }
+
+  public StoreOptions withMinFreeBytes(long bytes) {
+    return new StoreOptions(
+        dataDir,
+        commitWindowMillis,
+        maxBatch,
+        queueCapacity,
+        fileWriteDelayMillis,
+        rawRetentionDays,
+        minuteRetentionDays,
+        hourRetentionDays,
+        outboxCapacity,
+        outboxKeepConfirmed,
+        housekeepingInterval,
+        housekeepingChunk,
+        bytes,
+        seqReuseAfter);
   }
 
   private static void require(boolean ok, String what) {

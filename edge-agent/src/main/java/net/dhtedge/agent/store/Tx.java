@@ -7,12 +7,11 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.outbox.OutboxPriority;
 import net.dhtedge.agent.rules.Incident;
@@ -28,7 +27,7 @@ public final class Tx {
 
   private record DedupKey(String deviceId, int kind, long value) {}
 
-  private record Row(int device, Reading r, long received) {}
+  private record Row(int device, Reading r, long received, int kind) {}
 
   private record OutRow(
       long id, String topic, byte[] payload, int qos, boolean retained, int prio) {}
@@ -49,7 +48,7 @@ public final class Tx {
     Double lastHumidity;
     String lastSource;
     Long lastSeen;
-    final List<Long> seqKeys = new ArrayList<>();
+    final List<long[]> seqKeys = new ArrayList<>(); // {seq, ts}
     final List<Long> tsKeys = new ArrayList<>();
 
     Delta(int ref, String deviceId, boolean isNew) {
@@ -63,7 +62,7 @@ public final class Tx {
   private final StoreState state;
   private final StoreOptions options;
   private final long now;
-  private final Set<DedupKey> batchKeys = new HashSet<>();
+  private final Map<DedupKey, Long> batchKeys = new HashMap<>(); // -> ts
   private final Map<String, Delta> deltas = new LinkedHashMap<>();
   private final List<Row> readings = new ArrayList<>();
   private final List<Failure> failures = new ArrayList<>();
@@ -74,7 +73,8 @@ public final class Tx {
   private long pendingDelta;
   private long droppableDelta;
   private long dropped;
-  private PreparedStatement existsStatement;
+  private PreparedStatement seqStatement;
+  private PreparedStatement tsStatement;
 
   Tx(Connection c, StoreState state, StoreOptions options, long nowMillis) {
     this.c = c;
@@ -88,50 +88,105 @@ public final class Tx {
     return now;
   }
 
+  /** How a reading is keyed, or that it is a duplicate. */
+  public enum Key {
+    /** Stored already: drop it. */
+    DUPLICATE,
+    /** New, keyed by (device, seq). */
+    BY_SEQ,
+    /** New, keyed by (device, ts): it has no seq, or its seq was reused after a device restart. */
+    BY_TS
+  }
+
   /**
-   * Whether this reading is stored already: same (device, seq), or same (device, ts) when it has no
-   * seq. Checks this batch, the recent-key cache, the highest key stored, then the index.
+   * Whether this reading is stored already: same (device, seq) with a ts within {@link
+   * StoreOptions#seqReuseAfter()} of the stored one, or same (device, ts) when it has no seq. A seq
+   * seen before with a ts further apart is a device that restarted its counter: that reading is new
+   * and keyed by its ts. Checks this batch, the recent-key cache, the highest key stored, then the
+   * index.
    */
-  public boolean isDuplicate(Reading r) throws SQLException {
-    int kind = r.seq() != null ? 0 : 1;
-    long value = kind == 0 ? r.seq() : r.ts().toEpochMilli();
-    if (batchKeys.contains(new DedupKey(r.deviceId(), kind, value))) {
+  public Key dedup(Reading r) throws SQLException {
+    long ts = r.ts().toEpochMilli();
+    if (r.seq() != null) {
+      Long seenAt = seqSeenAt(r.deviceId(), r.seq());
+      if (seenAt == null) {
+        return Key.BY_SEQ;
+      }
+      if (Math.abs(ts - seenAt) <= options.seqReuseAfter().toMillis()) {
+        return Key.DUPLICATE;
+      }
+    }
+    return tsSeen(r.deviceId(), ts) ? Key.DUPLICATE : Key.BY_TS;
+  }
+
+  /** The ts of the stored reading with this seq, or null. */
+  private Long seqSeenAt(String deviceId, long seq) throws SQLException {
+    Long inBatch = batchKeys.get(new DedupKey(deviceId, 0, seq));
+    if (inBatch != null) {
+      return inBatch;
+    }
+    DeviceState d = state.devices.get(deviceId);
+    if (d == null) {
+      return null;
+    }
+    Long recent = d.recentSeq.get(seq);
+    if (recent != null) {
+      return recent;
+    }
+    if (d.maxSeq == null || seq > d.maxSeq) {
+      return null;
+    }
+    if (seqStatement == null) {
+      seqStatement =
+          c.prepareStatement(
+              "SELECT ts FROM readings WHERE dedup_kind = 0 AND device = ? AND dedup_value = ?");
+    }
+    seqStatement.setInt(1, d.ref);
+    seqStatement.setLong(2, seq);
+    try (ResultSet rs = seqStatement.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : null;
+    }
+  }
+
+  private boolean tsSeen(String deviceId, long ts) throws SQLException {
+    if (batchKeys.containsKey(new DedupKey(deviceId, 1, ts))) {
       return true;
     }
-    DeviceState d = state.devices.get(r.deviceId());
+    DeviceState d = state.devices.get(deviceId);
     if (d == null) {
       return false;
     }
-    if ((kind == 0 ? d.recentSeq : d.recentTs).containsKey(value)) {
+    if (d.recentTs.containsKey(ts)) {
       return true;
     }
-    Long max = kind == 0 ? d.maxSeq : d.maxTsKey;
-    if (max == null || value > max) {
+    if (d.maxTsKey == null || ts > d.maxTsKey) {
       return false;
     }
-    if (existsStatement == null) {
-      existsStatement =
+    if (tsStatement == null) {
+      tsStatement =
           c.prepareStatement(
-              "SELECT 1 FROM readings WHERE device = ? AND dedup_kind = ? AND dedup_value = ?");
+              "SELECT 1 FROM readings WHERE dedup_kind = 1 AND device = ? AND dedup_value = ?");
     }
-    existsStatement.setInt(1, d.ref);
-    existsStatement.setInt(2, kind);
-    existsStatement.setLong(3, value);
-    try (ResultSet rs = existsStatement.executeQuery()) {
+    tsStatement.setInt(1, d.ref);
+    tsStatement.setLong(2, ts);
+    try (ResultSet rs = tsStatement.executeQuery()) {
       return rs.next();
     }
   }
 
-  /** Buffers a reading that is not a duplicate (check {@link #isDuplicate} first). */
-  public void insertReading(Reading r, Instant received) {
+  /** Buffers a new reading keyed as {@link #dedup} decided (not {@code DUPLICATE}). */
+  public void insertReading(Reading r, Instant received, Key key) {
+    if (key == Key.DUPLICATE) {
+      throw new IllegalArgumentException("a duplicate is not inserted");
+    }
     Delta d = delta(r.deviceId());
     long ts = r.ts().toEpochMilli();
-    if (r.seq() != null) {
-      batchKeys.add(new DedupKey(r.deviceId(), 0, r.seq()));
+    if (key == Key.BY_SEQ) {
+      batchKeys.put(new DedupKey(r.deviceId(), 0, r.seq()), ts);
       d.maxSeq = max(d.maxSeq, r.seq());
-      d.seqKeys.add(r.seq());
+      d.seqKeys.add(new long[] {r.seq(), ts});
     } else {
-      batchKeys.add(new DedupKey(r.deviceId(), 1, ts));
+      batchKeys.put(new DedupKey(r.deviceId(), 1, ts), ts);
       d.maxTsKey = max(d.maxTsKey, ts);
       d.tsKeys.add(ts);
     }
@@ -145,7 +200,7 @@ public final class Tx {
       d.lastHumidity = r.humidity();
       d.lastSource = r.source();
     }
-    readings.add(new Row(d.ref, r, rec));
+    readings.add(new Row(d.ref, r, rec, key == Key.BY_SEQ ? 0 : 1));
     minutes.add(d.ref, ts, r.temperature(), r.humidity());
     hours.add(d.ref, ts, r.temperature(), r.humidity());
   }
@@ -366,8 +421,8 @@ public final class Tx {
         Reading r = row.r();
         long ts = r.ts().toEpochMilli();
         ps.setInt(1, row.device());
-        ps.setInt(2, r.seq() != null ? 0 : 1);
-        ps.setLong(3, r.seq() != null ? r.seq() : ts);
+        ps.setInt(2, row.kind());
+        ps.setLong(3, row.kind() == 0 ? r.seq() : ts);
         ps.setLong(4, ts);
         setLong(ps, 5, r.seq());
         ps.setDouble(6, r.temperature());
@@ -515,11 +570,11 @@ public final class Tx {
           s.lastTs = d.lastTs;
         }
       }
-      for (Long k : d.seqKeys) {
-        s.recentSeq.put(k, Boolean.TRUE);
+      for (long[] k : d.seqKeys) {
+        s.recentSeq.put(k[0], k[1]);
       }
       for (Long k : d.tsKeys) {
-        s.recentTs.put(k, Boolean.TRUE);
+        s.recentTs.put(k, k);
       }
     }
     state.readingsStored.addAndGet(readings.size());
@@ -529,11 +584,13 @@ public final class Tx {
   }
 
   void close() {
-    if (existsStatement != null) {
-      try {
-        existsStatement.close();
-      } catch (SQLException ignored) {
-        // closing a statement of a connection that failed; nothing to do
+    for (PreparedStatement ps : new PreparedStatement[] {seqStatement, tsStatement}) {
+      if (ps != null) {
+        try {
+          ps.close();
+        } catch (SQLException ignored) {
+          // closing a statement of a connection that failed; nothing to do
+        }
       }
     }
   }

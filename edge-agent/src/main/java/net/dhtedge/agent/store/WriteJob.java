@@ -17,4 +17,9 @@ public interface WriteJob {
 
   /** The job could not be stored (after the writer retried it alone). Must not block. */
   void failed(Throwable cause);
+
+  /** Deletes rather than adds (housekeeping): still runs when the disk is nearly full. */
+  default boolean freesSpace() {
+    return false;
+  }
 }

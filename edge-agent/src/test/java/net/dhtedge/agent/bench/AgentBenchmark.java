@@ -101,6 +101,7 @@ public final class AgentBenchmark {
                   "-Xmx64m",
                   "-XX:+UseSerialGC",
                   "-Dio.netty.noUnsafe=true",
+                  "-XX:+ExitOnOutOfMemoryError",
                   "-jar",
                   jar.toString(),
                   "listen",

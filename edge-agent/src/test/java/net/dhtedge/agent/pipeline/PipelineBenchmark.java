@@ -19,7 +19,8 @@ import net.dhtedge.agent.store.StoreOptions;
  * <pre>
  * mvn -q -pl edge-agent -am test-compile
  * java -cp "edge-agent/target/test-classes:edge-agent/target/classes:$(cat cp.txt)" \
- *     net.dhtedge.agent.pipeline.PipelineBenchmark [readings] [devices] [source]
+ *     net.dhtedge.agent.pipeline.PipelineBenchmark [readings] [devices] [source] \
+ *     [outstanding submits] [commit window ms]
  * </pre>
  */
 public final class PipelineBenchmark {
@@ -30,10 +31,12 @@ public final class PipelineBenchmark {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     int devices = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     String source = args.length > 2 ? args[2] : "gpiod";
+    int outstanding = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
+    int commitWindow = args.length > 4 ? Integer.parseInt(args[4]) : 10;
     Path dir = Files.createTempDirectory("pipeline-bench");
     try {
-      run(dir, 20_000, devices, source); // warm-up
-      run(Files.createTempDirectory(dir, "run"), n, devices, source);
+      run(dir, 20_000, devices, source, outstanding, commitWindow); // warm-up
+      run(Files.createTempDirectory(dir, "run"), n, devices, source, outstanding, commitWindow);
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -41,15 +44,17 @@ public final class PipelineBenchmark {
     }
   }
 
-  private static void run(Path dir, int n, int devices, String source) throws Exception {
+  private static void run(
+      Path dir, int n, int devices, String source, int outstanding, int commitWindow)
+      throws Exception {
     Instant t0 = Instant.parse("2026-11-27T00:00:00Z");
     try (Pipeline p =
         Pipeline.open(
-            StoreOptions.defaults(dir),
+            StoreOptions.defaults(dir).withCommitWindowMillis(commitWindow),
             RulesOptions.defaults(),
             PipelineOptions.defaults(),
             Clock.systemUTC())) {
-      Semaphore window = new Semaphore(20_000);
+      Semaphore window = new Semaphore(outstanding);
       long start = System.nanoTime();
       CompletableFuture<?> last = null;
       for (int i = 0; i < n; i++) {
@@ -63,16 +68,18 @@ public final class PipelineBenchmark {
                 .whenComplete((o, e) -> window.release());
       }
       last.join();
-      window.acquire(20_000);
+      window.acquire(outstanding);
       double secs = (System.nanoTime() - start) / 1e9;
       long[] b = p.store().batchStats();
       PipelineCounters c = p.counters();
       System.out.printf(
-          "%d readings (%d devices, source %s) in %.2f s: %.0f readings/s; batches %d, avg %.0f,"
+          "%d readings (%d devices, source %s, %d outstanding, window %d ms) in %.2f s: %.0f readings/s; batches %d, avg %.0f,"
               + " max %d; stored %d, failures %d, outbox %d, incidents open %d, db %d MB%n",
           n,
           devices,
           source,
+          outstanding,
+          commitWindow,
           secs,
           n / secs,
           b[0],

@@ -228,6 +228,23 @@ class PipelineRulesTest {
   }
 
   @Test
+  void aStaleIncidentResolvedByHandIsNotRaisedAgainAfterARestart() {
+    try (Pipeline p = open()) {
+      p.submit(new Reading("gone", T0, 1L, 20, 50, "mqtt")).join();
+      clock.advance(Duration.ofMinutes(10));
+      long id = p.checkStale().join().get(0).incident().id();
+      p.resolve(id, "alice").join();
+    }
+    clock.advance(Duration.ofMinutes(10));
+    try (Pipeline p = open()) {
+      assertThat(p.checkStale().join()).isEmpty();
+      p.submit(new Reading("gone", clock.instant(), 2L, 20, 50, "mqtt")).join();
+      clock.advance(Duration.ofMinutes(10));
+      assertThat(p.checkStale().join()).as("silent again after a reading").hasSize(1);
+    }
+  }
+
+  @Test
   void recordedReadFailuresRaiseASensorFailureIncident() {
     try (Pipeline p = open()) {
       for (int i = 0; i < 7; i++) {

@@ -87,6 +87,42 @@ class PipelineStoreTest {
   }
 
   @Test
+  void aDeviceThatRestartsItsSeqIsNotTakenForDuplicates() {
+    Instant later = T0.plus(Duration.ofHours(2));
+    try (Pipeline p = open()) {
+      for (long s = 0; s < 10; s++) {
+        p.submit(reading("esp-1", T0.plusSeconds(10 * s), s, 20, 40, "mqtt"));
+      }
+      // rebooted two hours later: seq starts at 0 again
+      for (long s = 0; s < 5; s++) {
+        assertThat(p.submit(reading("esp-1", later.plusSeconds(10 * s), s, 21, 41, "mqtt")).join())
+            .as("seq %d after the restart", s)
+            .isEqualTo(Outcome.STORED);
+      }
+      // redeliveries of both lives are still duplicates
+      assertThat(p.submit(reading("esp-1", later.plusSeconds(20), 2L, 21, 41, "mqtt")).join())
+          .isEqualTo(Outcome.DUPLICATE);
+      assertThat(p.submit(reading("esp-1", T0.plusSeconds(30), 3L, 20, 40, "mqtt")).join())
+          .isEqualTo(Outcome.DUPLICATE);
+      // a redelivery whose payload had no ts gets the receive time: a few minutes later
+      assertThat(p.submit(reading("esp-1", T0.plusSeconds(330), 3L, 20, 40, "mqtt")).join())
+          .isEqualTo(Outcome.DUPLICATE);
+    }
+    try (Pipeline p = open()) {
+      // the same decisions from the index alone after a restart of the agent
+      assertThat(p.submit(reading("esp-1", later.plusSeconds(20), 2L, 21, 41, "mqtt")).join())
+          .isEqualTo(Outcome.DUPLICATE);
+      assertThat(p.submit(reading("esp-1", T0.plusSeconds(30), 3L, 20, 40, "mqtt")).join())
+          .isEqualTo(Outcome.DUPLICATE);
+      assertThat(p.submit(reading("esp-1", later.plusSeconds(50), 5L, 21, 41, "mqtt")).join())
+          .isEqualTo(Outcome.STORED);
+      assertThat(p.store().counts().readingsKept()).isEqualTo(16);
+      assertThat(p.store().readings("esp-1", later, later.plusSeconds(3600), Step.RAW, 100))
+          .hasSize(6);
+    }
+  }
+
+  @Test
   void duplicatesInsideOneBatchAreRecognised() {
     try (Pipeline p = open(StoreOptions.defaults(dir).withCommitWindowMillis(200))) {
       List<CompletableFuture<Outcome>> fs = new ArrayList<>();

