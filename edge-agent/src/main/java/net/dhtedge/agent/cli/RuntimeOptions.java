@@ -37,7 +37,9 @@ final class RuntimeOptions {
         s.outboxCapacity(),
         d.outboxKeepConfirmed(),
         d.housekeepingInterval(),
-        d.housekeepingChunk());
+        d.housekeepingChunk(),
+        d.minFreeBytes(),
+        d.seqReuseAfter());
   }
 
   private static int days(Duration d) {
