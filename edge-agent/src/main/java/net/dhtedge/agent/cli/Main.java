@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       ConfigCommand.class,
       DecodeCommand.class,
+      DoctorCommand.class,
       ReadCommand.class,
     })
 public final class Main implements Runnable {
