@@ -58,8 +58,11 @@ public final class DoctorCommand implements Callable<Integer> {
     this(null, new ConfigLoader());
   }
 
-  /** Tests: a fake machine and a loader with a fake environment. */
-  DoctorCommand(DoctorEnv env, ConfigLoader loader) {
+  /**
+   * A doctor for another machine than this one: tests pass a fake machine and a loader with a fake
+   * environment (the time-out and sample options are then those of {@code env}).
+   */
+  public DoctorCommand(DoctorEnv env, ConfigLoader loader) {
     this.testEnv = env;
     this.loader = loader;
   }

@@ -65,7 +65,7 @@ public final class BrokerCheck implements Check {
     String scheme = server.getScheme();
     if ("ssl".equals(scheme) || "wss".equals(scheme)) {
       try {
-        o.setSocketFactory(Pem.context(m.tls(), env::configured).getSocketFactory());
+        o.setSocketFactory(Pem.context(m.tls()).getSocketFactory());
       } catch (IOException e) {
         return Finding.fail(name(), server + ": " + e.getMessage(), "fix mqtt.tls");
       }

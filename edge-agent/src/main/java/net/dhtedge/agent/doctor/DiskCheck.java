@@ -25,7 +25,7 @@ public final class DiskCheck implements Check {
   @Override
   public List<Finding> run(AgentConfig config) {
     Path configured = config.agent().dataDir();
-    Path dir = env.configured(configured);
+    Path dir = configured;
     Path existing = dir.toAbsolutePath();
     while (existing != null && !Files.isDirectory(existing)) {
       existing = existing.getParent();

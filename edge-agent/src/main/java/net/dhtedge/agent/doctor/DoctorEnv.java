@@ -1,6 +1,5 @@
 package net.dhtedge.agent.doctor;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,9 +11,10 @@ import java.util.function.ToLongFunction;
 
 /**
  * Everything the checks read from the machine, in one place: the file-system root under which
- * {@code /dev}, {@code /sys}, {@code /proc}, {@code /boot} and {@code /run} are looked up, the
- * environment, the clock, a sleeper, system tools, the Java version, free disk space, and the
- * network time-out. {@link #system()} is the real machine; tests build one on a temp dir.
+ * {@code /dev}, {@code /sys}, {@code /proc}, {@code /boot} and {@code /run} are looked up (paths
+ * from the configuration are used as they are), the environment, the clock, a sleeper, system
+ * tools, the Java version, free disk space, and the network time-out. {@link #system()} is the real
+ * machine; tests build one on a temp dir.
  *
  * @param root the file-system root ({@code /}); tests pass a temp dir laid out like it
  * @param env environment lookup
@@ -69,21 +69,18 @@ public record DoctorEnv(
     return root.resolve(absolute.startsWith("/") ? absolute.substring(1) : absolute);
   }
 
-  /** A configured path: absolute ones are placed under {@link #root}, relative ones stay. */
-  public Path configured(Path p) {
-    return p.isAbsolute() ? path(p.toString()) : p;
-  }
-
   public DoctorEnv withRoot(Path r) {
     return new DoctorEnv(
         r, env, clock, sleeper, commands, javaFeature, usableBytes, networkTimeout, sample);
   }
 
+  /**
+   * statvfs through {@link java.io.File}: unlike {@code Files.getFileStore} it needs no matching
+   * entry in /proc/mounts (which a chroot or container may lack). 0 for a missing path means
+   * "unknown".
+   */
   private static long fileStoreUsable(Path p) {
-    try {
-      return Files.getFileStore(p).getUsableSpace();
-    } catch (IOException e) {
-      return -1;
-    }
+    long free = p.toFile().getUsableSpace();
+    return free == 0 && !Files.exists(p) ? -1 : free;
   }
 }

@@ -32,7 +32,7 @@ public record Finding(Status status, String check, String message, String fix) {
 
   /** {@code ok gpio message (fix: ...)}: status and name padded into columns. */
   public String format() {
-    String line = String.format("%-4s  %-11s %s", status.label(), check, message);
+    String line = String.format("%-4s  %-13s %s", status.label(), check, message);
     return fix == null ? line : line + "  (fix: " + fix + ")";
   }
 }

@@ -25,8 +25,7 @@ final class Pem {
   /**
    * @throws IOException with a one-line reason (unreadable file, no certificate, key format)
    */
-  static SSLContext context(TlsConfig tls, java.util.function.Function<Path, Path> place)
-      throws IOException {
+  static SSLContext context(TlsConfig tls) throws IOException {
     try {
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -36,7 +35,7 @@ final class Pem {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         int i = 0;
-        for (Certificate c : certificates(place.apply(tls.caFile()))) {
+        for (Certificate c : certificates(tls.caFile())) {
           trust.setCertificateEntry("ca" + i++, c);
         }
         tmf.init(trust);
@@ -45,12 +44,9 @@ final class Pem {
       if (tls.certFile() != null && tls.keyFile() != null) {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
-        Collection<? extends Certificate> chain = certificates(place.apply(tls.certFile()));
+        Collection<? extends Certificate> chain = certificates(tls.certFile());
         ks.setKeyEntry(
-            "client",
-            privateKey(place.apply(tls.keyFile())),
-            new char[0],
-            chain.toArray(new Certificate[0]));
+            "client", privateKey(tls.keyFile()), new char[0], chain.toArray(new Certificate[0]));
         kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, new char[0]);
       }

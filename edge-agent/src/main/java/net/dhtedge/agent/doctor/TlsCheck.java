@@ -60,7 +60,7 @@ public final class TlsCheck implements Check {
     String trust = m.tls().caFile() == null ? "the JVM's CAs" : m.tls().caFile().toString();
     SSLContext ctx;
     try {
-      ctx = Pem.context(m.tls(), env::configured);
+      ctx = Pem.context(m.tls());
     } catch (IOException e) {
       return Finding.fail(name(), server + ": " + e.getMessage(), "fix mqtt.tls");
     }

@@ -16,11 +16,14 @@ class MachineChecksTest {
 
   @TempDir Path dir;
   FakeMachine m;
-  final AgentConfig defaults = FakeMachine.config("agent:\n  data_dir: /var/lib/edge-agent\n");
+  AgentConfig defaults;
+  Path data;
 
   @BeforeEach
   void setUp() {
     m = new FakeMachine(dir);
+    data = dir.resolve("data");
+    defaults = FakeMachine.config("agent:\n  data_dir: " + data + "\n");
   }
 
   @Test
@@ -105,40 +108,39 @@ class MachineChecksTest {
 
   @Test
   void lessThan50MbFreeFails() throws Exception {
-    Files.createDirectories(dir.resolve("var/lib/edge-agent"));
+    Files.createDirectories(data);
     m.usableBytes = 40L * 1024 * 1024;
 
     Finding f = new DiskCheck(m.env()).run(defaults).get(0);
 
     assertThat(f.status()).isEqualTo(Status.FAIL);
-    assertThat(f.message()).startsWith("40 MB free in /var/lib/edge-agent");
+    assertThat(f.message()).startsWith("40 MB free in " + data + ":");
   }
 
   @Test
   void lessThan500MbFreeWarns() throws Exception {
-    Files.createDirectories(dir.resolve("var/lib/edge-agent"));
+    Files.createDirectories(data);
     m.usableBytes = 400L * 1024 * 1024;
 
     Finding f = new DiskCheck(m.env()).run(defaults).get(0);
 
     assertThat(f.status()).isEqualTo(Status.WARN);
-    assertThat(f.message()).isEqualTo("400 MB free in /var/lib/edge-agent (below 500 MB)");
+    assertThat(f.message()).isEqualTo("400 MB free in " + data + " (below 500 MB)");
   }
 
   @Test
   void plentyOfSpaceIsOkAndAMissingDataDirIsMeasuredOnItsParent() throws Exception {
-    Files.createDirectories(dir.resolve("var/lib"));
 
     Finding f = new DiskCheck(m.env()).run(defaults).get(0);
 
     assertThat(f.status()).isEqualTo(Status.OK);
     assertThat(f.message())
-        .isEqualTo("10.0 GB free in /var/lib/edge-agent (not created yet; measured on its parent)");
+        .isEqualTo("10.0 GB free in " + data + " (not created yet; measured on its parent)");
   }
 
   @Test
   void unknownFreeSpaceIsAWarning() throws Exception {
-    Files.createDirectories(dir.resolve("var/lib/edge-agent"));
+    Files.createDirectories(data);
     m.usableBytes = -1;
 
     assertThat(new DiskCheck(m.env()).run(defaults).get(0).status()).isEqualTo(Status.WARN);
