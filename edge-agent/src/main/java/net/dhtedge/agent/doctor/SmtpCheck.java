@@ -85,6 +85,14 @@ public final class SmtpCheck implements Check {
           where + ": unreachable (" + cause.getMessage() + ")",
           "check mail.host/mail.port (587 starttls, 465 smtps) and the firewall");
     }
+    if (Causes.has(e, java.security.cert.CertPathBuilderException.class)
+        || Causes.has(e, java.security.cert.CertPathValidatorException.class)) {
+      return Finding.fail(
+          name(),
+          where + ": the server's TLS certificate is not signed by a CA the JVM trusts",
+          "use the provider's public host name; for a private CA, add it to the JVM's trust store"
+              + " (keytool -importcert -cacerts)");
+    }
     if (msg.contains("STARTTLS is required")) {
       return Finding.fail(
           name(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +81,26 @@ class SmtpCheckTest {
 
     assertThat(f.status()).isEqualTo(Status.FAIL);
     assertThat(f.message()).startsWith("127.0.0.1:" + closed + " (none): unreachable");
+  }
+
+  @Test
+  void smtpsWithACertificateNoCaVouchesForIsNotTrusted() throws Exception {
+    GreenMail smtps = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+    smtps.start();
+    try {
+      String yaml =
+          "mail:\n  enabled: true\n  host: 127.0.0.1\n  port: "
+              + smtps.getSmtps().getPort()
+              + "\n  security: smtps\n  from: a@example.org\n  to: b@example.org\n";
+
+      Finding f = new SmtpCheck(new FakeMachine(dir).env()).run(FakeMachine.config(yaml)).get(0);
+
+      assertThat(f.status()).isEqualTo(Status.FAIL);
+      assertThat(f.message())
+          .endsWith("(smtps): the server's TLS certificate is not signed by a CA the JVM trusts");
+    } finally {
+      smtps.stop();
+    }
   }
 
   @Test
