@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       ConfigCommand.class,
       DecodeCommand.class,
+      DoctorCommand.class,
       ReadCommand.class,
       RunCommand.class,
       DemoCommand.class,

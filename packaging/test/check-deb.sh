@@ -1,0 +1,73 @@
+#!/bin/sh
+# shellcheck disable=SC2015,SC2012  # "ok || fail" reporting; ls of one known glob
+# Cheap checks of the built package (seconds; no root, no chroot): control fields,
+# conffiles, every path with its mode, shellcheck of the maintainer scripts, and
+# the packaged launcher running the packaged jar.
+#   packaging/test/check-deb.sh [edge-agent/target/edge-agent_*_all.deb]
+# The full install/upgrade/remove/purge cycle: packaging/test/install-in-chroot.sh.
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+DEB="${1:-$(ls "$HERE"/../../edge-agent/target/edge-agent_*_all.deb 2>/dev/null | head -n 1)}"
+[ -f "$DEB" ] || { echo "FAIL: no .deb (build it: mvn -B -pl edge-agent -am package -DskipTests)" >&2; exit 1; }
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+ok() { echo "ok:   $*"; }
+
+field() { dpkg-deb --field "$DEB" "$1"; }
+[ "$(field Package)" = edge-agent ] && ok "Package: edge-agent" || fail "Package is $(field Package)"
+[ "$(field Architecture)" = all ] && ok "Architecture: all" || fail "Architecture is $(field Architecture)"
+case "$(field Depends)" in
+  *openjdk-21-jre-headless*java21-runtime-headless*adduser*) ok "Depends: Java 21 alternatives, adduser" ;;
+  *) fail "Depends: $(field Depends)" ;;
+esac
+
+dpkg-deb --ctrl-tarfile "$DEB" | tar -x -C "$TMP" 2>/dev/null || dpkg-deb -e "$DEB" "$TMP"
+for f in /etc/edge-agent/edge-agent.yml /etc/default/edge-agent; do
+  grep -qx "$f" "$TMP/conffiles" && ok "conffile $f" || fail "$f is not a conffile"
+done
+for s in postinst prerm postrm; do
+  [ -x "$TMP/$s" ] && ok "$s is executable" || fail "$s missing or not executable"
+done
+if command -v shellcheck >/dev/null 2>&1; then
+  shellcheck -s sh "$TMP/postinst" "$TMP/prerm" "$TMP/postrm" && ok "shellcheck: maintainer scripts" ||
+    fail "shellcheck complains about the maintainer scripts"
+else
+  echo "skip: shellcheck not installed"
+fi
+
+dpkg-deb --contents "$DEB" >"$TMP/contents"
+expect() { # $1 = mode string, $2 = owner/group, $3 = path as dpkg-deb prints it
+  if awk -v m="$1" -v o="$2" -v p="$3" '$1 == m && $2 == o && $6 == p { found = 1 } END { exit !found }' "$TMP/contents"; then
+    ok "$1 $2 $3"
+  else
+    fail "expected $1 $2 $3; got: $(awk -v p="$3" '$6 == p' "$TMP/contents")"
+  fi
+}
+expect -rw-r--r-- root/root ./usr/share/edge-agent/edge-agent.jar
+expect -rwxr-xr-x root/root ./usr/bin/edge-agent
+expect -rw-r----- root/root ./etc/edge-agent/edge-agent.yml
+expect -rw-r--r-- root/root ./etc/default/edge-agent
+expect -rw-r--r-- root/root ./lib/systemd/system/edge-agent.service
+expect drwxr-x--- root/root ./etc/edge-agent/
+expect drwxr-x--- root/root ./var/lib/edge-agent/
+
+mkdir "$TMP/data"
+dpkg-deb -x "$DEB" "$TMP/data"
+if JAVA_HOME="${JAVA_HOME:-}" EDGE_AGENT_JAR="$TMP/data/usr/share/edge-agent/edge-agent.jar" \
+  "$TMP/data/usr/bin/edge-agent" --version >"$TMP/version" 2>&1; then
+  ok "packaged launcher runs the packaged jar: $(head -n 1 "$TMP/version")"
+else
+  fail "packaged launcher: $(cat "$TMP/version")"
+fi
+if command -v systemd-analyze >/dev/null 2>&1; then
+  "$HERE/verify-unit.sh" "$TMP/data/lib/systemd/system/edge-agent.service" >/dev/null &&
+    ok "packaged unit verifies" || fail "packaged unit does not verify"
+fi
+
+size=$(stat -c %s "$DEB")
+echo "$(basename "$DEB"): $size bytes, $fails failure(s)"
+[ "$fails" -eq 0 ]
