@@ -31,7 +31,7 @@ final class YamlReader {
 
   /** The document's root, or null when the document is empty or could not be parsed. */
   YamlNode read(Reader in) throws IOException {
-    try (YAMLParser p = (YAMLParser) FACTORY.createParser(in)) {
+    try (YAMLParser p = FACTORY.createParser(in)) {
       JsonToken first = p.nextToken();
       if (first == null) {
         return null;

@@ -425,6 +425,7 @@ public final class AgentBenchmark {
   private static void waitForPort(int port) throws InterruptedException {
     for (int i = 0; i < 500; i++) {
       try (Socket s = new Socket("127.0.0.1", port)) {
+        s.shutdownOutput();
         return;
       } catch (IOException e) {
         Thread.sleep(10);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import net.dhtedge.agent.config.AgentConfig;
+import net.dhtedge.agent.testing.MosquittoBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,11 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 class BrokerCheckTest {
 
   @TempDir static Path dir;
-  static PrivateMosquitto broker;
+  static MosquittoBroker broker;
+  static final String USER = "edge";
+  static final String PASSWORD = "s3cret";
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = PrivateMosquitto.start(dir);
+    broker = MosquittoBroker.builder(dir).credentials(USER, PASSWORD).start();
   }
 
   @AfterAll
@@ -46,14 +49,14 @@ class BrokerCheckTest {
     Finding f =
         check(
             "mqtt:\n  servers: [tcp://127.0.0.1:"
-                + broker.port
+                + broker.port()
                 + "]\n  username: edge\n  password_file: "
-                + passwordFile(PrivateMosquitto.PASSWORD)
+                + passwordFile(PASSWORD)
                 + "\n");
 
     assertThat(f.status()).isEqualTo(Status.OK);
     assertThat(f.message())
-        .isEqualTo("tcp://127.0.0.1:" + broker.port + ": connected as user edge");
+        .isEqualTo("tcp://127.0.0.1:" + broker.port() + ": connected as user edge");
   }
 
   @Test
@@ -61,7 +64,7 @@ class BrokerCheckTest {
     Finding f =
         check(
             "mqtt:\n  servers: [tcp://127.0.0.1:"
-                + broker.port
+                + broker.port()
                 + "]\n  username: edge\n  password_file: "
                 + passwordFile("wrong")
                 + "\n");
@@ -73,7 +76,7 @@ class BrokerCheckTest {
 
   @Test
   void anonymousAccessToABrokerThatRequiresALoginIsRefused() {
-    Finding f = check("mqtt:\n  servers: [tcp://127.0.0.1:" + broker.port + "]\n");
+    Finding f = check("mqtt:\n  servers: [tcp://127.0.0.1:" + broker.port() + "]\n");
 
     assertThat(f.status()).isEqualTo(Status.FAIL);
     assertThat(f.message()).contains("refused").contains("anonymous");
@@ -81,7 +84,7 @@ class BrokerCheckTest {
 
   @Test
   void aPortWhereNothingListensIsUnreachable() throws Exception {
-    int closed = PrivateMosquitto.freePort();
+    int closed = MosquittoBroker.freePort();
 
     Finding f = check("mqtt:\n  servers: [tcp://127.0.0.1:" + closed + "]\n");
 

@@ -71,7 +71,7 @@ class SmtpCheckTest {
 
   @Test
   void aPortWhereNothingListensIsUnreachable() throws Exception {
-    int closed = PrivateMosquitto.freePort();
+    int closed = net.dhtedge.agent.testing.MosquittoBroker.freePort();
     String yaml =
         "mail:\n  enabled: true\n  host: 127.0.0.1\n  port: "
             + closed
