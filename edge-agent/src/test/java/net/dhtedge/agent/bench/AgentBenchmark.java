@@ -42,6 +42,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 public final class AgentBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final AtomicLong PEAK_HEAP = new AtomicLong();
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -93,23 +94,15 @@ public final class AgentBenchmark {
               humidity: {min: 10, max: 90, hysteresis: 1, debounce_count: 3}
           """
               .formatted(work.resolve("data"), broker, httpPort));
-      String java = ProcessHandle.current().info().command().orElse("java");
       long t0 = System.nanoTime();
-      agent =
+      // Through the launcher, so the agent runs with exactly the flags users get.
+      ProcessBuilder pb =
           new ProcessBuilder(
-                  java,
-                  "-Xmx64m",
-                  "-XX:+UseSerialGC",
-                  "-Dio.netty.noUnsafe=true",
-                  "-XX:+ExitOnOutOfMemoryError",
-                  "-jar",
-                  jar.toString(),
-                  "listen",
-                  "--config",
-                  work.resolve("agent.yml").toString())
+                  "bin/edge-agent", "listen", "--config", work.resolve("agent.yml").toString())
               .redirectErrorStream(true)
-              .redirectOutput(work.resolve("agent.log").toFile())
-              .start();
+              .redirectOutput(work.resolve("agent.log").toFile());
+      pb.environment().put("EDGE_AGENT_JAR", jar.toAbsolutePath().toString());
+      agent = pb.start();
       long pid = agent.pid();
       while (!connected(httpPort)) {
         if (!agent.isAlive()) {
@@ -411,7 +404,9 @@ public final class AgentBenchmark {
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/status"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(r.body());
+    JsonNode n = JSON.readTree(r.body());
+    PEAK_HEAP.accumulateAndGet(n.path("jvm").path("heap_used_bytes").asLong(), Math::max);
+    return n;
   }
 
   private static int freePort() throws IOException {
