@@ -26,7 +26,7 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--temp", required = true, description = "Temperature in °C.")
   double temperature;
 
-  @Option(names = "--hum", required = true, description = "Relative humidity in %RH.")
+  @Option(names = "--hum", required = true, description = "Relative humidity in %%RH.")
   double humidity;
 
   @Option(names = "--device", description = "Device id (default: cli).", defaultValue = "cli")

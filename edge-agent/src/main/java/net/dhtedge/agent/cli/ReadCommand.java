@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Reads a DHT11/DHT22 a few times and prints one line per read, then a summary.",
-      "  2026-03-01T12:00:00.123Z  ok    21.5 degC  45.0 %RH  bytes=[1,194,0,215,152]",
+      "  2026-03-01T12:00:00.123Z  ok    21.5 degC  45.0 %%RH  bytes=[1,194,0,215,152]",
       "  2026-03-01T12:00:02.125Z  FAIL  checksum: bytes do not add up",
       "Run this first after wiring a sensor. Exit status: 0 when at least one read gave a value,"
           + " 1 when none did (or the backend cannot be opened), 2 on a usage error."
@@ -108,7 +108,7 @@ public final class ReadCommand implements Callable<Integer> {
       defaultValue = "steady:21.5,45",
       paramLabel = "SPEC",
       description =
-          "Simulated climate: steady:T,RH | sine (a day around 20 degC/50 %RH) |"
+          "Simulated climate: steady:T,RH | sine (a day around 20 degC/50 %%RH) |"
               + " csv:FILE (offset_seconds,temperature,humidity).")
   String simTrajectory;
 

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Publish readings from N simulated devices (sim-0001 ...) at R readings/s in total.",
-      "Anomalies: spike (1 % of readings jump by +15 °C), drift (temperature creeps up",
+      "Anomalies: spike (1 %% of readings jump by +15 °C), drift (temperature creeps up",
       "0.05 °C per reading), dropout (each device goes silent for 30 s now and then)."
     })
 final class SimulateCommand implements Callable<Integer> {
