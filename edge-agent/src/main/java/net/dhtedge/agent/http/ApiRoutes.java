@@ -112,10 +112,14 @@ final class ApiRoutes {
     if (step != Step.RAW && spanMs / step.millis() > MAX_POINTS) {
       throw tooMany(step, spanMs);
     }
-    List<HistoryPoint> points =
-        b.pipeline().store().readings(device, from, to, step, MAX_POINTS + 1);
-    if (points.size() > MAX_POINTS) {
-      throw tooMany(step, spanMs);
+    Store store = b.pipeline().store();
+    List<HistoryPoint> points = store.readings(device, from, to, step, MAX_POINTS);
+    if (points.size() >= MAX_POINTS) {
+      // The store returns at most MAX_POINTS: is there one more after the last?
+      Instant after = points.get(points.size() - 1).ts().plusMillis(Math.max(1, step.millis()));
+      if (after.isBefore(to) && !store.readings(device, after, to, step, 1).isEmpty()) {
+        throw tooMany(step, spanMs);
+      }
     }
     List<Map<String, Object>> out = new ArrayList<>(points.size());
     for (HistoryPoint p : points) {
