@@ -170,7 +170,8 @@ final class EventHub implements PipelineListener, MqttControl.ConnectionListener
     extraHeaders.forEach(h::set);
     exchange.sendResponseHeaders(200, 0);
     Client c = new Client(exchange, new ArrayBlockingQueue<>(clientQueue));
-    OutputStream out = exchange.getResponseBody();
+    OutputStream out = new java.io.BufferedOutputStream(exchange.getResponseBody(), 8192);
+    java.util.List<byte[]> batch = new java.util.ArrayList<>(64);
     clients.add(c);
     try {
       out.write(
@@ -187,6 +188,15 @@ final class EventHub implements PipelineListener, MqttControl.ConnectionListener
               (": heartbeat " + Json.ts(clock.instant()) + "\n\n").getBytes(StandardCharsets.UTF_8);
         }
         out.write(frame);
+        // Whatever else is waiting goes out in the same flush (one syscall, not one per event).
+        batch.clear();
+        c.queue.drainTo(batch, 64);
+        for (byte[] more : batch) {
+          if (more == POISON) {
+            return;
+          }
+          out.write(more);
+        }
         out.flush();
       }
     } catch (InterruptedException e) {
