@@ -80,6 +80,11 @@ final class AgentHttpBackend implements ApiBackend {
   }
 
   @Override
+  public String name() {
+    return config.agent().name();
+  }
+
+  @Override
   public Clock clock() {
     return clock;
   }

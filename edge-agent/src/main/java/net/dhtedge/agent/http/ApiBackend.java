@@ -19,6 +19,9 @@ public interface ApiBackend {
 
   Instant startedAt();
 
+  /** This gateway's name ({@code agent.name}). */
+  String name();
+
   /** The agent's clock (ages, uptime, receive times). */
   Clock clock();
 

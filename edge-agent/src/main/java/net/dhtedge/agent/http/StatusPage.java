@@ -28,7 +28,7 @@ final class StatusPage {
         .append(CSS)
         .append("</style></head><body")
         .append(readRequiresToken ? " data-readtoken=\"1\">" : ">");
-    Object name = b.status().get("name");
+    Object name = b.name();
     h.append("<header><h1>edge-agent <small>")
         .append(esc(name))
         .append("</small></h1><p>version <b id=\"version\">")
@@ -92,16 +92,16 @@ final class StatusPage {
 
     // Storage
     h.append("<section><h2>Storage</h2><p>");
-    Object store = b.status().get("store");
-    if (store instanceof Map<?, ?> s) {
-      Object size = s.get("size_bytes");
-      h.append("size ")
-          .append(size instanceof Number n ? Html.bytes(n.longValue()) : "unknown")
-          .append(" · readings kept ")
-          .append(esc(s.get("readings_kept")));
-      if (!pc.storeHealthy()) {
-        h.append(" · <span class=\"pill bad\">writes failing</span>");
-      }
+    long kept = 0;
+    for (DeviceView d : devices) {
+      kept += d.readings();
+    }
+    h.append("size ")
+        .append(Html.bytes(b.pipeline().store().sizeOnDisk()))
+        .append(" · readings stored ")
+        .append(kept);
+    if (!pc.storeHealthy()) {
+      h.append(" · <span class=\"pill bad\">writes failing</span>");
     }
     List<Duration> r = b.retention();
     h.append("<br>retention: raw ")

@@ -103,10 +103,21 @@ public final class HttpBenchmark {
           20,
           100);
       report("GET / (status page)", base + "/", 20, 100);
+      ApiBackend backend = backendOf(agent);
+      serverTime("status page render (server time)", () -> StatusPage.render(backend, false));
+      serverTime("  of which devices()", backend::devices);
+      serverTime(
+          "  of which notResolvedIncidents()",
+          () -> backend.pipeline().store().notResolvedIncidents());
+      serverTime("  of which sizeOnDisk()", () -> backend.pipeline().store().sizeOnDisk());
+      serverTime("  of which counters()", () -> backend.pipeline().counters());
       report("GET /api/status", base + "/api/status", 20, 100);
       report("GET /metrics", base + "/metrics", 20, 100);
 
-      sseIngest(agent, base);
+      if (System.getProperty("bench.sse", "true").equals("true")) {
+        sseIngest(agent, base, 0);
+        sseIngest(agent, base, 2_000);
+      }
     }
   }
 
@@ -150,13 +161,22 @@ public final class HttpBenchmark {
     return (ApiBackend) f.invoke(agent);
   }
 
-  private static void sseIngest(Agent agent, String base) throws Exception {
-    int n = 20_000;
+  /**
+   * Ingest rate without and with 200 SSE clients. {@code rate} 0: as fast as the pipeline goes
+   * (saturation); otherwise offered at that many readings a second for 5 s, and the commit latency
+   * reported.
+   */
+  private static void sseIngest(Agent agent, String base, int rate) throws Exception {
+    int n = rate == 0 ? 20_000 : rate * 5;
+    System.out.println(
+        rate == 0
+            ? "-- ingest at saturation (as fast as the store commits) --"
+            : "-- ingest offered at " + rate + " readings/s for 5 s --");
     double[] without = new double[3];
     double[] with = new double[3];
     long seq = 1_000_000;
     for (int round = 0; round < 3; round++) {
-      without[round] = ingest(agent, "ingest-a" + round, n, seq);
+      without[round] = ingest(agent, "ingest-a" + rate + "-" + round, n, seq, rate);
       seq += n;
       List<CompletableFuture<?>> streams = new ArrayList<>();
       List<HttpResponse<Stream<String>>> open = new ArrayList<>();
@@ -179,7 +199,7 @@ public final class HttpBenchmark {
                 java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
       }
       Thread.sleep(500);
-      with[round] = ingest(agent, "ingest-b" + round, n, seq);
+      with[round] = ingest(agent, "ingest-b" + rate + "-" + round, n, seq, rate);
       seq += n;
       Thread.sleep(1000);
       String metrics = get(base + "/metrics");
@@ -210,10 +230,38 @@ public final class HttpBenchmark {
         without[1], with[1], 100 * (with[1] - without[1]) / without[1]);
   }
 
-  private static double ingest(Agent agent, String device, int n, long seq) throws Exception {
+  private static double ingest(Agent agent, String device, int n, long seq, int rate)
+      throws Exception {
     long t = System.nanoTime();
-    submit(agent, device, Instant.parse("2026-11-02T00:00:00Z"), n, seq);
-    return n / ((System.nanoTime() - t) / 1e9);
+    if (rate == 0) {
+      submit(agent, device, Instant.parse("2026-11-02T00:00:00Z"), n, seq);
+      return n / ((System.nanoTime() - t) / 1e9);
+    }
+    long[] latency = new long[n];
+    List<CompletableFuture<?>> all = new ArrayList<>(n);
+    long interval = 1_000_000_000L / rate;
+    Instant from = Instant.parse("2026-11-03T00:00:00Z");
+    for (int i = 0; i < n; i++) {
+      long due = t + i * interval;
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      }
+      long sent = System.nanoTime();
+      int k = i;
+      all.add(
+          agent
+              .pipeline()
+              .submit(new Reading(device, from.plusMillis(i), seq + i, 21, 50, "mqtt"))
+              .whenComplete((o, e) -> latency[k] = System.nanoTime() - sent));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    double achieved = n / ((System.nanoTime() - t) / 1e9);
+    Arrays.sort(latency);
+    System.out.printf(
+        "   %s: achieved %.0f readings/s, commit latency p50 %.1f ms, p99 %.1f ms%n",
+        device, achieved, latency[n / 2] / 1e6, latency[(int) (n * 0.99)] / 1e6);
+    return achieved;
   }
 
   private static void submit(Agent agent, String device, Instant from, int n, long seq)
@@ -242,6 +290,22 @@ public final class HttpBenchmark {
       throw new IllegalStateException(url + " -> " + r.statusCode() + " " + r.body());
     }
     return r.body();
+  }
+
+  private static void serverTime(String what, java.util.function.Supplier<?> f) {
+    for (int i = 0; i < 20; i++) {
+      f.get();
+    }
+    long[] t = new long[100];
+    for (int i = 0; i < t.length; i++) {
+      long s = System.nanoTime();
+      f.get();
+      t[i] = System.nanoTime() - s;
+    }
+    Arrays.sort(t);
+    System.out.printf(
+        "%-45s median %6.2f ms  p95 %6.2f ms  max %6.2f ms%n",
+        what, t[50] / 1e6, t[95] / 1e6, t[99] / 1e6);
   }
 
   private static void report(String what, String url, int warmup, int runs) throws Exception {
