@@ -80,6 +80,7 @@ final class ApiRoutes {
     m.put("online", d.online());
     m.put("read_success_rate", d.successRate());
     m.put("valid", !d.lastReadFailed() && d.lastTs() != null && !d.stale(now));
+    m.put("last_read_failed", d.lastReadFailed());
     m.put("last_failure", d.lastFailure());
     m.put("readings", d.readings());
     return m;

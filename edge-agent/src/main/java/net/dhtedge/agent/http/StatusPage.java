@@ -159,9 +159,9 @@ final class StatusPage {
         .append(Html.num(d.humidity(), "%RH"))
         .append("</td><td class=\"age\">")
         .append(Html.age(d.age(now)))
-        .append("</td><td>")
+        .append("</td><td class=\"on\">")
         .append(d.online() == null ? "?" : d.online() ? "online" : "offline")
-        .append("</td><td>")
+        .append("</td><td class=\"rate\">")
         .append(
             d.successRate() == null
                 ? "–"
@@ -320,6 +320,19 @@ final class StatusPage {
           var s=$('#broker-state');if(!s){return;}s.textContent=c.connected?'connected':'disconnected';
           s.className='pill '+(c.connected?'ok':'bad');$('#broker-server').textContent=c.server;});
       }
+      function refreshDevices(){
+        fetch('/api/devices',{headers:headers()}).then(function(res){return res.ok?res.json():null;})
+        .then(function(body){if(!body){return;}
+          body.devices.forEach(function(d){
+            var tr=document.getElementById('dev-'+d.device_id);if(!tr){return;}
+            tr.querySelector('.on').textContent=d.online===null?'?':(d.online?'online':'offline');
+            tr.querySelector('.rate').textContent=d.read_success_rate===null?'–':      (100*d.read_success_rate).toFixed(1)+' %';
+            tr.classList.toggle('invalid',d.last_read_failed);
+            if(d.last_read_failed){tr.querySelector('.state').textContent='invalid: '+d.last_failure;}
+          });tick();
+        });
+      }
+      setInterval(refreshDevices,10000);
       connect();
       })();
       """;

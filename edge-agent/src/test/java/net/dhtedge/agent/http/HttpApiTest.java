@@ -49,6 +49,10 @@ class HttpApiTest {
             backend: sim
             interval: 1s
             sim: {seed: 7}
+          - id: pi-broken
+            backend: sim
+            interval: 1s
+            sim: {seed: 8, timeout_fault_rate: 1.0}
         mqtt:
           enabled: false
         http:
@@ -158,6 +162,25 @@ class HttpApiTest {
         .isEqualTo("step");
     assertThat(json(http.get("/api/incidents?status=closed")).get("field").asText())
         .isEqualTo("status");
+  }
+
+  @Test
+  void aDeviceWhoseLastReadFailedIsShownInvalidWithTheReasonNeverAsAValue() {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                device(json(http.get("/api/devices")).get("devices"), "pi-broken")
+                    .get("last_read_failed")
+                    .asBoolean());
+    JsonNode broken = device(json(http.get("/api/devices")).get("devices"), "pi-broken");
+    assertThat(broken.get("valid").asBoolean()).isFalse();
+    assertThat(broken.get("last_reading").isNull()).isTrue();
+    assertThat(broken.get("last_failure").asText()).startsWith("no-response: ");
+    assertThat(broken.get("read_success_rate").asDouble()).isEqualTo(0.0);
+    String page = http.get("/").body();
+    assertThat(page).containsPattern("id=\"dev-pi-broken\" class=\"invalid\"");
+    assertThat(page).contains("invalid: no-response: ");
   }
 
   @Test
