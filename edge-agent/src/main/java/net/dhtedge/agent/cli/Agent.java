@@ -26,6 +26,7 @@ import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.http.ApiServer;
 import net.dhtedge.agent.http.HttpOptions;
+import net.dhtedge.agent.mail.MailSender;
 import net.dhtedge.agent.mqtt.DeviceStatus;
 import net.dhtedge.agent.mqtt.EmbeddedBroker;
 import net.dhtedge.agent.mqtt.Ingest;
@@ -75,6 +76,7 @@ public final class Agent implements AutoCloseable {
   private Ingest ingest;
   private Publisher publisher;
   private ApiServer http;
+  private MailSender mail;
   private volatile boolean closed;
 
   private Agent(AgentConfig config, Mode mode, Clock clock) {
@@ -113,6 +115,12 @@ public final class Agent implements AutoCloseable {
             RuntimeOptions.pipeline(config, localSensors),
             clock);
     closeables.push(pipeline);
+
+    if (config.mail().enabled()) {
+      mail = AgentMail.start(config, dataDir, clock);
+      closeables.push(mail);
+      pipeline.addListener(mail);
+    }
 
     MqttConfig m = config.mqtt();
     if (m.enabled()) {
@@ -322,6 +330,9 @@ public final class Agent implements AutoCloseable {
       store.put("error", e.getMessage());
     }
     out.put("store", store);
+    if (mail != null) {
+      out.put("mail", mail.stats());
+    }
 
     List<Map<String, Object>> sensorList = new ArrayList<>();
     for (SensorLoop loop : sensors) {

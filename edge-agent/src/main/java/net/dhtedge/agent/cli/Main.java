@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ListenCommand.class,
       PublishCommand.class,
+      MailTestCommand.class,
       SimulateCommand.class,
     })
 public final class Main implements Runnable {
