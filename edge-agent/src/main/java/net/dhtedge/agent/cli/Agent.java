@@ -24,6 +24,7 @@ import net.dhtedge.agent.config.MqttConfig;
 import net.dhtedge.agent.config.SensorConfig;
 import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.homeassistant.Discovery;
 import net.dhtedge.agent.http.ApiServer;
 import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.mail.MailSender;
@@ -77,6 +78,7 @@ public final class Agent implements AutoCloseable {
   private Publisher publisher;
   private ApiServer http;
   private MailSender mail;
+  private Discovery discovery;
   private volatile boolean closed;
 
   private Agent(AgentConfig config, Mode mode, Clock clock) {
@@ -165,6 +167,11 @@ public final class Agent implements AutoCloseable {
       if (m.subscribe()) {
         ingest = new Ingest(connection, pipeline, rejects, clock);
         ingest.start();
+      }
+      if (config.homeassistant().discovery()) {
+        discovery =
+            AgentHomeAssistant.start(config, localSensors, pipeline, connection, dataDir, clock);
+        closeables.push(discovery);
       }
       publisher.start();
       connection.start();
