@@ -102,6 +102,20 @@ public final class MailSender implements PipelineListener, AutoCloseable {
   }
 
   private void run() {
+    while (!closed) {
+      try {
+        loop();
+      } catch (RuntimeException e) {
+        // The queue's disk failed (full, read-only): say so, wait, and try again; never die.
+        failures.incrementAndGet();
+        lastError = e.getMessage();
+        LOG.error("mail: {}; retrying in {} ms", e.getMessage(), options.retryMax().toMillis());
+        sleep(options.retryMax().toMillis(), true);
+      }
+    }
+  }
+
+  private void loop() {
     Duration delay = options.retryMin();
     boolean firstPass = true;
     while (!closed) {

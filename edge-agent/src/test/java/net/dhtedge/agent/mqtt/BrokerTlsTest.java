@@ -48,6 +48,7 @@ class BrokerTlsTest {
     good =
         MosquittoBroker.builder(dir.resolve("good"))
             .tls(pki.caCert(), server.cert(), server.key())
+            .wss(true)
             .credentials("agent", "s3cret")
             .start();
     otherHost =
@@ -112,6 +113,18 @@ class BrokerTlsTest {
     MqttConnection byName = connect(options(good.sslUrl("localhost"), "agent", "s3cret").build());
     assertThat(byIp.awaitConnected(Duration.ofSeconds(20))).isTrue();
     assertThat(byName.awaitConnected(Duration.ofSeconds(20))).isTrue();
+  }
+
+  @Test
+  void wssWithTheCaFileConnectsAndAnotherCaIsRefusedThereToo() throws Exception {
+    MqttConnection ok = connect(options(good.wssUrl("127.0.0.1"), "agent", "s3cret").build());
+    assertThat(ok.awaitConnected(Duration.ofSeconds(20))).isTrue();
+    MqttConnection otherCa =
+        connect(
+            options(good.wssUrl("127.0.0.1"), "agent", "s3cret")
+                .tls(new TlsOptions(rogue.caCert(), null, null, true))
+                .build());
+    assertThat(lastErrorEventually(otherCa)).contains("broker certificate not trusted by ca_file");
   }
 
   @Test

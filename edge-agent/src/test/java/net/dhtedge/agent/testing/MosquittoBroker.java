@@ -41,6 +41,7 @@ public final class MosquittoBroker implements AutoCloseable {
   private final Path tlsCert;
   private final Path tlsKey;
   private final int tlsPort;
+  private final int wssPort;
   private final int port;
   private final int webSocketPort;
   private Process process;
@@ -56,6 +57,7 @@ public final class MosquittoBroker implements AutoCloseable {
     this.tlsCert = b.tlsCert;
     this.tlsKey = b.tlsKey;
     this.tlsPort = b.tlsCert != null ? freePort() : -1;
+    this.wssPort = b.tlsCert != null && b.wss ? freePort() : -1;
     this.port = freePort();
     this.webSocketPort = webSockets ? freePort() : -1;
   }
@@ -82,6 +84,14 @@ public final class MosquittoBroker implements AutoCloseable {
       throw new IllegalStateException("started without a TLS listener");
     }
     return "ssl://" + host + ":" + tlsPort;
+  }
+
+  /** {@code wss://<host>:<port>} (needs {@link Builder#wss}). */
+  public String wssUrl(String host) {
+    if (wssPort < 0) {
+      throw new IllegalStateException("started without a TLS WebSocket listener");
+    }
+    return "wss://" + host + ":" + wssPort;
   }
 
   /**
@@ -128,7 +138,8 @@ public final class MosquittoBroker implements AutoCloseable {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while (!accepts(port)
           || (webSockets && !accepts(webSocketPort))
-          || (tlsPort > 0 && !accepts(tlsPort))) {
+          || (tlsPort > 0 && !accepts(tlsPort))
+          || (wssPort > 0 && !accepts(wssPort))) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
               "mosquitto exited with " + process.exitValue() + ":\n" + Files.readString(log));
@@ -206,6 +217,13 @@ public final class MosquittoBroker implements AutoCloseable {
       lines.add("keyfile " + tlsKey.toAbsolutePath());
       lines.add("tls_version tlsv1.2");
     }
+    if (wssPort > 0) {
+      lines.add("listener " + wssPort + " 127.0.0.1");
+      lines.add("protocol websockets");
+      lines.add("cafile " + tlsCa.toAbsolutePath());
+      lines.add("certfile " + tlsCert.toAbsolutePath());
+      lines.add("keyfile " + tlsKey.toAbsolutePath());
+    }
     if (user != null) {
       Path pw = dir.resolve("passwd");
       Files.writeString(pw, "");
@@ -277,6 +295,7 @@ public final class MosquittoBroker implements AutoCloseable {
     private Path tlsCa;
     private Path tlsCert;
     private Path tlsKey;
+    private boolean wss;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -303,6 +322,12 @@ public final class MosquittoBroker implements AutoCloseable {
       tlsCa = ca;
       tlsCert = cert;
       tlsKey = key;
+      return this;
+    }
+
+    /** Also a WebSocket listener over TLS with the {@link #tls} certificates. */
+    public Builder wss(boolean v) {
+      wss = v;
       return this;
     }
 
