@@ -24,7 +24,9 @@ import net.dhtedge.agent.config.MqttConfig;
 import net.dhtedge.agent.config.SensorConfig;
 import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.homeassistant.Discovery;
 import net.dhtedge.agent.http.ApiServer;
+import net.dhtedge.agent.mail.MailSender;
 import net.dhtedge.agent.mqtt.DeviceStatus;
 import net.dhtedge.agent.mqtt.EmbeddedBroker;
 import net.dhtedge.agent.mqtt.Ingest;
@@ -75,6 +77,8 @@ public final class Agent implements AutoCloseable {
   private Publisher publisher;
   private ApiServer http;
   private volatile String newHttpToken;
+  private MailSender mail;
+  private Discovery discovery;
   private volatile boolean closed;
 
   private Agent(AgentConfig config, Mode mode, Clock clock) {
@@ -113,6 +117,12 @@ public final class Agent implements AutoCloseable {
             RuntimeOptions.pipeline(config, localSensors),
             clock);
     closeables.push(pipeline);
+
+    if (config.mail().enabled()) {
+      mail = AgentMail.start(config, dataDir, clock);
+      closeables.push(mail);
+      pipeline.addListener(mail);
+    }
 
     MqttConfig m = config.mqtt();
     if (m.enabled()) {
@@ -157,6 +167,11 @@ public final class Agent implements AutoCloseable {
       if (m.subscribe()) {
         ingest = new Ingest(connection, pipeline, rejects, clock);
         ingest.start();
+      }
+      if (config.homeassistant().discovery()) {
+        discovery =
+            AgentHomeAssistant.start(config, localSensors, pipeline, connection, dataDir, clock);
+        closeables.push(discovery);
       }
       publisher.start();
       connection.start();
@@ -348,6 +363,9 @@ public final class Agent implements AutoCloseable {
       store.put("error", e.getMessage());
     }
     out.put("store", store);
+    if (mail != null) {
+      out.put("mail", mail.stats());
+    }
 
     List<Map<String, Object>> sensorList = new ArrayList<>();
     for (SensorLoop loop : sensors) {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ListenCommand.class,
       PublishCommand.class,
+      MailTestCommand.class,
       SimulateCommand.class,
     })
 public final class Main implements Runnable {

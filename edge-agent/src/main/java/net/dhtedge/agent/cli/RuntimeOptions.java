@@ -13,6 +13,7 @@ import net.dhtedge.agent.config.SensorConfig;
 import net.dhtedge.agent.config.StoreConfig;
 import net.dhtedge.agent.config.ThresholdRule;
 import net.dhtedge.agent.mqtt.MqttOptions;
+import net.dhtedge.agent.mqtt.TlsOptions;
 import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.rules.Threshold;
@@ -117,7 +118,13 @@ final class RuntimeOptions {
             .drainRatePerSecond(m.drainRate())
             .subscribe(m.subscribe())
             .defaultDevice(m.defaultDevice())
-            .localDeviceIds(localIds);
+            .localDeviceIds(localIds)
+            .tls(
+                new TlsOptions(
+                    m.tls().caFile(),
+                    m.tls().certFile(),
+                    m.tls().keyFile(),
+                    m.tls().verifyHostname()));
     if (m.username() != null) {
       b.username(m.username());
     }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param from the sender address
  * @param to recipients
  * @param rateLimit at most one mail per device and rule within this time
+ * @param statusUrl the status page linked from every mail, or null for {@code
+ *     http://<agent.name>:<http.port>/}
  */
 public record MailConfig(
     boolean enabled,
@@ -27,7 +29,8 @@ public record MailConfig(
     Secret password,
     String from,
     List<String> to,
-    Duration rateLimit) {
+    Duration rateLimit,
+    String statusUrl) {
 
   /** SMTP transport security. */
   public enum Security {
@@ -41,7 +44,16 @@ public record MailConfig(
 
   public static final MailConfig DEFAULTS =
       new MailConfig(
-          false, null, 587, Security.STARTTLS, null, null, null, List.of(), Duration.ofMinutes(15));
+          false,
+          null,
+          587,
+          Security.STARTTLS,
+          null,
+          null,
+          null,
+          List.of(),
+          Duration.ofMinutes(15),
+          null);
 
   public MailConfig {
     Objects.requireNonNull(security, "security");

@@ -28,7 +28,8 @@ final class SectionsBinder {
     "password_file",
     "from",
     "to",
-    "rate_limit"
+    "rate_limit",
+    "status_url"
   };
   static final String[] HA_KEYS = {"discovery", "prefix"};
   static final String HTTP_TOKEN_ENV = "EDGE_AGENT_HTTP_TOKEN";
@@ -149,7 +150,12 @@ final class SectionsBinder {
               + ", not "
               + security.name().toLowerCase(Locale.ROOT));
     }
-    return new MailConfig(enabled, host, port, security, username, password, from, to, rate);
+    String statusUrl = s.text("status_url", null);
+    if (statusUrl != null && !statusUrl.matches("https?://[^\\s\"<>]+")) {
+      s.error("status_url", "\"" + statusUrl + "\" is not an http:// or https:// URL");
+    }
+    return new MailConfig(
+        enabled, host, port, security, username, password, from, to, rate, statusUrl);
   }
 
   HomeAssistantConfig homeassistant(Section root) {

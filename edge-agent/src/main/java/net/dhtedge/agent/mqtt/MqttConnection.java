@@ -81,6 +81,8 @@ public final class MqttConnection implements AutoCloseable {
   private final AtomicLong epoch = new AtomicLong();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final java.util.Map<String, InboundHandler> topicHandlers =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile InboundHandler inbound;
   private volatile MqttOptions current; // the servers connected to now: switchTo changes them
   private volatile boolean paused; // disconnected on request: no reconnect until switchTo
@@ -158,6 +160,16 @@ public final class MqttConnection implements AutoCloseable {
   /** Where inbound messages go (one handler: the ingest). Set before {@link #start()}. */
   public void setInboundHandler(InboundHandler handler) {
     this.inbound = handler;
+  }
+
+  /**
+   * Subscribes to one exact topic at QoS 0 (nothing to acknowledge) on every connect, and hands its
+   * messages to {@code handler} instead of the inbound handler. The handler runs on the client's
+   * thread: it must return quickly (hand work to its own thread).
+   */
+  public void subscribeTopic(String topic, InboundHandler handler) {
+    topicHandlers.put(Objects.requireNonNull(topic, "topic"), Objects.requireNonNull(handler));
+    addSubscription(topic, 0);
   }
 
   /** Subscribes on every connect from now on (and now, if connected). */
@@ -392,7 +404,8 @@ public final class MqttConnection implements AutoCloseable {
         o.inflightWindow(),
         o.subscribe(),
         o.defaultDevice(),
-        o.localDeviceIds());
+        o.localDeviceIds(),
+        o.tls());
   }
 
   /** On the connection thread, after the socket is gone. */
@@ -528,6 +541,11 @@ public final class MqttConnection implements AutoCloseable {
 
     @Override
     public void messageArrived(MqttClientPort.InboundMessage message) {
+      InboundHandler own = topicHandlers.get(message.topic());
+      if (own != null) {
+        own.messageArrived(message, epoch.get());
+        return;
+      }
       InboundHandler h = inbound;
       if (h != null) {
         h.messageArrived(message, epoch.get());

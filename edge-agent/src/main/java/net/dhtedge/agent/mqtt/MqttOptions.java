@@ -35,6 +35,7 @@ import net.dhtedge.agent.core.Reading;
  * @param defaultDevice the device a payload without device_id is attributed to
  * @param localDeviceIds the agent's own sensors: their readings are stored directly by the
  *     pipeline, so ingest skips them when they come back from the broker
+ * @param tls certificates and host name checking for {@code ssl://} and {@code wss://} servers
  */
 public record MqttOptions(
     List<String> serverUris,
@@ -52,7 +53,8 @@ public record MqttOptions(
     int inflightWindow,
     boolean subscribe,
     String defaultDevice,
-    Set<String> localDeviceIds) {
+    Set<String> localDeviceIds,
+    TlsOptions tls) {
 
   public MqttOptions {
     Objects.requireNonNull(serverUris, "serverUris");
@@ -104,6 +106,12 @@ public record MqttOptions(
           "mqtt: default device must match [A-Za-z0-9_.-]{1,64}: '" + defaultDevice + "'");
     }
     localDeviceIds = Set.copyOf(Objects.requireNonNull(localDeviceIds, "localDeviceIds"));
+    tls = tls == null ? TlsOptions.DEFAULTS : tls;
+  }
+
+  /** Whether any server URI needs TLS ({@code ssl://}, {@code wss://}). */
+  public boolean usesTls() {
+    return serverUris.stream().anyMatch(u -> u.startsWith("ssl://") || u.startsWith("wss://"));
   }
 
   /** The topics under {@link #topicPrefix()}. */
@@ -154,6 +162,8 @@ public record MqttOptions(
         + defaultDevice
         + ", localDeviceIds="
         + localDeviceIds
+        + ", tls="
+        + tls
         + "]";
   }
 
@@ -213,8 +223,14 @@ public record MqttOptions(
     private boolean subscribe = true;
     private String defaultDevice = "default";
     private Set<String> localDeviceIds = Set.of();
+    private TlsOptions tls = TlsOptions.DEFAULTS;
 
     private Builder() {}
+
+    public Builder tls(TlsOptions v) {
+      tls = v;
+      return this;
+    }
 
     public Builder serverUri(String uri) {
       serverUris.add(uri);
@@ -315,7 +331,8 @@ public record MqttOptions(
           inflightWindow,
           subscribe,
           defaultDevice,
-          localDeviceIds);
+          localDeviceIds,
+          tls);
     }
   }
 }

@@ -28,11 +28,14 @@ public final class PahoClientPort implements MqttClientPort {
   private static final Logger LOG = LoggerFactory.getLogger(PahoClientPort.class);
 
   private final MqttAsyncClient client;
+  private final javax.net.ssl.SSLSocketFactory tls;
   private volatile Events events;
   private volatile boolean closed;
 
   /** Creates the Paho client for the options' first URI and client id (no connection yet). */
   public PahoClientPort(MqttOptions options) {
+    // Built here so a bad certificate file stops the start-up with its name, not a retry loop.
+    tls = options.usesTls() ? BrokerTls.socketFactory(options.tls()) : null;
     try {
       client =
           new MqttAsyncClient(
@@ -68,6 +71,15 @@ public final class PahoClientPort implements MqttClientPort {
     if (pw != null) {
       c.setPassword(pw);
     }
+    if (tls != null) {
+      c.setSocketFactory(tls);
+      // Paho then sets the endpoint identification algorithm HTTPS on the socket, so the JDK
+      // checks the certificate's names against the host during the handshake.
+      c.setHttpsHostnameVerificationEnabled(o.tls().verifyHostname());
+      if (!o.tls().verifyHostname()) {
+        c.setSSLHostnameVerifier((host, session) -> true);
+      }
+    }
     if (will != null) {
       c.setWill(will.topic(), will.payload(), will.qos(), will.retained());
     }
@@ -82,7 +94,7 @@ public final class PahoClientPort implements MqttClientPort {
       String uri = client.getCurrentServerURI();
       return uri == null ? o.serverUris().get(0) : uri;
     } catch (MqttException e) {
-      throw wrap(e);
+      throw connectFailure(e, o);
     } finally {
       if (pw != null) {
         java.util.Arrays.fill(pw, '\0');
@@ -208,6 +220,26 @@ public final class PahoClientPort implements MqttClientPort {
       text = text + ": " + cause.getMessage();
     }
     return text + " (reason " + e.getReasonCode() + ")";
+  }
+
+  /** One line a user can act on for the usual connect failures (certificates, credentials). */
+  static MqttPortException connectFailure(MqttException e, MqttOptions o) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof BrokerTls.CertificateRefused refused) {
+        return new MqttPortException(refused.getMessage(), e.getReasonCode(), e);
+      }
+    }
+    int code = e.getReasonCode();
+    if (code == MqttException.REASON_CODE_FAILED_AUTHENTICATION
+        || code == MqttException.REASON_CODE_NOT_AUTHORIZED) {
+      String text =
+          o.username() == null
+              ? "broker refused anonymous access: set mqtt.username and the password"
+                  + " (EDGE_AGENT_MQTT_PASSWORD)"
+              : "broker refused user '" + o.username() + "': bad username or password";
+      return new MqttPortException(text + " (reason " + code + ")", code, e);
+    }
+    return wrap(e);
   }
 
   private static MqttPortException wrap(MqttException e) {

@@ -67,6 +67,10 @@ class BadConfigTest {
             "edge-agent.yml:2: mail.rate_limit: \"15 minutes\" is not a duration (use a whole"
                 + " number and a unit: 500ms, 2s, 5m, 1h, 30d)"),
         bad(
+            "a status page link that is not a URL",
+            "mail:\n  status_url: gateway:8080\n",
+            "edge-agent.yml:2: mail.status_url: \"gateway:8080\" is not an http:// or https:// URL"),
+        bad(
             "a section that is a scalar",
             "store: fast\n",
             "edge-agent.yml:1: store: expected a mapping (indented key: value lines), got the"

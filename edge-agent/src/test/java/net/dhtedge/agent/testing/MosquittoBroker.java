@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A private Mosquitto for one test class: its own config, a free port on 127.0.0.1 (never the
  * system broker on 1883), anonymous access, optional persistence and WebSocket listener, optional
- * password file. {@link #stop()} and {@link #start()} again reuse the same port, for outage tests.
- * {@link #close()} kills it; call it from {@code @AfterAll}.
+ * password file ({@code allow_anonymous false}), optional TLS listener (CA, server certificate and
+ * key as PEM files, TLS 1.2+). {@link #stop()} and {@link #start()} again reuse the same port, for
+ * outage tests. {@link #close()} kills it; call it from {@code @AfterAll}.
  *
  * <pre>{@code
  * static MosquittoBroker broker;
@@ -34,8 +35,13 @@ public final class MosquittoBroker implements AutoCloseable {
   private final Path dir;
   private final boolean persistence;
   private final boolean webSockets;
-  private final String user;
-  private final String password;
+  private volatile String user;
+  private volatile String password;
+  private final Path tlsCa;
+  private final Path tlsCert;
+  private final Path tlsKey;
+  private final int tlsPort;
+  private final int wssPort;
   private final int port;
   private final int webSocketPort;
   private Process process;
@@ -47,6 +53,11 @@ public final class MosquittoBroker implements AutoCloseable {
     this.webSockets = b.webSockets;
     this.user = b.user;
     this.password = b.password;
+    this.tlsCa = b.tlsCa;
+    this.tlsCert = b.tlsCert;
+    this.tlsKey = b.tlsKey;
+    this.tlsPort = b.tlsCert != null ? freePort() : -1;
+    this.wssPort = b.tlsCert != null && b.wss ? freePort() : -1;
     this.port = freePort();
     this.webSocketPort = webSockets ? freePort() : -1;
   }
@@ -63,6 +74,33 @@ public final class MosquittoBroker implements AutoCloseable {
   /** {@code tcp://127.0.0.1:<port>}. */
   public String url() {
     return "tcp://127.0.0.1:" + port;
+  }
+
+  /**
+   * {@code ssl://<host>:<tls port>}; the host is what the client checks the certificate against.
+   */
+  public String sslUrl(String host) {
+    if (tlsPort < 0) {
+      throw new IllegalStateException("started without a TLS listener");
+    }
+    return "ssl://" + host + ":" + tlsPort;
+  }
+
+  /** {@code wss://<host>:<port>} (needs {@link Builder#wss}). */
+  public String wssUrl(String host) {
+    if (wssPort < 0) {
+      throw new IllegalStateException("started without a TLS WebSocket listener");
+    }
+    return "wss://" + host + ":" + wssPort;
+  }
+
+  /**
+   * Replaces the one user of the password file; takes effect at the next {@link #start()} (tests
+   * "fix the broker" with stop, this, start).
+   */
+  public synchronized void credentials(String newUser, String newPassword) {
+    this.user = newUser;
+    this.password = newPassword;
   }
 
   /** {@code ws://127.0.0.1:<port>} (Mosquitto serves MQTT over WebSocket on any path). */
@@ -98,7 +136,10 @@ public final class MosquittoBroker implements AutoCloseable {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-      while (!accepts(port) || (webSockets && !accepts(webSocketPort))) {
+      while (!accepts(port)
+          || (webSockets && !accepts(webSocketPort))
+          || (tlsPort > 0 && !accepts(tlsPort))
+          || (wssPort > 0 && !accepts(wssPort))) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
               "mosquitto exited with " + process.exitValue() + ":\n" + Files.readString(log));
@@ -169,6 +210,20 @@ public final class MosquittoBroker implements AutoCloseable {
       lines.add("listener " + webSocketPort + " 127.0.0.1");
       lines.add("protocol websockets");
     }
+    if (tlsPort > 0) {
+      lines.add("listener " + tlsPort + " 127.0.0.1");
+      lines.add("cafile " + tlsCa.toAbsolutePath());
+      lines.add("certfile " + tlsCert.toAbsolutePath());
+      lines.add("keyfile " + tlsKey.toAbsolutePath());
+      lines.add("tls_version tlsv1.2");
+    }
+    if (wssPort > 0) {
+      lines.add("listener " + wssPort + " 127.0.0.1");
+      lines.add("protocol websockets");
+      lines.add("cafile " + tlsCa.toAbsolutePath());
+      lines.add("certfile " + tlsCert.toAbsolutePath());
+      lines.add("keyfile " + tlsKey.toAbsolutePath());
+    }
     if (user != null) {
       Path pw = dir.resolve("passwd");
       Files.writeString(pw, "");
@@ -237,6 +292,10 @@ public final class MosquittoBroker implements AutoCloseable {
     private boolean webSockets;
     private String user;
     private String password;
+    private Path tlsCa;
+    private Path tlsCert;
+    private Path tlsKey;
+    private boolean wss;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -255,6 +314,20 @@ public final class MosquittoBroker implements AutoCloseable {
 
     public Builder webSockets(boolean v) {
       webSockets = v;
+      return this;
+    }
+
+    /** Adds a TLS listener with this CA and server certificate and key (PEM). */
+    public Builder tls(Path ca, Path cert, Path key) {
+      tlsCa = ca;
+      tlsCert = cert;
+      tlsKey = key;
+      return this;
+    }
+
+    /** Also a WebSocket listener over TLS with the {@link #tls} certificates. */
+    public Builder wss(boolean v) {
+      wss = v;
       return this;
     }
 

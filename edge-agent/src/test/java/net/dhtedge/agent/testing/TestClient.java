@@ -26,6 +26,12 @@ public final class TestClient implements AutoCloseable {
   private final List<String[]> subscriptions = new ArrayList<>();
 
   private TestClient(String url, String clientId, boolean cleanSession) throws MqttException {
+    this(url, clientId, cleanSession, null, null);
+  }
+
+  private TestClient(
+      String url, String clientId, boolean cleanSession, String user, String password)
+      throws MqttException {
     client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
     client.setCallback(
         new MqttCallbackExtended() {
@@ -66,6 +72,10 @@ public final class TestClient implements AutoCloseable {
     o.setMaxReconnectDelay(500);
     o.setMaxInflight(1000);
     o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    if (user != null) {
+      o.setUserName(user);
+      o.setPassword(password.toCharArray());
+    }
     client.connect(o).waitForCompletion(10_000);
   }
 
@@ -79,6 +89,15 @@ public final class TestClient implements AutoCloseable {
       return new TestClient(url, clientId, cleanSession);
     } catch (MqttException e) {
       throw new IllegalStateException("test client could not connect to " + url, e);
+    }
+  }
+
+  /** Connects as a user (clean session). */
+  public static TestClient connect(String url, String clientId, String user, String password) {
+    try {
+      return new TestClient(url, clientId, true, user, password);
+    } catch (MqttException e) {
+      throw new IllegalStateException("test client could not connect to " + url + " as " + user, e);
     }
   }
 

@@ -1,0 +1,41 @@
+package net.dhtedge.agent.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import net.dhtedge.agent.config.AgentConfig;
+import net.dhtedge.agent.mail.MailComposer;
+import net.dhtedge.agent.mail.MailOptions;
+import net.dhtedge.agent.mail.MailQueue;
+import net.dhtedge.agent.mail.MailSender;
+import net.dhtedge.agent.mail.SmtpTransport;
+
+/** Builds the mail sender from the configuration (kept out of {@link Agent} to keep it short). */
+final class AgentMail {
+  private AgentMail() {}
+
+  /** The status page linked from mails. */
+  static String statusUrl(AgentConfig c) {
+    if (c.mail().statusUrl() != null) {
+      return c.mail().statusUrl();
+    }
+    int port = c.http().port() == 0 ? 8080 : c.http().port();
+    return "http://" + c.agent().name() + ":" + port + "/";
+  }
+
+  /** A started sender whose queue lives in {@code <data_dir>/mail}. */
+  static MailSender start(AgentConfig c, Path dataDir, Clock clock) {
+    MailOptions o = MailOptions.from(c.mail(), statusUrl(c));
+    MailQueue q = MailQueue.open(dataDir.resolve("mail"), clock.instant());
+    MailSender s =
+        new MailSender(
+            o,
+            q,
+            new SmtpTransport(o),
+            new MailComposer(o, c.agent().name()),
+            clock,
+            Duration.ofSeconds(5));
+    s.start();
+    return s;
+  }
+}

@@ -1,0 +1,299 @@
+package net.dhtedge.agent.homeassistant;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.mqtt.MqttClientPort;
+import net.dhtedge.agent.mqtt.MqttConnection;
+import net.dhtedge.agent.mqtt.MqttPortException;
+import net.dhtedge.agent.outbox.Outbox;
+import net.dhtedge.agent.outbox.OutboxPriority;
+import net.dhtedge.agent.pipeline.Payloads;
+import net.dhtedge.agent.pipeline.Pipeline;
+import net.dhtedge.agent.pipeline.PipelineListener;
+import net.dhtedge.agent.pipeline.ReadingIntake;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Home Assistant MQTT discovery: a retained config per device and metric, queued in the outbox at
+ * start-up, for each new device seen via ingest, and again whenever Home Assistant announces {@code
+ * <discovery_prefix>/status online}. Devices announced before but gone now (deleted from the
+ * config, or not heard from for {@link DiscoveryOptions#keepRemote()}) are removed with an empty
+ * retained config. What was announced is kept in a small file in the data dir. Every stored reading
+ * is echoed on {@code <prefix>/sensor/<device_id>/state} in the reading's own transaction; the
+ * local sensors' retained {@code <prefix>/status/<device_id>} says online on every connect and
+ * offline on a clean shutdown.
+ */
+public final class Discovery implements PipelineListener, Pipeline.ReadingEcho, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
+  private static final String LOCAL = "local";
+  private static final String REMOTE = "remote";
+
+  private final DiscoveryOptions options;
+  private final Outbox outbox;
+  private final MqttConnection connection;
+  private final Path file;
+  private final Clock clock;
+  private final ExecutorService worker;
+  private final Map<String, String> announced = new LinkedHashMap<>(); // device id -> kind
+  private final AtomicLong announcements = new AtomicLong();
+  private volatile boolean closed;
+
+  /**
+   * @param connection where Home Assistant's status is heard and device statuses are published
+   * @param file what was announced, e.g. {@code <data_dir>/homeassistant-announced.txt}
+   */
+  public Discovery(
+      DiscoveryOptions options, Outbox outbox, MqttConnection connection, Path file, Clock clock) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.connection = Objects.requireNonNull(connection, "connection");
+    this.file = Objects.requireNonNull(file, "file");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "homeassistant-discovery");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Removes what is gone, announces what is there, and starts listening to Home Assistant. Call
+   * before the connection starts.
+   *
+   * @param lastSeen every device the store knows, with its last reading time
+   */
+  public synchronized void start(Map<String, Instant> lastSeen) {
+    Map<String, String> before = load();
+    Map<String, String> now = new LinkedHashMap<>();
+    options.localDevices().keySet().forEach(id -> now.put(id, LOCAL));
+    Instant cutoff = clock.instant().minus(options.keepRemote());
+    lastSeen.forEach(
+        (id, at) -> {
+          boolean wasLocal = LOCAL.equals(before.get(id));
+          if (!now.containsKey(id) && !wasLocal && at != null && at.isAfter(cutoff)) {
+            now.put(id, REMOTE);
+          }
+        });
+    for (String gone : before.keySet()) {
+      if (!now.containsKey(gone)) {
+        for (DiscoveryPayloads.Metric m : DiscoveryPayloads.Metric.values()) {
+          outbox.enqueue(
+              DiscoveryPayloads.configTopic(options, gone, m),
+              new byte[0],
+              1,
+              true,
+              OutboxPriority.STATUS);
+        }
+        LOG.info("Home Assistant: removing device {} (no longer configured or seen)", gone);
+      }
+    }
+    announced.clear();
+    announced.putAll(now);
+    save();
+    announceAll();
+    connection.subscribeTopic(
+        options.haStatusTopic(),
+        (message, epoch) -> {
+          String payload = new String(message.payload(), StandardCharsets.UTF_8).strip();
+          if (payload.equals("online")) {
+            submit(this::announceAll);
+          }
+        });
+    connection.addListener(
+        new MqttConnection.Listener() {
+          @Override
+          public void connected(String serverUri) {
+            for (String id : options.localDevices().keySet()) {
+              publishDeviceStatus(id, "online", null);
+            }
+          }
+        });
+  }
+
+  /** Queues the config of every announced device (again). */
+  public synchronized void announceAll() {
+    for (Map.Entry<String, String> e : announced.entrySet()) {
+      announce(e.getKey());
+    }
+    LOG.info("Home Assistant: announced {} device(s)", announced.size());
+  }
+
+  private void announce(String deviceId) {
+    String model = options.localDevices().get(deviceId);
+    for (DiscoveryPayloads.Metric m : DiscoveryPayloads.Metric.values()) {
+      outbox.enqueue(
+          DiscoveryPayloads.configTopic(options, deviceId, m),
+          DiscoveryPayloads.config(options, deviceId, m, model),
+          1,
+          true,
+          OutboxPriority.STATUS);
+    }
+    announcements.incrementAndGet();
+  }
+
+  /** How many device announcements were queued since start (for tests and the status page). */
+  public long announcements() {
+    return announcements.get();
+  }
+
+  /** The devices announced now. */
+  public synchronized List<String> devices() {
+    return new ArrayList<>(announced.keySet());
+  }
+
+  /** A reading from a device not announced yet: announce it (off the pipeline's thread). */
+  @Override
+  public void onReading(Reading reading, ReadingIntake.Outcome outcome) {
+    String id = reading.deviceId();
+    synchronized (this) {
+      if (announced.containsKey(id)) {
+        return;
+      }
+      announced.put(id, options.localDevices().containsKey(id) ? LOCAL : REMOTE);
+    }
+    submit(
+        () -> {
+          synchronized (this) {
+            save();
+            announce(id);
+          }
+          LOG.info("Home Assistant: announced new device {}", id);
+        });
+  }
+
+  @Override
+  public void echo(Reading reading, Pipeline.Enqueue out) {
+    try {
+      out.enqueue(
+          options.stateTopic(reading.deviceId()),
+          DiscoveryPayloads.state(reading),
+          0,
+          false,
+          OutboxPriority.READING);
+    } catch (RuntimeException e) {
+      LOG.warn("Home Assistant state for {} not queued: {}", reading.deviceId(), e.toString());
+    }
+  }
+
+  private void submit(Runnable r) {
+    if (closed) {
+      return;
+    }
+    try {
+      worker.execute(
+          () -> {
+            try {
+              r.run();
+            } catch (RuntimeException e) {
+              LOG.warn("Home Assistant discovery failed: {}", e.toString());
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Closing.
+    }
+  }
+
+  private void publishDeviceStatus(String deviceId, String status, CountDownLatch done) {
+    try {
+      connection.publish(
+          options.topics().deviceStatus(deviceId),
+          Payloads.deviceStatus(status, deviceId),
+          1,
+          true,
+          new MqttClientPort.PublishCallback() {
+            @Override
+            public void delivered() {
+              if (done != null) {
+                done.countDown();
+              }
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+              if (done != null) {
+                done.countDown();
+              }
+            }
+          });
+    } catch (MqttPortException e) {
+      LOG.debug("status {} of {} not published: {}", status, deviceId, e.getMessage());
+      if (done != null) {
+        done.countDown();
+      }
+    }
+  }
+
+  private Map<String, String> load() {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String[] parts = line.strip().split("\t");
+        if (parts.length == 2 && Reading.DEVICE_ID.matcher(parts[0]).matches()) {
+          out.put(parts[0], parts[1]);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("Home Assistant: cannot read {} ({}); nothing will be removed", file, e.toString());
+    }
+    return out;
+  }
+
+  private void save() {
+    StringBuilder b = new StringBuilder();
+    announced.forEach((id, kind) -> b.append(id).append('\t').append(kind).append('\n'));
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Home Assistant: cannot write " + file, e);
+    }
+  }
+
+  /** Publishes the local sensors' offline status (while still connected). Safe to call twice. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    worker.shutdown();
+    try {
+      worker.awaitTermination(5, TimeUnit.SECONDS);
+      if (connection.isConnected() && !options.localDevices().isEmpty()) {
+        CountDownLatch done = new CountDownLatch(options.localDevices().size());
+        for (String id : options.localDevices().keySet()) {
+          publishDeviceStatus(id, "offline", done);
+        }
+        done.await(2, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    worker.shutdownNow();
+  }
+}

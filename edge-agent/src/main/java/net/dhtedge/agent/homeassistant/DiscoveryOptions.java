@@ -1,0 +1,57 @@
+package net.dhtedge.agent.homeassistant;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import net.dhtedge.agent.contract.Topics;
+
+/**
+ * Home Assistant MQTT discovery settings.
+ *
+ * @param discoveryPrefix Home Assistant's discovery prefix (default {@code homeassistant})
+ * @param topics the agent's contract topics (for the state and status topics)
+ * @param version the agent version, shown as the device's software version
+ * @param localDevices the agent's own sensors: device id to model ({@code DHT11}, {@code DHT22})
+ * @param localExpireAfter per local device: Home Assistant marks a value unavailable when no new
+ *     one came within this time (a few read intervals)
+ * @param remoteExpireAfter the same for devices seen via ingest (their interval is not known)
+ * @param keepRemote a device seen via ingest stays announced this long after its last reading; at
+ *     start-up older ones are removed from Home Assistant
+ */
+public record DiscoveryOptions(
+    String discoveryPrefix,
+    Topics topics,
+    String version,
+    Map<String, String> localDevices,
+    Map<String, Duration> localExpireAfter,
+    Duration remoteExpireAfter,
+    Duration keepRemote) {
+
+  public DiscoveryOptions {
+    Objects.requireNonNull(discoveryPrefix, "discoveryPrefix");
+    if (discoveryPrefix.isEmpty() || discoveryPrefix.matches(".*[#+\\s].*")) {
+      throw new IllegalArgumentException(
+          "homeassistant: bad discovery prefix '" + discoveryPrefix + "'");
+    }
+    Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(version, "version");
+    localDevices = Map.copyOf(localDevices);
+    localExpireAfter = Map.copyOf(localExpireAfter);
+    Objects.requireNonNull(remoteExpireAfter, "remoteExpireAfter");
+    Objects.requireNonNull(keepRemote, "keepRemote");
+  }
+
+  /** {@code <discovery_prefix>/status}: Home Assistant's birth and last-will messages. */
+  public String haStatusTopic() {
+    return discoveryPrefix + "/status";
+  }
+
+  /** {@code <prefix>/sensor/<device_id>/state}: this device's readings for Home Assistant. */
+  public String stateTopic(String deviceId) {
+    return topics.prefix() + "/sensor/" + deviceId + "/state";
+  }
+
+  public Duration expireAfter(String deviceId) {
+    return localExpireAfter.getOrDefault(deviceId, remoteExpireAfter);
+  }
+}
