@@ -25,7 +25,6 @@ import net.dhtedge.agent.config.SensorConfig;
 import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.http.ApiServer;
-import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.mqtt.DeviceStatus;
 import net.dhtedge.agent.mqtt.EmbeddedBroker;
 import net.dhtedge.agent.mqtt.Ingest;
@@ -75,6 +74,7 @@ public final class Agent implements AutoCloseable {
   private Ingest ingest;
   private Publisher publisher;
   private ApiServer http;
+  private volatile String newHttpToken;
   private volatile boolean closed;
 
   private Agent(AgentConfig config, Mode mode, Clock clock) {
@@ -172,8 +172,7 @@ public final class Agent implements AutoCloseable {
     }
 
     if (config.http().enabled()) {
-      int port = config.http().port();
-      http = new ApiServer(new HttpOptions(config.http().bind(), port, 0), this::status);
+      http = HttpWiring.start(config, dataDir, this::onNewHttpToken, httpBackend());
       closeables.push(http);
     }
   }
@@ -218,6 +217,33 @@ public final class Agent implements AutoCloseable {
         }
       }
     }
+  }
+
+  private AgentHttpBackend httpBackend() {
+    return new AgentHttpBackend(
+        config,
+        clock,
+        startedAt,
+        this::status,
+        pipeline,
+        List.copyOf(sensors),
+        connection,
+        publisher,
+        ingest,
+        rejects,
+        errors);
+  }
+
+  private void onNewHttpToken(String token) {
+    newHttpToken = token;
+  }
+
+  /**
+   * The HTTP token when this start generated it (first start without a configured token), to be
+   * printed once; otherwise null.
+   */
+  public String newHttpToken() {
+    return newHttpToken;
   }
 
   /** Port {@code wanted} when it is free on loopback, else 0 (the OS picks one). */

@@ -37,6 +37,14 @@ final class AgentRunner {
             "edge-agent-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     banner.accept(agent);
+    if (agent.newHttpToken() != null) {
+      // Printed once: only the start that generated the token file shows it.
+      out.println(
+          "HTTP API token (generated now, saved in "
+              + config.agent().dataDir().resolve(net.dhtedge.agent.http.TokenFile.NAME)
+              + "; shown only this once): "
+              + agent.newHttpToken());
+    }
     out.flush();
     try {
       if (exitAfter != null) {

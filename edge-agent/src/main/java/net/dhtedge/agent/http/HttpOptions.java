@@ -1,18 +1,36 @@
 package net.dhtedge.agent.http;
 
+import java.util.List;
+import java.util.Objects;
+
 /**
  * Options of the agent's HTTP server.
  *
  * @param bind address to listen on (default {@code 0.0.0.0})
  * @param port TCP port; 0 turns the server off (tests use {@link #EPHEMERAL} for a free port)
  * @param maxBodyBytes largest request body accepted (default 16 KiB)
+ * @param token the bearer token every POST needs (and every GET when {@code readRequiresToken});
+ *     required
+ * @param readRequiresToken GET endpoints need the token too (SSE also takes {@code ?token=})
+ * @param corsOrigins origins allowed to read the API from a browser, exact match; {@code *} for any
+ * @param sseQueue events buffered per SSE client before that client is dropped (default 256)
+ * @param heartbeatSeconds seconds between SSE heartbeat comments (default 15)
  */
-public record HttpOptions(String bind, int port, int maxBodyBytes) {
+public record HttpOptions(
+    String bind,
+    int port,
+    int maxBodyBytes,
+    String token,
+    boolean readRequiresToken,
+    List<String> corsOrigins,
+    int sseQueue,
+    int heartbeatSeconds) {
 
   /** Port value that asks the OS for a free port (tests); distinct from 0, which means off. */
   public static final int EPHEMERAL = -1;
 
   public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_MAX_BODY = 16 * 1024;
 
   public HttpOptions {
     if (bind == null || bind.isBlank()) {
@@ -22,15 +40,52 @@ public record HttpOptions(String bind, int port, int maxBodyBytes) {
       throw new IllegalArgumentException("http port must be 0..65535, was " + port);
     }
     if (maxBodyBytes <= 0) {
-      maxBodyBytes = 16 * 1024;
+      maxBodyBytes = DEFAULT_MAX_BODY;
+    }
+    Objects.requireNonNull(token, "token (ask TokenFile for one when none is configured)");
+    if (token.isBlank()) {
+      throw new IllegalArgumentException("http token must not be blank");
+    }
+    corsOrigins = List.copyOf(corsOrigins == null ? List.of() : corsOrigins);
+    if (sseQueue <= 0) {
+      sseQueue = 256;
+    }
+    if (heartbeatSeconds <= 0) {
+      heartbeatSeconds = 15;
     }
   }
 
-  public static HttpOptions defaults() {
-    return new HttpOptions("0.0.0.0", DEFAULT_PORT, 16 * 1024);
+  /** Options with defaults for everything but the address, port and token. */
+  public static HttpOptions of(String bind, int port, String token) {
+    return new HttpOptions(bind, port, DEFAULT_MAX_BODY, token, false, List.of(), 0, 0);
+  }
+
+  public HttpOptions withCors(List<String> origins) {
+    return new HttpOptions(
+        bind, port, maxBodyBytes, token, readRequiresToken, origins, sseQueue, heartbeatSeconds);
+  }
+
+  public HttpOptions withReadRequiresToken(boolean v) {
+    return new HttpOptions(
+        bind, port, maxBodyBytes, token, v, corsOrigins, sseQueue, heartbeatSeconds);
   }
 
   public boolean enabled() {
     return port != 0;
+  }
+
+  @Override
+  public String toString() {
+    return "HttpOptions[bind="
+        + bind
+        + ", port="
+        + port
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + ", token=***, readRequiresToken="
+        + readRequiresToken
+        + ", corsOrigins="
+        + corsOrigins
+        + "]";
   }
 }

@@ -40,6 +40,8 @@ public final class MqttConnection implements AutoCloseable {
     CONNECTING,
     CONNECTED,
     WAITING_TO_RECONNECT,
+    /** Disconnected on request ({@link #disconnectOnRequest}); stays so until {@link #switchTo}. */
+    DISCONNECTED,
     CLOSED
   }
 
@@ -80,6 +82,9 @@ public final class MqttConnection implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile InboundHandler inbound;
+  private volatile MqttOptions current; // the servers connected to now: switchTo changes them
+  private volatile boolean paused; // disconnected on request: no reconnect until switchTo
+  private java.util.concurrent.ScheduledFuture<?> retry; // connection thread only
   private volatile Status status;
   private volatile boolean connected;
   private long connectedAtNanos; // connection thread only
@@ -106,6 +111,7 @@ public final class MqttConnection implements AutoCloseable {
       String version,
       java.util.random.RandomGenerator random) {
     this.options = Objects.requireNonNull(options, "options");
+    this.current = options;
     this.port = Objects.requireNonNull(port, "port");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.version = Objects.requireNonNull(version, "version");
@@ -127,6 +133,11 @@ public final class MqttConnection implements AutoCloseable {
 
   public MqttOptions options() {
     return options;
+  }
+
+  /** The broker URIs used for the next connect (the options' own unless {@link #switchTo}). */
+  public List<String> serverUris() {
+    return current.serverUris();
   }
 
   public Topics topics() {
@@ -250,18 +261,19 @@ public final class MqttConnection implements AutoCloseable {
   }
 
   private void connectOnce() {
-    if (closed.get() || connected) {
+    retry = null;
+    if (closed.get() || connected || paused) {
       return;
     }
     setStatus(State.CONNECTING, status.serverUri(), status.lastError());
     String uri;
     try {
-      uri = port.connect(options, will());
+      uri = port.connect(current, will());
     } catch (MqttPortException e) {
-      retryLater("connect to " + options.serverUris() + " failed: " + e.getMessage());
+      retryLater("connect to " + current.serverUris() + " failed: " + e.getMessage());
       return;
     } catch (RuntimeException e) {
-      retryLater("connect to " + options.serverUris() + " failed: " + e);
+      retryLater("connect to " + current.serverUris() + " failed: " + e);
       return;
     }
     // No epoch change here: the broker may already be redelivering on this socket, and those
@@ -287,13 +299,100 @@ public final class MqttConnection implements AutoCloseable {
   }
 
   private void retryLater(String why) {
-    if (closed.get()) {
+    if (closed.get() || paused) {
       return;
     }
     Duration d = backoff.next();
     LOG.warn("MQTT {}; retrying in {} ms", why, d.toMillis());
     setStatus(State.WAITING_TO_RECONNECT, status.serverUri(), why);
-    thread.schedule(this::connectOnce, d.toMillis(), TimeUnit.MILLISECONDS);
+    retry = thread.schedule(this::connectOnce, d.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Moves the session to other brokers at runtime (the HTTP API's {@code POST /mqtt/connect}):
+   * publishes the offline status to the old broker, disconnects cleanly, and connects to {@code
+   * serverUris} with the same client id, will and subscriptions. Works from any state, also after
+   * {@link #disconnectOnRequest}. The outbox is untouched: what was not confirmed is sent to the
+   * new broker.
+   *
+   * @throws IllegalArgumentException when a URI is not a valid broker URI (nothing changes then)
+   * @return completes when the first connect attempt to the new servers ended (connected or not)
+   */
+  public java.util.concurrent.CompletableFuture<Boolean> switchTo(List<String> serverUris) {
+    MqttOptions next = withServers(serverUris);
+    if (closed.get()) {
+      throw new IllegalStateException("closed");
+    }
+    started.set(true);
+    java.util.concurrent.CompletableFuture<Boolean> done =
+        new java.util.concurrent.CompletableFuture<>();
+    thread.execute(
+        () -> {
+          dropOnPurpose("switching to " + next.serverUris());
+          paused = false;
+          current = next;
+          backoff.reset();
+          setStatus(State.CONNECTING, next.serverUris().get(0), null);
+          connectOnce();
+          done.complete(connected);
+        });
+    return done;
+  }
+
+  /**
+   * Disconnects cleanly (offline status first) and stays disconnected until {@link #switchTo}: the
+   * HTTP API's {@code POST /mqtt/disconnect}. Readings keep being stored and queued.
+   */
+  public java.util.concurrent.CompletableFuture<Void> disconnectOnRequest() {
+    java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
+    thread.execute(
+        () -> {
+          paused = true;
+          dropOnPurpose("disconnected on request");
+          setStatus(State.DISCONNECTED, status.serverUri(), null);
+          done.complete(null);
+        });
+    return done;
+  }
+
+  /** Connection thread: cancels a pending retry and ends the current socket cleanly. */
+  private void dropOnPurpose(String why) {
+    if (retry != null) {
+      retry.cancel(false);
+      retry = null;
+    }
+    if (connected) {
+      publishOfflineAndWait();
+      epoch.incrementAndGet();
+      connected = false;
+      port.disconnect(Duration.ofSeconds(1));
+      LOG.info("MQTT {}", why);
+      for (Listener l : listeners) {
+        safely(() -> l.disconnected(why));
+      }
+    }
+  }
+
+  private MqttOptions withServers(List<String> uris) {
+    MqttOptions o = current;
+    return new MqttOptions(
+        uris,
+        o.clientId(),
+        o.username(),
+        o.password(),
+        o.topicPrefix(),
+        o.readingQos(),
+        o.cleanSession(),
+        o.keepAlive(),
+        o.connectTimeout(),
+        o.reconnectMin(),
+        o.reconnectMax(),
+        o.drainRatePerSecond(),
+        o.inflightWindow(),
+        o.subscribe(),
+        o.defaultDevice(),
+        o.localDeviceIds());
   }
 
   /** On the connection thread, after the socket is gone. */

@@ -242,6 +242,22 @@ public final class Store implements AutoCloseable {
     return query(c -> Queries.incidents(c, "WHERE status <> 'resolved'", MAX_POINTS));
   }
 
+  /** Incidents in the store by status ({@code open}, {@code acknowledged}, {@code resolved}). */
+  public Map<String, Long> incidentCounts() {
+    return query(
+        c -> {
+          Map<String, Long> out = new HashMap<>();
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery("SELECT status, COUNT(*) FROM incidents GROUP BY status")) {
+            while (rs.next()) {
+              out.put(rs.getString(1), rs.getLong(2));
+            }
+          }
+          return out;
+        });
+  }
+
   /** The latest incidents of any status, newest first. */
   public List<Incident> incidents(int limit) {
     int n = Math.clamp(limit, 1, MAX_POINTS);

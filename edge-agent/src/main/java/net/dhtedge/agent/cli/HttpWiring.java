@@ -1,0 +1,46 @@
+package net.dhtedge.agent.cli;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import net.dhtedge.agent.config.AgentConfig;
+import net.dhtedge.agent.config.HttpConfig;
+import net.dhtedge.agent.http.ApiBackend;
+import net.dhtedge.agent.http.ApiServer;
+import net.dhtedge.agent.http.HttpOptions;
+import net.dhtedge.agent.http.TokenFile;
+
+/** Builds the HTTP server's options from the configuration (token from config or token file). */
+final class HttpWiring {
+  private HttpWiring() {}
+
+  /**
+   * Starts the server.
+   *
+   * @param onNewToken told the token when this start generated it (to print it once)
+   */
+  static ApiServer start(
+      AgentConfig config, Path dataDir, Consumer<String> onNewToken, ApiBackend backend) {
+    HttpConfig h = config.http();
+    String token;
+    if (h.token() != null) {
+      token = h.token().reveal();
+    } else {
+      TokenFile.Loaded t = TokenFile.loadOrCreate(dataDir);
+      token = t.token();
+      if (t.created()) {
+        onNewToken.accept(token);
+      }
+    }
+    HttpOptions o =
+        new HttpOptions(
+            h.bind(),
+            h.port(),
+            HttpOptions.DEFAULT_MAX_BODY,
+            token,
+            h.readRequiresToken(),
+            h.corsOrigins(),
+            0,
+            0);
+    return new ApiServer(o, backend);
+  }
+}

@@ -1,0 +1,90 @@
+package net.dhtedge.agent.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.pipeline.Payloads;
+import net.dhtedge.agent.rules.Incident;
+
+/** JSON in and out of the API. */
+final class Json {
+  static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private Json() {}
+
+  static byte[] bytes(Object body) {
+    try {
+      return MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("cannot encode JSON", e);
+    }
+  }
+
+  static String string(Object body) {
+    try {
+      return MAPPER.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("cannot encode JSON", e);
+    }
+  }
+
+  /** Parses a request body that must be a JSON object (empty body: an empty object). */
+  static JsonNode object(byte[] body) {
+    if (body.length == 0) {
+      return MAPPER.createObjectNode();
+    }
+    JsonNode n;
+    try {
+      n = MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new HttpError(400, "body is not valid JSON");
+    }
+    if (n == null || !n.isObject()) {
+      throw new HttpError(400, "body must be a JSON object");
+    }
+    return n;
+  }
+
+  static String ts(Instant t) {
+    return t == null ? null : Payloads.ts(t);
+  }
+
+  static Map<String, Object> incident(Incident i) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("incident_id", i.id());
+    m.put("status", i.status().id());
+    m.put("device_id", i.deviceId());
+    m.put("rule", i.rule().id());
+    m.put("metric", i.rule().metric());
+    m.put("value", i.value());
+    m.put("threshold", i.threshold());
+    m.put("message", i.message());
+    m.put("opened_at", ts(i.openedAt()));
+    m.put("acknowledged_at", ts(i.acknowledgedAt()));
+    m.put("acknowledged_by", i.acknowledgedBy());
+    m.put("resolved_at", ts(i.resolvedAt()));
+    m.put("resolved_by", i.resolvedBy());
+    return m;
+  }
+
+  static Map<String, Object> reading(Reading r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("device_id", r.deviceId());
+    m.put("ts", ts(r.ts()));
+    m.put("seq", r.seq());
+    m.put("temperature", r.temperature());
+    m.put("humidity", r.humidity());
+    m.put("source", r.source());
+    return m;
+  }
+}

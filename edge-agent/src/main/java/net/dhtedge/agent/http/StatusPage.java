@@ -1,0 +1,326 @@
+package net.dhtedge.agent.http;
+
+import static net.dhtedge.agent.http.Html.esc;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import net.dhtedge.agent.pipeline.PipelineCounters;
+import net.dhtedge.agent.rules.Incident;
+
+/**
+ * The status page at {@code /}: one server-rendered HTML document with inline CSS and JS and no
+ * external assets (works on a Pi without internet). Live through {@code /api/events}. Every text
+ * that comes from a device or a broker is escaped.
+ */
+final class StatusPage {
+  private StatusPage() {}
+
+  static String render(ApiBackend b, boolean readRequiresToken) {
+    Instant now = b.clock().instant();
+    PipelineCounters pc = b.pipeline().counters();
+    StringBuilder h = new StringBuilder(16 * 1024);
+    h.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .append("<meta name=\"color-scheme\" content=\"light dark\">")
+        .append("<title>edge-agent status</title><style>")
+        .append(CSS)
+        .append("</style></head><body")
+        .append(readRequiresToken ? " data-readtoken=\"1\">" : ">");
+    Object name = b.name();
+    h.append("<header><h1>edge-agent <small>")
+        .append(esc(name))
+        .append("</small></h1><p>version <b id=\"version\">")
+        .append(esc(b.version()))
+        .append("</b> · up <b id=\"uptime\" data-started=\"")
+        .append(b.startedAt().toEpochMilli())
+        .append("\">")
+        .append(Html.age(Duration.between(b.startedAt(), now)))
+        .append("</b> · <span id=\"live\" class=\"muted\">connecting…</span></p></header>");
+
+    // Broker
+    h.append("<section><h2>Broker</h2><p id=\"broker\">");
+    if (b.mqtt().isPresent()) {
+      Map<String, Object> s = b.mqtt().get().status();
+      boolean up = Boolean.TRUE.equals(s.get("connected"));
+      h.append("<span id=\"broker-state\" class=\"pill ")
+          .append(up ? "ok" : "bad")
+          .append("\">")
+          .append(up ? "connected" : esc(s.get("state")))
+          .append("</span> <span id=\"broker-server\">")
+          .append(esc(s.get("server")))
+          .append("</span>");
+      if (!up && s.get("last_error") != null) {
+        h.append("<br><span class=\"muted\">").append(esc(s.get("last_error"))).append("</span>");
+      }
+    } else {
+      h.append("<span class=\"pill muted\">MQTT off</span>");
+    }
+    h.append("</p><p>outbox: <b id=\"outbox\">").append(pc.outboxDepth()).append("</b> waiting");
+    if (pc.outboxDropped() > 0) {
+      h.append(", ").append(pc.outboxDropped()).append(" readings dropped (outbox full)");
+    }
+    h.append("</p></section>");
+
+    // Devices
+    h.append("<section><h2>Devices</h2><div class=\"scroll\"><table id=\"devices\">")
+        .append("<thead><tr><th>device</th><th>temperature</th><th>humidity</th>")
+        .append("<th>age</th><th>online</th><th>reads ok</th><th>state</th></tr></thead><tbody>");
+    List<DeviceView> devices = b.devices();
+    for (DeviceView d : devices) {
+      deviceRow(h, d, now);
+    }
+    if (devices.isEmpty()) {
+      h.append("<tr class=\"none\"><td colspan=\"7\" class=\"muted\">no device yet</td></tr>");
+    }
+    h.append("</tbody></table></div></section>");
+
+    // Incidents
+    h.append("<section><h2>Open incidents</h2><ul id=\"incidents\">");
+    List<Incident> open = b.pipeline().store().notResolvedIncidents();
+    for (Incident i : open) {
+      incidentItem(h, i);
+    }
+    if (open.isEmpty()) {
+      h.append("<li class=\"muted none\">none</li>");
+    }
+    h.append("</ul><form id=\"tokenform\" hidden><label>API token <input id=\"token\"")
+        .append(" type=\"password\" autocomplete=\"off\"></label> <button type=\"submit\">")
+        .append("Save</button> <span class=\"muted\">kept for this tab only</span></form>")
+        .append("<p id=\"actionmsg\" class=\"muted\" role=\"status\"></p></section>");
+
+    // Storage
+    h.append("<section><h2>Storage</h2><p>");
+    long kept = 0;
+    for (DeviceView d : devices) {
+      kept += d.readings();
+    }
+    h.append("size ")
+        .append(Html.bytes(b.pipeline().store().sizeOnDisk()))
+        .append(" · readings stored ")
+        .append(kept);
+    if (!pc.storeHealthy()) {
+      h.append(" · <span class=\"pill bad\">writes failing</span>");
+    }
+    List<Duration> r = b.retention();
+    h.append("<br>retention: raw ")
+        .append(Html.days(r.get(0)))
+        .append(", 1-minute ")
+        .append(Html.days(r.get(1)))
+        .append(", 1-hour ")
+        .append(Html.days(r.get(2)))
+        .append("</p></section>");
+
+    // Errors
+    h.append("<section><h2>Recent errors</h2><ul id=\"errors\">");
+    List<Map<String, Object>> errors = b.recentErrors();
+    for (Map<String, Object> e : errors) {
+      h.append("<li><time>")
+          .append(esc(e.get("at")))
+          .append("</time> ")
+          .append(esc(e.get("message")))
+          .append("</li>");
+    }
+    if (errors.isEmpty()) {
+      h.append("<li class=\"muted\">none</li>");
+    }
+    h.append("</ul></section><footer class=\"muted\">")
+        .append("<a href=\"/api/status\">/api/status</a> · <a href=\"/metrics\">/metrics</a>")
+        .append(" · rendered ")
+        .append(esc(Json.ts(now)))
+        .append("</footer><script>")
+        .append(JS)
+        .append("</script></body></html>");
+    return h.toString();
+  }
+
+  private static void deviceRow(StringBuilder h, DeviceView d, Instant now) {
+    boolean stale = d.stale(now);
+    boolean invalid = d.lastReadFailed();
+    String cls = invalid ? "invalid" : stale ? "stale" : "";
+    h.append("<tr id=\"dev-")
+        .append(esc(d.id()))
+        .append("\" class=\"")
+        .append(cls)
+        .append("\" data-ts=\"")
+        .append(d.lastTs() == null ? "" : d.lastTs().toEpochMilli())
+        .append("\" data-interval=\"")
+        .append(d.expectedInterval().toMillis())
+        .append("\"><td>")
+        .append(esc(d.id()))
+        .append(" <small class=\"muted\">")
+        .append(d.local() ? "local " : "")
+        .append(esc(d.source()))
+        .append("</small>")
+        .append("</td><td class=\"t v\">")
+        .append(Html.num(d.temperature(), "°C"))
+        .append("</td><td class=\"h v\">")
+        .append(Html.num(d.humidity(), "%RH"))
+        .append("</td><td class=\"age\">")
+        .append(Html.age(d.age(now)))
+        .append("</td><td>")
+        .append(d.online() == null ? "?" : d.online() ? "online" : "offline")
+        .append("</td><td>")
+        .append(
+            d.successRate() == null
+                ? "–"
+                : String.format(java.util.Locale.ROOT, "%.1f %%", 100 * d.successRate()))
+        .append("</td><td class=\"state\">");
+    if (invalid) {
+      h.append("invalid: ").append(esc(d.lastFailure()));
+    } else if (d.lastTs() == null) {
+      h.append("no reading");
+    } else if (stale) {
+      h.append("stale");
+    } else {
+      h.append("ok");
+    }
+    h.append("</td></tr>");
+  }
+
+  private static void incidentItem(StringBuilder h, Incident i) {
+    h.append("<li id=\"inc-")
+        .append(i.id())
+        .append("\" data-id=\"")
+        .append(i.id())
+        .append("\"><span class=\"pill ")
+        .append(i.status().id())
+        .append("\">")
+        .append(esc(i.status().id()))
+        .append("</span> <b>")
+        .append(esc(i.deviceId()))
+        .append("</b> ")
+        .append(esc(i.message()))
+        .append(" <small class=\"muted\">since ")
+        .append(esc(Json.ts(i.openedAt())))
+        .append("</small> ");
+    if (i.status().id().equals("open")) {
+      h.append("<button data-action=\"ack\">Acknowledge</button> ");
+    }
+    h.append("<button data-action=\"resolve\">Resolve</button></li>");
+  }
+
+  private static final String CSS =
+      """
+      :root{--bg:#fff;--fg:#1b1f23;--muted:#6a737d;--line:#e1e4e8;--ok:#1a7f37;--bad:#cf222e;\
+      --warn:#9a6700;--card:#f6f8fa}
+      @media (prefers-color-scheme: dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#8b949e;\
+      --line:#30363d;--ok:#3fb950;--bad:#f85149;--warn:#d29922;--card:#161b22}}
+      *{box-sizing:border-box}body{margin:0 auto;max-width:60rem;padding:1rem;background:var(--bg);\
+      color:var(--fg);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+      h1{font-size:1.4rem;margin:.2rem 0}h1 small{color:var(--muted);font-weight:normal}
+      h2{font-size:1.05rem;margin:0 0 .4rem}
+      section{background:var(--card);border:1px solid var(--line);border-radius:8px;\
+      padding:.7rem .9rem;margin:.8rem 0}
+      .muted{color:var(--muted)}.scroll{overflow-x:auto}
+      table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;\
+      border-bottom:1px solid var(--line);white-space:nowrap}
+      tr.stale td.v,tr.invalid td.v,tr.stale td.age,tr.invalid td.age{color:var(--muted);\
+      text-decoration:line-through}
+      tr.stale td.state{color:var(--warn)}tr.invalid td.state{color:var(--bad);white-space:normal}
+      .pill{display:inline-block;border-radius:999px;padding:0 .55rem;border:1px solid currentColor;\
+      font-size:.85em}
+      .ok{color:var(--ok)}.bad,.open{color:var(--bad)}.acknowledged{color:var(--warn)}
+      ul{padding-left:1.1rem;margin:.2rem 0}li{margin:.25rem 0}
+      button{font:inherit;padding:.2rem .6rem;border-radius:6px;border:1px solid var(--line);\
+      background:var(--bg);color:var(--fg);cursor:pointer}
+      input{font:inherit;padding:.2rem;background:var(--bg);color:var(--fg);\
+      border:1px solid var(--line);border-radius:4px}
+      a{color:inherit}footer{font-size:.85em;margin-top:1rem}
+      @media (max-width:600px){body{padding:.5rem}th,td{padding:.25rem .3rem}}
+      """;
+
+  private static final String JS =
+      """
+      (function(){
+      'use strict';
+      var KEY='edgeAgentToken';
+      var urlToken=new URLSearchParams(location.search).get('token');
+      if(urlToken){sessionStorage.setItem(KEY,urlToken);}
+      function token(){return sessionStorage.getItem(KEY);}
+      function headers(){var t=token();var h={'Content-Type':'application/json'};\
+      if(t){h.Authorization='Bearer '+t;}return h;}
+      function $(s){return document.querySelector(s);}
+      function age(ms){var s=Math.max(0,Math.floor(ms/1000));if(s<120)return s+' s';\
+      if(s<7200)return Math.floor(s/60)+' min';if(s<172800)return Math.floor(s/3600)+' h';\
+      return Math.floor(s/86400)+' d';}
+      function fmt(v,u){return (Math.round(v*10)/10).toFixed(1)+' '+u;}
+      function tick(){
+        var now=Date.now();
+        document.querySelectorAll('#devices tbody tr[data-ts]').forEach(function(tr){
+          var ts=Number(tr.dataset.ts);if(!tr.dataset.ts){return;}
+          var a=now-ts;tr.querySelector('.age').textContent=age(a);
+          var stale=a>3*Number(tr.dataset.interval);
+          if(!tr.classList.contains('invalid')){
+            tr.classList.toggle('stale',stale);
+            tr.querySelector('.state').textContent=stale?'stale':'ok';}
+        });
+        var up=$('#uptime');up.textContent=age(now-Number(up.dataset.started));
+      }
+      setInterval(tick,1000);
+      function onReading(r){
+        var tr=document.getElementById('dev-'+r.device_id);
+        if(!tr){location.reload();return;}
+        tr.dataset.ts=String(Date.parse(r.ts));
+        tr.querySelector('.t').textContent=fmt(r.temperature,'°C');
+        tr.querySelector('.h').textContent=fmt(r.humidity,'%RH');
+        tr.classList.remove('invalid');tick();
+      }
+      function incidentLi(i){
+        var li=document.createElement('li');li.id='inc-'+i.incident_id;li.dataset.id=i.incident_id;
+        var p=document.createElement('span');p.className='pill '+i.status;p.textContent=i.status;
+        var b=document.createElement('b');b.textContent=i.device_id;
+        var sm=document.createElement('small');sm.className='muted';sm.textContent='since '+i.opened_at;
+        li.append(p,' ',b,' ',document.createTextNode(i.message),' ',sm,' ');
+        if(i.status==='open'){var a=document.createElement('button');a.dataset.action='ack';\
+      a.textContent='Acknowledge';li.append(a,' ');}
+        var r=document.createElement('button');r.dataset.action='resolve';r.textContent='Resolve';
+        li.append(r);return li;
+      }
+      function refreshIncidents(){
+        fetch('/api/incidents?status=open,acknowledged',{headers:headers()})
+        .then(function(res){return res.ok?res.json():null;}).then(function(body){
+          if(!body){return;}var ul=$('#incidents');ul.textContent='';
+          body.incidents.forEach(function(i){ul.append(incidentLi(i));});
+          if(!body.incidents.length){var li=document.createElement('li');li.className='muted none';\
+      li.textContent='none';ul.append(li);}
+        });
+      }
+      function msg(t){$('#actionmsg').textContent=t;}
+      var pending=null;
+      function act(id,action){
+        if(!token()){pending=[id,action];$('#tokenform').hidden=false;$('#token').focus();\
+      msg('Enter the API token (printed at first start; in <data_dir>/http-token).');return;}
+        fetch('/api/incidents/'+id+'/'+action,{method:'POST',headers:headers(),body:'{}'})
+        .then(function(res){
+          if(res.status===401){sessionStorage.removeItem(KEY);pending=[id,action];\
+      $('#tokenform').hidden=false;msg('Token refused; enter it again.');return;}
+          if(!res.ok){msg('Failed: HTTP '+res.status);return;}
+          msg('Incident '+id+(action==='ack'?' acknowledged.':' resolved.'));refreshIncidents();
+        }).catch(function(e){msg('Failed: '+e);});
+      }
+      $('#incidents').addEventListener('click',function(e){
+        var btn=e.target.closest('button');if(!btn){return;}
+        act(btn.closest('li').dataset.id,btn.dataset.action);
+      });
+      $('#tokenform').addEventListener('submit',function(e){
+        e.preventDefault();var v=$('#token').value.trim();if(!v){return;}
+        sessionStorage.setItem(KEY,v);$('#token').value='';$('#tokenform').hidden=true;msg('');
+        if(pending){var p=pending;pending=null;act(p[0],p[1]);}
+      });
+      function connect(){
+        var q=token()&&document.body.dataset.readtoken?'?token='+encodeURIComponent(token()):'';
+        var es=new EventSource('/api/events'+q);
+        es.onopen=function(){$('#live').textContent='live';$('#live').className='ok';};
+        es.onerror=function(){$('#live').textContent='reconnecting…';$('#live').className='bad';};
+        es.addEventListener('reading',function(e){onReading(JSON.parse(e.data));});
+        es.addEventListener('incident',function(){refreshIncidents();});
+        es.addEventListener('connection',function(e){var c=JSON.parse(e.data);
+          var s=$('#broker-state');if(!s){return;}s.textContent=c.connected?'connected':'disconnected';
+          s.className='pill '+(c.connected?'ok':'bad');$('#broker-server').textContent=c.server;});
+      }
+      connect();
+      })();
+      """;
+}
