@@ -46,7 +46,7 @@ let client = null;
 let chart = null;
 let chartDirty = false;
 let agentStatus = null;
-const perf = { firstCardAt: null, messages: 0 };
+const perf = { scriptAt: performance.now(), connectedAt: null, apiDevicesAt: null, firstCardAt: null, messages: 0 };
 window.__dash = { perf, devices, counters, incidents, settings: () => ({ ...settings, password: undefined }) };
 
 // ---- diagnostics ----
@@ -216,6 +216,7 @@ function connect() {
   c.on('connect', () => {
     backoff = BACKOFF_MIN;
     c.options.reconnectPeriod = BACKOFF_MIN;
+    perf.connectedAt ??= performance.now();
     setConn('connected');
     const p = settings.prefix;
     c.subscribe([`${p}/sensor/data`, `${p}/incidents`, `${p}/status`, `${p}/status/+`], { qos: 0 });
@@ -308,6 +309,7 @@ async function loadFromApi() {
   }
   try {
     const body = await api('/api/devices');
+    perf.apiDevicesAt ??= performance.now();
     for (const dv of body?.devices || []) {
       if (typeof dv.device_id !== 'string' || !DEVICE_ID.test(dv.device_id)) continue;
       const d = deviceEntry(dv.device_id);
@@ -316,6 +318,11 @@ async function loadFromApi() {
         d.model.intervalMs = dv.expected_interval_s * 1000;
       }
       if (d.model.status === null && typeof dv.online === 'boolean') d.model.status = dv.online ? 'online' : 'offline';
+      const lr = dv.last_reading;
+      const ts = Date.parse(lr?.ts);
+      if (!Number.isNaN(ts) && Number.isFinite(lr.temperature) && Number.isFinite(lr.humidity)) {
+        d.model.seedLast({ ts, temperature: lr.temperature, humidity: lr.humidity });
+      }
       renderCard(d);
     }
   } catch (e) {
@@ -375,8 +382,9 @@ async function showRange(r) {
     return;
   }
   if (r === '1h') {
-    note.textContent = `${selected}: live, last hour (this tab's readings)`;
+    note.textContent = `${selected}: live, last hour`;
     chartDirty = true;
+    seedLiveHistory(devices.get(selected));
     return;
   }
   const req = ++historyRequest;
@@ -406,6 +414,28 @@ async function showRange(r) {
     if (req !== historyRequest) return;
     makeChart([[], [], []]);
     note.textContent = `history unavailable: ${e.message}`;
+  }
+}
+
+/** Once per device, the last hour's stored readings go in front of the live ones. */
+async function seedLiveHistory(d) {
+  if (!d || d.seeding || !settings.api) return;
+  d.seeding = true;
+  try {
+    const to = Date.now();
+    const q = new URLSearchParams({ device: d.model.id, from: new Date(to - HOUR).toISOString(), to: new Date(to).toISOString(), step: 'raw' });
+    const body = await api(`/api/readings?${q}`);
+    const points = [];
+    for (const pt of body?.points || []) {
+      const ts = Date.parse(pt.ts);
+      if (!Number.isNaN(ts) && Number.isFinite(pt.temperature) && Number.isFinite(pt.humidity)) {
+        points.push({ ts, temperature: pt.temperature, humidity: pt.humidity });
+      }
+    }
+    d.model.seedHistory(points);
+    if (d.model.id === selected) chartDirty = true;
+  } catch (e) {
+    if (d.model.id === selected && range === '1h') $('#chart-note').textContent = `${d.model.id}: live only (history unavailable: ${e.message})`;
   }
 }
 

@@ -71,6 +71,26 @@ export class Device {
     return true;
   }
 
+  /** The last reading known from the API (measured at ts): shown with its real age, never
+   * as a live one, and not used to estimate the interval. */
+  seedLast(r) {
+    if (this.last) return false;
+    const at = Math.min(r.ts, Date.now());
+    this.last = { ts: r.ts, temperature: r.temperature, humidity: r.humidity, receivedAt: at };
+    this.ring.push(r.ts, r.temperature, r.humidity);
+    return true;
+  }
+
+  /** Puts stored history (oldest first) in front of the live points, keeping the capacity. */
+  seedHistory(points) {
+    const live = this.ring.toColumns();
+    const firstLive = live[0].length ? live[0][0] * 1000 : Infinity;
+    const ring = new Ring(this.ring.capacity);
+    for (const p of points) if (p.ts < firstLive) ring.push(p.ts, p.temperature, p.humidity);
+    for (let i = 0; i < live[0].length; i++) ring.push(live[0][i] * 1000, live[1][i], live[2][i]);
+    this.ring = ring;
+  }
+
   /** The usual interval between readings in ms. */
   usualIntervalMs() {
     return this.estimatedMs ?? this.intervalMs ?? DEFAULT_INTERVAL_MS;

@@ -131,3 +131,14 @@ test('ages, incident order and merge, settings precedence', () => {
     { broker: 'ws://d', prefix: 'dht11', api: '' });
   assert.deepEqual([set.broker, set.password, set.prefix], ['ws://b:1/mqtt', 'keep', 'lab']);
 });
+
+test('stored history goes before the live points and a seeded last reading keeps its age', () => {
+  const d = new Device('x', { capacity: 4 });
+  d.addReading({ ts: 5000, temperature: 25, humidity: 50 }, 5000);
+  d.seedHistory([1000, 2000, 3000, 5000].map((ts) => ({ ts, temperature: ts / 1000, humidity: 1 })));
+  assert.deepEqual(d.ring.toColumns()[0], [1, 2, 3, 5]);
+  const e = new Device('y', { intervalMs: 2000 });
+  e.seedLast({ ts: Date.now() - 60_000, temperature: 20, humidity: 40 });
+  assert.equal(e.isStale(Date.now()), true, 'a minute-old value with a 2 s interval is stale');
+  assert.equal(e.seedLast({ ts: Date.now(), temperature: 1, humidity: 1 }), false);
+});
