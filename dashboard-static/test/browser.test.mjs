@@ -214,6 +214,33 @@ test('without an API the live view works and history says why it is unavailable'
   await p.close();
 });
 
+test('the connection indicator follows a broker restart and reconnects by itself', async () => {
+  let mosq = await startMosquitto();
+  const p = await browser.newPage();
+  try {
+    await p.goto(`${web.url}/?broker=${encodeURIComponent(mosq.ws)}&prefix=rc`);
+    await p.waitForSelector('#conn[data-state="connected"]', { timeout: 10_000 });
+    const { ports } = mosq;
+    await mosq.stop();
+    await p.waitForSelector('#conn:not([data-state="connected"])', { timeout: 10_000 });
+    const down = await p.textContent('#conn');
+    await sleep(2500); // a few retries fail meanwhile: the backoff grows
+    mosq = await startMosquitto(ports);
+    const t0 = Date.now();
+    await p.waitForSelector('#conn[data-state="connected"]', { timeout: 20_000 });
+    results.reconnect_after_broker_back_ms = Date.now() - t0;
+    assert.match(down, /^(reconnecting|offline|error)/);
+    // Subscriptions are back: a reading published now shows up.
+    const c = await nodeClient(mosq.tcp);
+    await c.publishAsync('rc/sensor/data', JSON.stringify({ device_id: 'rc-dev', temperature: 21, humidity: 45 }));
+    await p.locator('[id="dev-rc-dev"]').waitFor({ timeout: 5000 });
+    await c.endAsync();
+  } finally {
+    await p.close();
+    await mosq.stop();
+  }
+});
+
 test('50 devices at a high rate: heap stays bounded (numbers reported, not asserted tightly)', async () => {
   const long = process.env.DASH_PERF_LONG === '1';
   const seconds = Number(process.env.DASH_PERF_SECONDS || (long ? 600 : 30));

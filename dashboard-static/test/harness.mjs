@@ -94,10 +94,10 @@ export async function startAgent(root, corsOrigin) {
 }
 
 /** A private Mosquitto: TCP and WebSocket listeners on free loopback ports, as in the README. */
-export async function startMosquitto(bin = '/usr/sbin/mosquitto') {
+export async function startMosquitto({ tcp = 0, ws = 0, bin = '/usr/sbin/mosquitto' } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'dash-mosq-'));
-  const tcp = await freePort();
-  const ws = await freePort();
+  tcp ||= await freePort();
+  ws ||= await freePort();
   const conf = join(dir, 'mosquitto.conf');
   await writeFile(conf, [
     'persistence false', 'allow_anonymous true', 'max_queued_messages 100000',
@@ -120,6 +120,7 @@ export async function startMosquitto(bin = '/usr/sbin/mosquitto') {
   return {
     tcp: `mqtt://127.0.0.1:${tcp}`,
     ws: `ws://127.0.0.1:${ws}/mqtt`,
+    ports: { tcp, ws },
     async stop() {
       proc.kill('SIGTERM');
       await Promise.race([new Promise((r) => proc.once('exit', r)), sleep(5000)]);
