@@ -39,6 +39,7 @@ export class Ring {
 
 export const DEFAULT_INTERVAL_MS = 10_000;
 export const STALE_FACTOR = 3;
+export const BACKLOG_MS = 5 * 60_000;
 
 /** One device's live state. */
 export class Device {
@@ -58,7 +59,12 @@ export class Device {
     if (this.last && r.ts <= this.last.ts) {
       return false;
     }
-    if (this.last) {
+    // A reading measured long before it arrived (a backlog drained after an outage) counts from
+    // its own time, so it shows as old, not as current. Below BACKLOG_MS the arrival time is
+    // used: a few seconds of clock skew between a board and this browser must not grey it.
+    const late = r.tsGiven && receivedAt - r.ts > BACKLOG_MS;
+    if (late) receivedAt = r.ts;
+    if (this.last && !late) {
       const gap = receivedAt - this.last.receivedAt;
       if (gap > 0 && gap < 3_600_000) {
         // Exponentially weighted: a few readings settle it, one late one does not double it.

@@ -142,3 +142,13 @@ test('stored history goes before the live points and a seeded last reading keeps
   assert.equal(e.isStale(Date.now()), true, 'a minute-old value with a 2 s interval is stale');
   assert.equal(e.seedLast({ ts: Date.now(), temperature: 1, humidity: 1 }), false);
 });
+
+test('a reading that arrives long after it was measured is shown with its real age', () => {
+  const d = new Device('x', { intervalMs: 2000 });
+  const now = 10_000_000;
+  d.addReading({ ts: now - 3_600_000, tsGiven: true, temperature: 20, humidity: 40 }, now);
+  assert.equal(d.isStale(now), true);
+  assert.equal(d.estimatedMs, null);
+  d.addReading({ ts: now - 3000, tsGiven: true, temperature: 20, humidity: 40 }, now);
+  assert.equal(d.isStale(now), false, 'seconds of skew are not a backlog');
+});
