@@ -222,12 +222,15 @@ function connect() {
     c.subscribe([`${p}/sensor/data`, `${p}/incidents`, `${p}/status`, `${p}/status/+`], { qos: 0 });
   });
   c.on('reconnect', () => {
-    setConn('reconnecting', `next try in ≤ ${Math.round(backoff / 1000)} s`);
-    // Exponential backoff: mqtt.js reads reconnectPeriod each time it schedules a retry.
+    // Exponential backoff: mqtt.js reads reconnectPeriod each time it schedules a retry, so the
+    // retry after this attempt (if it fails) waits twice as long, up to BACKOFF_MAX.
     backoff = Math.min(BACKOFF_MAX, backoff * 2);
     c.options.reconnectPeriod = backoff;
+    setConn('reconnecting', `then retry in ${Math.round(backoff / 1000)} s`);
   });
-  c.on('close', () => { if (client === c && c.connected === false) setConn('offline'); });
+  c.on('close', () => {
+    if (client === c && !c.connected) setConn('offline', c.disconnecting ? '' : `retry in ${Math.round(c.options.reconnectPeriod / 1000)} s`);
+  });
   c.on('error', (e) => setConn('error', e.message.slice(0, 80)));
   c.on('message', onMessage);
 }

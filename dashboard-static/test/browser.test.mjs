@@ -225,6 +225,9 @@ test('the connection indicator follows a broker restart and reconnects by itself
     await p.waitForSelector('#conn:not([data-state="connected"])', { timeout: 10_000 });
     const down = await p.textContent('#conn');
     await sleep(2500); // a few retries fail meanwhile: the backoff grows
+    await p.waitForFunction(() => /retry in (2|4|8|16) s/.test(document.querySelector('#conn').textContent), null, { timeout: 10_000 });
+    results.backoff_while_down = await p.textContent('#conn');
+    assert.match(results.backoff_while_down, /retry in (2|4|8|16) s/);
     mosq = await startMosquitto(ports);
     const t0 = Date.now();
     await p.waitForSelector('#conn[data-state="connected"]', { timeout: 20_000 });
