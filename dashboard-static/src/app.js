@@ -1,6 +1,5 @@
 // The dashboard: live data over MQTT over WebSockets (mqtt.js), history and incident actions
 // over the agent's HTTP API, charts with uPlot. All validation lives in validate.js.
-import mqtt from './vendor/mqtt.esm.js';
 import uPlot from './vendor/uPlot.esm.js';
 import {
   validateReading, validateDeviceStatus, validateAgentStatus, validateIncident, DEVICE_ID,
@@ -197,8 +196,14 @@ function setConn(state, detail = '') {
   el.title = `MQTT ${settings.broker}`;
 }
 
-function connect() {
+// mqtt.js (340 KB) is loaded after the rest, so cards from the API can render while it compiles.
+let mqttModule = null;
+async function connect() {
   if (client) client.end(true);
+  client = null;
+  mqttModule ??= (await import('./vendor/mqtt.esm.js')).default;
+  const mqtt = mqttModule;
+  if (client) client.end(true); // a second connect() overtook this one while it loaded
   let backoff = BACKOFF_MIN;
   setConn('connecting');
   const c = mqtt.connect(settings.broker, {
@@ -481,8 +486,8 @@ function saveSettings() {
   selected = null;
   incidents.clear();
   renderIncidents();
-  connect();
   loadFromApi();
+  connect().catch((e) => setConn('error', `cannot load mqtt.js: ${e.message}`));
 }
 
 // ---- wiring ----
@@ -511,5 +516,5 @@ setInterval(() => { redrawLive(); renderDiagnostics(); }, 250);
 
 makeChart([[], [], []]);
 renderAgent();
-connect();
 loadFromApi();
+connect().catch((e) => setConn('error', `cannot load mqtt.js: ${e.message}`));
