@@ -168,8 +168,18 @@ TEST_CASE("failure reasons carry the Java ids") {
   uint8_t b[5];
   waveform::encode(Model::DHT11, 450, 210, b);
   std::vector<Edge> e = waveform::frame(b, waveform::Timing{});
+  // Stopped before the release: still read, anchored on the captured answer (decoder@18356db)...
   std::vector<Edge> cut(e.begin(), e.end() - 1);
-  CHECK(std::string(dhtnode::failureId(decoder.decode(Model::DHT11, cut.data(), cut.size()).reason)) ==
+  dhtnode::DhtResult anchored = decoder.decode(Model::DHT11, cut.data(), cut.size());
+  CHECK(anchored.ok);
+  CHECK(memcmp(anchored.bytes, b, 5) == 0);
+  // ...but not when neither the release nor the answer was captured.
+  std::vector<Edge> bare(e.begin() + 2, e.end() - 1);
+  CHECK(std::string(dhtnode::failureId(decoder.decode(Model::DHT11, bare.data(), bare.size()).reason)) ==
+        "too-few-edges");
+  std::vector<Edge> few(e.begin(), e.begin() + 40);
+  few.push_back({e[40].ns, true});
+  CHECK(std::string(dhtnode::failureId(decoder.decode(Model::DHT11, few.data(), few.size()).reason)) ==
         "too-few-edges");
   std::vector<Edge> lost = e;
   lost.erase(lost.begin() + 40);

@@ -1,5 +1,5 @@
 // Port of net.dhtedge.gpio.decode.{DhtDecoder,FrameReader,CleanEdges,DhtValues}
-// (branch `decoder`, commit 0a798b8). Keep the constants and the order of the
+// (branch `decoder`, commit 18356db). Keep the constants and the order of the
 // checks identical to the Java code: both must give the same answer for the
 // same edges. See the Java sources for the reasoning behind each limit.
 #include "dht_decoder.h"
@@ -35,7 +35,9 @@ const char* failureId(Failure reason) {
 
 namespace {
 // CleanEdges: pulses shorter than this are glitches, not signal.
-constexpr int64_t kGlitchNs = 8000;
+constexpr int64_t kGlitchNs = 6000;
+// DhtDecoder: a whole answer (80 + 80 us, then 40 bits of at most ~125 us) lasts < 5 ms.
+constexpr int64_t kAnswerNs = 5000000;
 // FrameReader limits, in units of the frame's median data low.
 constexpr double kLowMin = 0.60;
 constexpr double kLowMax = 1.45;
@@ -43,7 +45,6 @@ constexpr double kEndLowMin = 0.50;
 constexpr double kEndLowMax = 1.60;
 constexpr double kHighMax = 2.0;
 constexpr double kAnswerHighMin = 1.15;
-constexpr double kAnswerLowMin = 0.75;
 constexpr double kThresholdPrior = 0.95;
 constexpr double kThresholdMin = 0.80;
 constexpr double kThresholdMax = 1.10;
@@ -178,31 +179,32 @@ DhtResult Decoder::decode(Model model, const Edge* edges, size_t count) {
              "%d edge(s) left after removing %d glitch edge(s): the sensor did not answer", n, glitches_);
     return failWith(Failure::NoResponse, detail);
   }
-  if (!rising_[n - 1]) {
-    return failWith(Failure::TooFewEdges,
-                    "the capture ends on a falling edge: the sensor's release after the last bit is missing"
-                    " (capture stopped early or edges were lost)");
-  }
-  if (n < kFrameEdges) {
+  // Normally the last edge is the sensor's release; a capture that stopped right after bit 39
+  // ends on its falling edge instead, and is then anchored on the answer (see read()).
+  bool releaseSeen = rising_[n - 1];
+  int end = releaseSeen ? n - 1 : n;
+  if (end < kFrameEdges - 1) {
     snprintf(detail, sizeof detail,
              "%d edges; a frame needs %d from the first bit's high to the release (late capture or lost edges)", n,
              kFrameEdges);
     return failWith(Failure::TooFewEdges, detail);
   }
   uint8_t bytes[5];
-  if (!read(n - 1, model, bytes)) {
+  if (!read(end, releaseSeen, model, bytes)) {
     return failWith(failReason_, failDetail_);
   }
   // Trailing edges could be stray pulses after an earlier release: if that reading is valid too,
-  // the capture does not say which frame the sensor sent.
+  // the capture does not say which frame the sensor sent. Only releases within one answer's
+  // length (< 5 ms) of the end can belong to the same answer.
   uint8_t other[5];
-  for (int end = n - 3; end >= kFrameEdges - 1; end -= 2) {
-    if (read(end, model, other) && memcmp(bytes, other, 5) != 0) {
+  for (int o = releaseSeen ? n - 3 : n - 2; o >= kFrameEdges - 1; o -= 2) {
+    if (times_[n - 1] - times_[o] > kAnswerNs) break;
+    if (rising_[o] && read(o, true, model, other) && memcmp(bytes, other, 5) != 0) {
       char a[40], b[40];
       formatBytes(bytes, a, sizeof a);
       formatBytes(other, b, sizeof b);
-      snprintf(detail, sizeof detail, "two readings fit the capture: %s ending at the last edge and %s ending %d edges earlier",
-               a, b, n - 1 - end);
+      snprintf(detail, sizeof detail, "two readings fit the capture: %s ending at the last edge and %s ending %d edges before the last",
+               a, b, n - 1 - o);
       return failWith(Failure::Ambiguous, detail);
     }
   }
@@ -214,10 +216,15 @@ DhtResult Decoder::decode(Model model, const Edge* edges, size_t count) {
   return result;
 }
 
-bool Decoder::read(int end, Model model, uint8_t out[5]) {
+bool Decoder::read(int end, bool releaseSeen, Model model, uint8_t out[5]) {
   int first = end - (kFrameEdges - 1);  // R_0
-  if (!checkStructure(first, end)) {
+  if (!checkStructure(first, releaseSeen ? end : end - 1)) {
     return false;
+  }
+  if (!releaseSeen && first < 2) {
+    return fail(Failure::TooFewEdges,
+                "the capture ends before the sensor's release and does not hold its answer either: nothing "
+                "anchors the 40 bits");
   }
   bool firstLowSeen = first >= 1;
   for (int k = 0; k < kBits; k++) {
@@ -225,7 +232,7 @@ bool Decoder::read(int end, Model model, uint8_t out[5]) {
     highs_[k] = micros(times_[r + 1] - times_[r]);
     lows_[k] = (k > 0 || firstLowSeen) ? micros(times_[r] - times_[r - 1]) : NAN;
   }
-  double endLow = micros(times_[end] - times_[end - 1]);
+  double endLow = releaseSeen ? micros(times_[end] - times_[end - 1]) : NAN;
   double unit = medianLow(firstLowSeen);
   if (!checkTiming(first, firstLowSeen, endLow, unit)) {
     return false;
@@ -250,7 +257,7 @@ bool Decoder::read(int end, Model model, uint8_t out[5]) {
 }
 
 bool Decoder::checkStructure(int first, int end) {
-  for (int i = first - 2 > 0 ? first - 2 : 0; i <= end; i++) {
+  for (int i = end; i >= (first - 2 > 0 ? first - 2 : 0); i--) {  // from the anchored end
     bool expectRising = ((i - first) & 1) == 0;
     if (rising_[i] != expectRising) {
       int bit = (i - first) / 2;
@@ -298,7 +305,7 @@ bool Decoder::checkTiming(int first, bool firstLowSeen, double endLow, double un
     }
   }
   double endRatio = endLow / unit;
-  if (endRatio < kEndLowMin || endRatio > kEndLowMax) {
+  if (!isnan(endLow) && (endRatio < kEndLowMin || endRatio > kEndLowMax)) {
     return fail(Failure::Timing, "the end low lasts %.1f us, %.2f x the frame's median low (allowed %.2f..%.2f)",
                 endLow, endRatio, kEndLowMin, kEndLowMax);
   }
@@ -319,15 +326,6 @@ bool Decoder::checkTiming(int first, bool firstLowSeen, double endLow, double un
                   answerHigh);
     }
   }
-  if (first >= 3) {
-    double answerLow = micros(times_[first - 2] - times_[first - 3]) / unit;
-    if (answerLow < kAnswerLowMin) {
-      return fail(Failure::Timing,
-                  "the low before the answer high lasts %.2f units; the sensor's answer low is 80 us (1.6 units): "
-                  "the edges do not line up with a frame",
-                  answerLow);
-    }
-  }
   return true;
 }
 
@@ -335,8 +333,9 @@ bool Decoder::classify(bool firstLowSeen, double endLow, double unit, uint8_t ou
   for (int k = 0; k < kBits; k++) {
     double h = highs_[k];
     double next = k < kBits - 1 ? lows_[k + 1] : endLow;
-    double viaRising = h + next - unit;
-    double viaFalling = (k > 0 || firstLowSeen) ? h + lows_[k] - unit : viaRising;
+    double viaFalling = (k > 0 || firstLowSeen) ? h + lows_[k] - unit : NAN;
+    double viaRising = isnan(next) ? viaFalling : h + next - unit;
+    if (isnan(viaFalling)) viaFalling = viaRising;
     estimate_[k] = (h + (viaRising + viaFalling) / 2) / 2 / unit;
   }
   double threshold = kThresholdPrior;
@@ -366,8 +365,9 @@ bool Decoder::classify(bool firstLowSeen, double endLow, double unit, uint8_t ou
     bool one = e > threshold;
     double h = highs_[k];
     double next = k < kBits - 1 ? lows_[k + 1] : endLow;
-    double viaRising = (h + next - unit) / unit;
-    double viaFalling = (k > 0 || firstLowSeen) ? (h + lows_[k] - unit) / unit : viaRising;
+    double viaFalling = (k > 0 || firstLowSeen) ? (h + lows_[k] - unit) / unit : NAN;
+    double viaRising = isnan(next) ? viaFalling : (h + next - unit) / unit;
+    if (isnan(viaFalling)) viaFalling = viaRising;
     if ((h / unit > threshold) != one || (viaRising > threshold) != one || (viaFalling > threshold) != one) {
       return fail(Failure::Ambiguous,
                   "bit %d: its high (%.1f us) and the lows around it (%.1f, %.1f us) disagree about 0 or 1: an edge "

@@ -1,6 +1,6 @@
 // DHT11/DHT22 frame decoder: a line-by-line port of the Java decoder in
 // gpio-driver (net.dhtedge.gpio.decode.DhtDecoder, FrameReader, CleanEdges,
-// DhtValues) at commit 0a798b8 of branch `decoder`. Same algorithm, same
+// DhtValues) at commit 18356db of branch `decoder`. Same algorithm, same
 // limits, same failure reason ids. Plain C++17, no Arduino dependency, no heap.
 #pragma once
 
@@ -75,7 +75,7 @@ class Decoder {
   // CleanEdges
   bool load(const Edge* edges, size_t count);
   // FrameReader
-  bool read(int end, Model model, uint8_t out[5]);
+  bool read(int end, bool releaseSeen, Model model, uint8_t out[5]);
   bool checkStructure(int first, int end);
   double medianLow(bool firstLowSeen);
   bool checkTiming(int first, bool firstLowSeen, double endLow, double unit);
