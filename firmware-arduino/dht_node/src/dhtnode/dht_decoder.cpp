@@ -1,5 +1,5 @@
 // Port of net.dhtedge.gpio.decode.{DhtDecoder,FrameReader,CleanEdges,DhtValues}
-// (branch `decoder`, commit 18356db). Keep the constants and the order of the
+// (branch `decoder`, commit 3da09ad). Keep the constants and the order of the
 // checks identical to the Java code: both must give the same answer for the
 // same edges. See the Java sources for the reasoning behind each limit.
 #include "dht_decoder.h"
@@ -45,11 +45,13 @@ constexpr double kEndLowMin = 0.50;
 constexpr double kEndLowMax = 1.60;
 constexpr double kHighMax = 2.0;
 constexpr double kAnswerHighMin = 1.15;
+constexpr double kAnswerHighMax = 2.3;
+constexpr double kAnswerLowMin = 0.75;
 constexpr double kThresholdPrior = 0.95;
 constexpr double kThresholdMin = 0.80;
 constexpr double kThresholdMax = 1.10;
 constexpr double kAmbiguousHalfBand = 0.08;
-constexpr double kFirstOneExcessMax = 0.12;
+constexpr double kFirstHighExcessMax = 0.15;
 constexpr double kUnitMinUs = 28.0;
 constexpr double kUnitMaxUs = 90.0;
 
@@ -319,11 +321,21 @@ bool Decoder::checkTiming(int first, bool firstLowSeen, double endLow, double un
   }
   if (first >= 2) {
     double answerHigh = micros(times_[first - 1] - times_[first - 2]) / unit;
-    if (answerHigh < kAnswerHighMin) {
+    if (answerHigh < kAnswerHighMin || answerHigh > kAnswerHighMax) {
       return fail(Failure::Timing,
-                  "the high before bit 0 lasts %.2f units; the sensor's answer high is 80 us (1.6 units): the edges "
-                  "do not line up with a frame (extra or missing edges)",
+                  "the high before bit 0 lasts %.2f units; the sensor's answer high is 80 us (1.6 units, allowed "
+                  "1.15..2.3): the edges do not line up with a frame (extra or missing edges)",
                   answerHigh);
+    }
+  }
+  if (first >= 3 && !rising_[first - 3]) {
+    // F_answer was captured too: the whole answer low.
+    double answerLow = micros(times_[first - 2] - times_[first - 3]) / unit;
+    if (answerLow < kAnswerLowMin) {
+      return fail(Failure::Timing,
+                  "the low before the answer high lasts %.2f units; the sensor's answer low is 60-80 us (at least "
+                  "0.75 units): the edges do not line up with a frame",
+                  answerLow);
     }
   }
   return true;
@@ -356,6 +368,7 @@ bool Decoder::classify(bool firstLowSeen, double endLow, double unit, uint8_t ou
   }
   memset(out, 0, 5);
   double longestOtherOne = 0;
+  double longestOtherZero = 0;
   for (int k = 0; k < kBits; k++) {
     double e = estimate_[k];
     if (fabs(e - threshold) < kAmbiguousHalfBand) {
@@ -376,15 +389,21 @@ bool Decoder::classify(bool firstLowSeen, double endLow, double unit, uint8_t ou
     }
     if (one) {
       out[k >> 3] |= 0x80 >> (k & 7);
-      if (k > 0) {
-        longestOtherOne = fmax(longestOtherOne, h / unit);
-      }
+    }
+    if (k > 0 && one) {
+      longestOtherOne = fmax(longestOtherOne, h / unit);
+    } else if (k > 0) {
+      longestOtherZero = fmax(longestOtherZero, h / unit);
     }
   }
-  if (!firstLowSeen && (out[0] & 0x80) != 0 && highs_[0] / unit > longestOtherOne + kFirstOneExcessMax) {
-    return fail(Failure::Ambiguous,
-                "bit 0's low was not captured and its high is longer than every other 1: it may be the sensor's "
-                "80 us answer high (a frame read one bit off)");
+  if (!firstLowSeen) {
+    double longest = (out[0] & 0x80) != 0 ? longestOtherOne : longestOtherZero;
+    if (longest > 0 && highs_[0] / unit > longest + kFirstHighExcessMax) {
+      return fail(Failure::Ambiguous,
+                  "bit 0's low was not captured and its high (%.2f units) is longer than every other high of its "
+                  "kind (%.2f): it may be the sensor's answer high (a frame read one bit off)",
+                  highs_[0] / unit, longest);
+    }
   }
   return true;
 }

@@ -1,6 +1,6 @@
 // DHT11/DHT22 frame decoder: a line-by-line port of the Java decoder in
 // gpio-driver (net.dhtedge.gpio.decode.DhtDecoder, FrameReader, CleanEdges,
-// DhtValues) at commit 18356db of branch `decoder`. Same algorithm, same
+// DhtValues) at commit 3da09ad of branch `decoder`. Same algorithm, same
 // limits, same failure reason ids. Plain C++17, no Arduino dependency, no heap.
 #pragma once
 
