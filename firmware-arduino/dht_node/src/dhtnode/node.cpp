@@ -115,6 +115,7 @@ void Node::serviceNetwork(uint32_t now) {
   if (!up) {
     if (mqttUp_) {
       mqttUp_ = false;
+      mqtt_.disconnect();  // a socket that outlived a short Wi-Fi drop is not trusted: reconnect afresh
       logf("mqtt: down (no Wi-Fi)");
     }
     if (wifiBackoff_.due(now)) {
