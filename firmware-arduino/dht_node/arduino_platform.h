@@ -14,6 +14,10 @@
 #include <driver/gpio.h>
 #include <esp_random.h>
 #include <esp_timer.h>
+#include <soc/soc_caps.h>
+#ifndef GPIO_IS_VALID_OUTPUT_GPIO  // some core versions do not export it
+#define GPIO_IS_VALID_OUTPUT_GPIO(n) ((n) >= 0 && (((1ULL << (n)) & SOC_GPIO_VALID_OUTPUT_GPIO_MASK) != 0))
+#endif
 // Inside the critical section: IDF calls that take no lock.
 #define DHT_READ_LINE(pin) gpio_get_level(static_cast<gpio_num_t>(pin))
 #define DHT_NOW_US() static_cast<uint32_t>(esp_timer_get_time())

@@ -8,8 +8,10 @@
 
 #ifdef DHT_HOST_BUILD
 #include "host_config.h"
-#else
+#elif __has_include("config.h")
 #include "config.h"
+#else
+#error "copy config.example.h to config.h (next to dht_node.ino) and fill it in"
 #endif
 #include "config_defaults.h"
 
