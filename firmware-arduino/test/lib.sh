@@ -51,7 +51,13 @@ start_broker() {
     local i
     for i in $(seq 1 50); do
       if ! kill -0 "$BROKER_PID" 2>/dev/null; then break; fi
-      if mosquitto_pub -h 127.0.0.1 -p "$PORT" -t fwtest/ping -m x 2>/dev/null; then return 0; fi
+      if mosquitto_pub -h 127.0.0.1 -p "$PORT" -t fwtest/ping -m x 2>/dev/null; then
+        # Still alive a moment later: the answer came from our broker, not from someone else's on a
+        # port ours failed to bind.
+        sleep 0.2
+        if kill -0 "$BROKER_PID" 2>/dev/null; then return 0; fi
+        break
+      fi
       sleep 0.1
     done
     kill "$BROKER_PID" 2>/dev/null || true
