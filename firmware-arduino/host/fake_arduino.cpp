@@ -56,14 +56,17 @@ void loadTraces() {
   minijson::Value manifest = minijson::parse(tracefile::readText(dir + "/manifest.json"));
   const char* model = hostArgs().model == 11 ? "dht11" : "dht22";
   for (const auto& e : manifest.arr) {
-    if (e.at("model").str != model || !e.at("must_decode").b) continue;
+    bool must = e.at("must_decode").b;
+    const std::string& filter = hostArgs().tracesFilter;
+    if (e.at("model").str != model) continue;
+    if ((filter == "must" && !must) || (filter == "damaged" && must)) continue;
     char expect[64];
     std::snprintf(expect, sizeof expect, "%.1f %.1f", e.at("expect").at("temperature").num,
                   e.at("expect").at("humidity").num);
     traces.push_back({dir + "/" + e.at("file").str, expect});
   }
   if (traces.empty()) {
-    std::fprintf(stderr, "no must_decode %s trace in %s\n", model, dir.c_str());
+    std::fprintf(stderr, "no %s trace (%s) in %s\n", model, hostArgs().tracesFilter.c_str(), dir.c_str());
     std::exit(2);
   }
 }

@@ -15,6 +15,8 @@ struct HostArgs {
   long readings = 5;             // exit 0 once this many readings were published
   double timeoutS = 60;          // exit 1 when not done by then
   std::string tracesDir;         // replay recorded traces (a corpus folder with manifest.json)
+  std::string tracesFilter = "must";  // must | damaged | all (by the manifest's must_decode)
+  long reads = 0;                // > 0: exit 0 after this many read attempts, once nothing is buffered
   std::string nvsFile;           // fake NVS (boot counter); "" = in memory
   std::string wifiDownFile;      // while this file exists, WiFi.status() says disconnected
   bool crash = false;            // exit without a clean MQTT disconnect (the broker sends the will)

@@ -3,8 +3,9 @@
 //
 //   dht_node_host --broker 127.0.0.1:1883 --readings 5 [options]
 //
-// Runs setup() then loop() until --readings readings were published (exit 0)
-// or --timeout-s passed (exit 1).
+// Runs setup() then loop() until --readings readings were published (or, with
+// --reads N, N read attempts were made and nothing is left buffered): exit 0;
+// or until --timeout-s passed: exit 1.
 #include <mosquitto.h>
 #include <unistd.h>
 
@@ -23,7 +24,7 @@ static void usage() {
   std::printf(
       "usage: dht_node_host --broker HOST:PORT [--readings N] [--timeout-s S] [--interval-ms MS]\n"
       "       [--model dht11|dht22] [--device-id ID] [--prefix P] [--user U --password P]\n"
-      "       [--traces DIR] [--nvs-file F] [--wifi-down-file F] [--no-discovery] [--crash]\n"
+      "       [--traces DIR [--traces-filter must|damaged|all]] [--reads N] [--nvs-file F] [--wifi-down-file F] [--no-discovery] [--crash]\n"
       "       [--poll-step-ns NS]\n");
 }
 
@@ -67,6 +68,11 @@ static bool parseArgs(int argc, char** argv) {
       a.password = value("--password");
     } else if (k == "--traces") {
       a.tracesDir = value("--traces");
+    } else if (k == "--traces-filter") {
+      a.tracesFilter = value("--traces-filter");
+      if (a.tracesFilter != "must" && a.tracesFilter != "damaged" && a.tracesFilter != "all") return false;
+    } else if (k == "--reads") {
+      a.reads = std::stol(value("--reads"));
     } else if (k == "--nvs-file") {
       a.nvsFile = value("--nvs-file");
     } else if (k == "--wifi-down-file") {
@@ -104,7 +110,11 @@ int main(int argc, char** argv) {
   int code = 1;
   for (;;) {
     loop();
-    if (node->memory().published >= static_cast<uint32_t>(hostArgs().readings)) {
+    const dhtnode::NodeMemory& mem = node->memory();
+    bool done = hostArgs().reads > 0
+                    ? mem.readsOk + mem.readsFailed >= static_cast<uint32_t>(hostArgs().reads) && node->buffered() == 0
+                    : mem.published >= static_cast<uint32_t>(hostArgs().readings);
+    if (done) {
       code = 0;
       break;
     }
