@@ -124,8 +124,7 @@ void setup() {
 
   uint64_t seqBase = 0;
   if (nodeMemory.magic == 0) seqBase = seqBaseForThisBoot();  // cold boot (not a deep-sleep wake-up)
-  node->begin(seqBase);
-  platform.reconnectNetwork();
+  node->begin(seqBase);  // the first tick() starts Wi-Fi
 }
 
 #if DHT_DEEP_SLEEP && !defined(DHT_HOST_BUILD)

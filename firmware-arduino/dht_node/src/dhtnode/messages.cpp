@@ -106,7 +106,6 @@ size_t encodeDiscovery(const DiscoveryInfo& info, const char* metric, char* out,
   w.beginObject();
   w.key("name").string(temperature ? "Temperature" : "Humidity");
   w.key("unique_id").string(uid);
-  w.key("object_id").string(uid);
   w.key("device_class").string(temperature ? "temperature" : "humidity");
   w.key("unit_of_measurement").string(temperature ? "\xC2\xB0" "C" : "%");
   w.key("state_class").string("measurement");

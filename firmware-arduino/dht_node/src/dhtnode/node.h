@@ -96,7 +96,7 @@ class Node {
   Decoder decoder_;
   Edge edges_[Decoder::kMaxEdges];
   FailureCounts failures_ = {};
-  Backoff wifiBackoff_{2000, 30000};
+  Backoff wifiBackoff_{10000, 60000};  // association + DHCP take seconds: do not interrupt them
   Backoff mqttBackoff_{1000, 30000};
   bool begun_ = false;
   bool wifiUp_ = false;
