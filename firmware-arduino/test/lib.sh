@@ -104,5 +104,7 @@ check_reading() {
     and (.seq | type == "number" and . >= 0 and . == floor)
     and (.source == "esp32")
     and (.model == "dht11" or .model == "dht22")
-  ' > /dev/null || fail "payload breaks the contract: $json"
+    and ([keys_unsorted[]] == (["device_id","ts","seq","temperature","humidity","source","model"]
+                               | map(select(. != "ts" or ($p | has("ts"))))))
+  ' --argjson p "$json" > /dev/null || fail "payload breaks the contract (fields, types, ranges or the example's field order): $json"
 }
