@@ -31,6 +31,7 @@ fail() {
 pass() { echo "ok: $*"; }
 
 # start_broker [persistence-dir]: starts mosquitto on a free port (PORT), retrying on a clash.
+# BROKER_EXTRA_CONF: more configuration lines (e.g. a password file).
 start_broker() {
   local persist="${1:-}"
   local try
@@ -38,7 +39,10 @@ start_broker() {
     PORT="${PORT_FIXED:-$(( (RANDOM % 20000) + 30000 ))}"
     {
       echo "listener $PORT 127.0.0.1"
-      echo "allow_anonymous true"
+      # As root, mosquitto would switch to the 'mosquitto' user, which cannot read our private
+      # work directory (password file, persistence).
+      [ "$(id -u)" = 0 ] && echo "user root"
+      if [ -n "${BROKER_EXTRA_CONF:-}" ]; then echo "$BROKER_EXTRA_CONF"; else echo "allow_anonymous true"; fi
       if [ -n "$persist" ]; then
         echo "persistence true"
         echo "persistence_location $persist/"
@@ -51,7 +55,7 @@ start_broker() {
     local i
     for i in $(seq 1 50); do
       if ! kill -0 "$BROKER_PID" 2>/dev/null; then break; fi
-      if mosquitto_pub -h 127.0.0.1 -p "$PORT" -t fwtest/ping -m x 2>/dev/null; then
+      if mosquitto_pub -h 127.0.0.1 -p "$PORT" ${BROKER_PING_AUTH:-} -t fwtest/ping -m x 2>/dev/null; then
         # Still alive a moment later: the answer came from our broker, not from someone else's on a
         # port ours failed to bind.
         sleep 0.2
