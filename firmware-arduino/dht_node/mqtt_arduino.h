@@ -12,7 +12,7 @@
 
 class ArduinoMqttLink : public dhtnode::MqttLink {
  public:
-  ArduinoMqttLink(Client& net, const char* host, uint16_t port) : client_(1024), net_(net), host_(host), port_(port) {}
+  ArduinoMqttLink(Client& net, const char* host, uint16_t port) : client_(2048), net_(net), host_(host), port_(port) {}
 
   bool connect(const dhtnode::MqttConnectOptions& o) override {
     client_.begin(host_, port_, net_);
@@ -52,7 +52,7 @@ class ArduinoMqttLink : public dhtnode::MqttLink {
              client_.returnCode() == 4 || client_.returnCode() == 5 ? " (check DHT_MQTT_USER/PASSWORD)" : "");
   }
 
-  MQTTClient client_;
+  MQTTClient client_;  // 2 KiB packets: kPayloadMax + the longest topic + header fit
   Client& net_;
   const char* host_;
   uint16_t port_;

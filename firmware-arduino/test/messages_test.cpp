@@ -140,6 +140,18 @@ TEST_CASE("Home Assistant discovery configs filter on the device and carry avail
   CHECK(h.at("device_class").str == "humidity");
 }
 
+TEST_CASE("discovery configs fit the payload buffer even with the longest ids, names and prefixes") {
+  std::string id(64, 'x'), name(64, 'N'), prefix(64, 'p');
+  DiscoveryInfo info{prefix.c_str(), id.c_str(), name.c_str(), "dht22", "0.1.0", 86400};
+  char out[kPayloadMax];
+  size_t n = encodeDiscovery(info, "temperature", out, sizeof out);
+  CHECK(n > 0);
+  char topic[kTopicMax];
+  CHECK(discoveryTopic("homeassistant", id.c_str(), "temperature", topic, sizeof topic));
+  CHECK(n + strlen(topic) + 8 < 2048);  // the device's MQTT packet buffer
+  CHECK(encodeDiscovery(info, "humidity", out, sizeof out) > 0);
+}
+
 TEST_CASE("the JSON writer escapes strings") {
   char out[128];
   JsonWriter w(out, sizeof out);

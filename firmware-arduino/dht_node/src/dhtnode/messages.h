@@ -10,7 +10,7 @@
 namespace dhtnode {
 
 constexpr size_t kTopicMax = 160;
-constexpr size_t kPayloadMax = 1024;  // the contract allows 4 KiB; discovery configs are ~900 bytes
+constexpr size_t kPayloadMax = 1536;  // the contract allows 4 KiB; discovery configs: ~670 bytes, <= ~1.2 KiB with 64-char ids
 
 // [A-Za-z0-9_.-]{1,64}
 bool validDeviceId(const char* id);
