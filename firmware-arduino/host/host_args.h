@@ -8,6 +8,7 @@ struct HostArgs {
   std::string host = "127.0.0.1";
   int port = 1883;
   std::string username, password;
+  std::string caFile;            // TLS: verify the broker against this CA (like DHT_MQTT_CA_CERT)
   std::string prefix = "dht11";
   std::string deviceId;          // "" = from the fake MAC
   int model = 22;                // 11 | 22

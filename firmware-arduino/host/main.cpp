@@ -23,7 +23,7 @@ HostArgs& hostArgs() {
 static void usage() {
   std::printf(
       "usage: dht_node_host --broker HOST:PORT [--readings N] [--timeout-s S] [--interval-ms MS]\n"
-      "       [--model dht11|dht22] [--device-id ID] [--prefix P] [--user U --password P]\n"
+      "       [--model dht11|dht22] [--device-id ID] [--prefix P] [--user U --password P] [--ca-file CA.pem]\n"
       "       [--traces DIR [--traces-filter must|damaged|all]] [--reads N] [--nvs-file F] [--wifi-down-file F] [--no-discovery] [--crash]\n"
       "       [--poll-step-ns NS]\n");
 }
@@ -64,6 +64,8 @@ static bool parseArgs(int argc, char** argv) {
       a.prefix = value("--prefix");
     } else if (k == "--user") {
       a.username = value("--user");
+    } else if (k == "--ca-file") {
+      a.caFile = value("--ca-file");
     } else if (k == "--password") {
       a.password = value("--password");
     } else if (k == "--traces") {

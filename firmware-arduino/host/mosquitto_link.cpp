@@ -2,6 +2,8 @@
 
 #include <mosquitto.h>
 
+#include "host_args.h"
+
 #include <chrono>
 #include <cstring>
 
@@ -56,6 +58,15 @@ bool MosquittoLink::connect(const dhtnode::MqttConnectOptions& o) {
   mosquitto_disconnect_callback_set(m_, onDisconnect);
   mosquitto_publish_callback_set(m_, onPublish);
   if (o.username != nullptr && o.username[0] != 0) mosquitto_username_pw_set(m_, o.username, o.password);
+  if (!hostArgs().caFile.empty()) {
+    // The host's stand-in for WiFiClientSecure::setCACert: verify the broker's certificate.
+    int trc = mosquitto_tls_set(m_, hostArgs().caFile.c_str(), nullptr, nullptr, nullptr, nullptr);
+    if (trc != MOSQ_ERR_SUCCESS) {
+      fail(std::string("TLS setup: ") + mosquitto_strerror(trc));
+      destroy();
+      return false;
+    }
+  }
   mosquitto_will_set(m_, o.willTopic, static_cast<int>(strlen(o.willPayload)), o.willPayload, o.willQos, o.willRetain);
   connack_ = -1;
   int rc = mosquitto_connect(m_, host_.c_str(), port_, o.keepAliveS);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for the firmware's host tests: configure, build, ctest.
-# Needs: cmake g++ doctest-dev libmosquitto-dev mosquitto mosquitto-clients jq curl.
+# Needs (Debian): cmake make g++ doctest-dev libmosquitto-dev mosquitto mosquitto-clients jq openssl
+# (+ curl for agent_contract_test.sh, a JDK >= 21 for the Java parity check, else skipped).
 set -euo pipefail
 HERE="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 BUILD="${FIRMWARE_BUILD_DIR:-$HERE/build}"
