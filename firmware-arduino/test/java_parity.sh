@@ -28,7 +28,7 @@ mkdir -p "$WORK/classes" "$WORK/mutated"
   for folder in real synthetic; do
     jq -r --arg d "$TRACES/$folder" '.[] | "\(.model) \($d)/\(.file)"' "$TRACES/$folder/manifest.json"
   done
-  "$FW_BUILD/parity_tool" gen "$WORK/mutated" 4000
+  "$FW_BUILD/parity_tool" gen "$WORK/mutated" ${PARITY_N:-4000}
 } > "$WORK/list.txt"
 
 "$JAVA_HOME/bin/java" -cp "$WORK/classes" Parity < "$WORK/list.txt" > "$WORK/java.txt" || fail "Java decoder run failed"
