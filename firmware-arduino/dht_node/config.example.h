@@ -23,7 +23,7 @@
 #define DHT_TOPIC_PREFIX "dht11"       // readings on <prefix>/sensor/data, status on <prefix>/status/<device_id>
 #define DHT_DEVICE_ID ""               // "" = esp32-<last 3 MAC bytes>, e.g. esp32-a1b2c3; else [A-Za-z0-9_.-]{1,64}
 #define DHT_DEVICE_NAME ""             // name shown in Home Assistant; "" = the device id
-#define DHT_HA_DISCOVERY 1             // 1 = publish retained Home Assistant discovery configs
+#define DHT_HA_DISCOVERY 0             // 1 = announce to Home Assistant yourself: only WITHOUT the edge agent (it does it)
 #define DHT_HA_PREFIX "homeassistant"
 #define DHT_HA_EXPIRE_AFTER_S 0        // 0 = 3 x the interval (at least 30 s)
 

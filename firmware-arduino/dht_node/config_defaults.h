@@ -29,7 +29,7 @@
 #define DHT_DEVICE_NAME ""
 #endif
 #ifndef DHT_HA_DISCOVERY
-#define DHT_HA_DISCOVERY 1
+#define DHT_HA_DISCOVERY 0
 #endif
 #ifndef DHT_HA_PREFIX
 #define DHT_HA_PREFIX "homeassistant"

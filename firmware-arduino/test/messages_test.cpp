@@ -95,7 +95,9 @@ TEST_CASE("topics follow the contract") {
   REQUIRE(statusTopic("dht11", "esp32-a1b2c3", t, sizeof t));
   CHECK(std::string(t) == "dht11/status/esp32-a1b2c3");
   REQUIRE(discoveryTopic("homeassistant", "esp32-a1b2c3", "humidity", t, sizeof t));
-  CHECK(std::string(t) == "homeassistant/sensor/esp32-a1b2c3_humidity/config");
+  CHECK(std::string(t) == "homeassistant/sensor/dhtedge_esp32-a1b2c3_humidity/config");
+  REQUIRE(discoveryTopic("homeassistant", "lab.esp32", "temperature", t, sizeof t));
+  CHECK(std::string(t) == "homeassistant/sensor/dhtedge_lab_esp32_temperature/config");  // as the agent names it
   char small[10];
   CHECK_FALSE(dataTopic("dht11", small, sizeof small));
 }
@@ -114,7 +116,7 @@ TEST_CASE("Home Assistant discovery configs filter on the device and carry avail
   size_t n = encodeDiscovery(info, "temperature", out, sizeof out);
   REQUIRE(n > 0);
   Value v = minijson::parse(out);
-  CHECK(v.at("unique_id").str == "esp32-a1b2c3_temperature");
+  CHECK(v.at("unique_id").str == "dhtedge_esp32-a1b2c3_temperature");  // the agent's id for the device
   CHECK(v.at("device_class").str == "temperature");
   CHECK(v.at("unit_of_measurement").str == "\xC2\xB0" "C");
   CHECK(v.at("state_class").str == "measurement");
@@ -129,7 +131,7 @@ TEST_CASE("Home Assistant discovery configs filter on the device and carry avail
   CHECK(a.at("payload_not_available").str == "offline");
   CHECK(a.at("value_template").str == "{{ value_json.status }}");
   const Value& d = v.at("device");
-  CHECK(d.at("identifiers").arr.at(0).str == "esp32-a1b2c3");
+  CHECK(d.at("identifiers").arr.at(0).str == "dhtedge_esp32-a1b2c3");
   CHECK(d.at("name").str == "Greenhouse");
   CHECK(d.at("model").str == "DHT22 on ESP32");
   CHECK(d.at("sw_version").str == "0.1.0");

@@ -42,13 +42,13 @@ status="$(retained dht11/status/esp32-a1b2c3)"
 [ "$status" = '{"status":"online","device_id":"esp32-a1b2c3"}' ] || fail "retained status is '$status'"
 pass "retained status online"
 for metric in temperature humidity; do
-  cfg="$(retained "homeassistant/sensor/esp32-a1b2c3_$metric/config")"
+  cfg="$(retained "homeassistant/sensor/dhtedge_esp32-a1b2c3_$metric/config")"
   echo "$cfg" | jq -e --arg m "$metric" '
-    .unique_id == "esp32-a1b2c3_\($m)" and .device_class == $m and .state_class == "measurement"
+    .unique_id == "dhtedge_esp32-a1b2c3_\($m)" and .device_class == $m and .state_class == "measurement"
     and .state_topic == "dht11/sensor/data"
     and (.value_template | contains("value_json.device_id == '"'"'esp32-a1b2c3'"'"'"))
     and .availability[0].topic == "dht11/status/esp32-a1b2c3"
-    and .device.identifiers[0] == "esp32-a1b2c3" and (.expire_after | type == "number")' > /dev/null \
+    and .device.identifiers[0] == "dhtedge_esp32-a1b2c3" and (.expire_after | type == "number")' > /dev/null \
     || fail "discovery config for $metric: '$cfg'"
 done
 pass "retained Home Assistant discovery configs"

@@ -88,6 +88,7 @@ NodeConfig config() {
   c.deviceId = "esp32-a1b2c3";
   c.model = Model::DHT22;
   c.intervalMs = 2000;
+  c.haDiscovery = true;
   return c;
 }
 
@@ -109,7 +110,7 @@ TEST_CASE("readings are published in order with increasing seq, status online fi
   CHECK(link.sent[0].topic == "dht11/status/esp32-a1b2c3");
   CHECK(link.sent[0].payload == R"({"status":"online","device_id":"esp32-a1b2c3"})");
   CHECK(link.sent[0].retained);
-  CHECK(link.sent[1].topic == "homeassistant/sensor/esp32-a1b2c3_temperature/config");
+  CHECK(link.sent[1].topic == "homeassistant/sensor/dhtedge_esp32-a1b2c3_temperature/config");
   CHECK(link.sent[1].retained);
   CHECK(link.willTopic == "dht11/status/esp32-a1b2c3");
   CHECK(link.willPayload == R"({"status":"offline","device_id":"esp32-a1b2c3"})");

@@ -44,8 +44,26 @@ bool statusTopic(const char* prefix, const char* deviceId, char* out, size_t siz
   return fits(snprintf(out, size, "%s/status/%s", prefix, deviceId), size);
 }
 
+static void slug(const char* deviceId, char* out, size_t size) {
+  size_t i = 0;
+  for (; deviceId[i] != 0 && i + 1 < size; i++) {
+    char c = deviceId[i];
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    out[i] = keep ? c : '_';
+  }
+  out[i] = 0;
+}
+
+bool haUniqueId(const char* deviceId, const char* metric, char* out, size_t size) {
+  char s[72];
+  slug(deviceId, s, sizeof s);
+  return fits(snprintf(out, size, "dhtedge_%s_%s", s, metric), size);
+}
+
 bool discoveryTopic(const char* discoveryPrefix, const char* deviceId, const char* metric, char* out, size_t size) {
-  return fits(snprintf(out, size, "%s/sensor/%s_%s/config", discoveryPrefix, deviceId, metric), size);
+  char uid[96];
+  if (!haUniqueId(deviceId, metric, uid, sizeof uid)) return false;
+  return fits(snprintf(out, size, "%s/sensor/%s/config", discoveryPrefix, uid), size);
 }
 
 // Howard Hinnant's days -> civil date, valid for the proleptic Gregorian calendar.
@@ -101,7 +119,7 @@ size_t encodeDiscovery(const DiscoveryInfo& info, const char* metric, char* out,
   bool temperature = strcmp(metric, "temperature") == 0;
   char buf[kTopicMax];
   char uid[96];
-  snprintf(uid, sizeof uid, "%s_%s", info.deviceId, metric);
+  if (!haUniqueId(info.deviceId, metric, uid, sizeof uid)) return 0;
   JsonWriter w(out, size);
   w.beginObject();
   w.key("name").string(temperature ? "Temperature" : "Humidity");
@@ -128,7 +146,11 @@ size_t encodeDiscovery(const DiscoveryInfo& info, const char* metric, char* out,
   w.endObject().endArray();
   if (info.expireAfterS > 0) w.key("expire_after").integer(info.expireAfterS);
   w.key("device").beginObject();
-  w.key("identifiers").beginArray().string(info.deviceId).endArray();
+  char deviceSlug[72];
+  slug(info.deviceId, deviceSlug, sizeof deviceSlug);
+  char identifier[96];
+  snprintf(identifier, sizeof identifier, "dhtedge_%s", deviceSlug);  // the agent's device identifier
+  w.key("identifiers").beginArray().string(identifier).endArray();
   w.key("name").string(info.deviceName);
   char model[48];
   snprintf(model, sizeof model, "%s on ESP32", strcmp(info.model, "dht11") == 0 ? "DHT11" : "DHT22");

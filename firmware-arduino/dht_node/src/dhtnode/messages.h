@@ -23,7 +23,11 @@ void deviceIdFromMac(const uint8_t mac[6], char* out, size_t size);
 bool dataTopic(const char* prefix, char* out, size_t size);
 // <prefix>/status/<device_id>
 bool statusTopic(const char* prefix, const char* deviceId, char* out, size_t size);
-// homeassistant/sensor/<device_id>_<metric>/config, metric = "temperature" | "humidity"
+// The agent's Home Assistant ids (edge-agent homeassistant/DiscoveryPayloads), so that the agent and
+// the firmware name the same entity the same way: dhtedge_<slug>_<metric>, slug = the device id with
+// every character outside [A-Za-z0-9_-] replaced by '_'.
+bool haUniqueId(const char* deviceId, const char* metric, char* out, size_t size);
+// <discovery_prefix>/sensor/dhtedge_<slug>_<metric>/config, metric = "temperature" | "humidity"
 bool discoveryTopic(const char* discoveryPrefix, const char* deviceId, const char* metric, char* out, size_t size);
 
 // ISO-8601 UTC with milliseconds and Z: 2026-11-27T22:00:00.123Z. epochMs >= 0.

@@ -19,7 +19,7 @@ struct NodeConfig {
   const char* deviceName = "";         // Home Assistant device name; "" = device id
   const char* prefix = "dht11";
   const char* discoveryPrefix = "homeassistant";
-  bool haDiscovery = true;
+  bool haDiscovery = false;           // the agent announces ESP32s itself (README: Home Assistant)
   uint32_t expireAfterS = 0;           // 0 = 3 x interval
   Model model = Model::DHT22;
   uint32_t intervalMs = 10000;         // raised to the model's minimum
