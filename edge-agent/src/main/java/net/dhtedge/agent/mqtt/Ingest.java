@@ -173,7 +173,7 @@ public final class Ingest {
 
   private void onReading(MqttClientPort.InboundMessage m, AckQueue.Entry entry) {
     received.incrementAndGet();
-    ParseResult r = parser.parse(m.payload(), clock.instant());
+    ParseResult r = parser.parse(m.payload(), receiveTime());
     if (r instanceof ParseResult.Reject reject) {
       rejects.record(reject, m.topic());
       acks.settle(entry, true);
@@ -206,6 +206,20 @@ public final class Ingest {
           }
         });
   }
+
+  /**
+   * The time a reading without {@code ts} is stamped with: the clock in milliseconds (the
+   * contract's precision), but never the same millisecond twice, so two bare readings from one
+   * device that arrive within a millisecond are not taken for one (the store dedups such readings
+   * by device and ts). Called on Paho's single callback thread.
+   */
+  private java.time.Instant receiveTime() {
+    long ms = Math.max(clock.millis(), lastReceiveMillis + 1);
+    lastReceiveMillis = ms;
+    return java.time.Instant.ofEpochMilli(ms);
+  }
+
+  private long lastReceiveMillis;
 
   private void onStoreFailure(Throwable error) {
     long n = storeFailures.incrementAndGet();
