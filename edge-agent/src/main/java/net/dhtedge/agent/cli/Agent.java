@@ -355,7 +355,7 @@ public final class Agent implements AutoCloseable {
     Map<String, Object> store = new LinkedHashMap<>();
     store.put("healthy", pc.storeHealthy());
     try {
-      StoreCounts sc = pipeline.store().counts();
+      StoreCounts sc = pipeline.store().recentCounts();
       store.put("readings_kept", sc.readingsKept());
       store.put("devices", sc.devices());
       store.put("size_bytes", sc.sizeOnDiskBytes());

@@ -100,8 +100,16 @@ final class RuntimeOptions {
       models.put(s.id(), s.model().id());
     }
     MqttConfig m = c.mqtt();
+    // Only the agent's own sensors are published: a reading ingested from the broker is there
+    // already, whatever "source" its sender wrote in it.
     return new PipelineOptions(
-        m.topicPrefix(), m.readingQos(), "mqtt", c.agent().name(), Duration.ofSeconds(10), models);
+        m.topicPrefix(),
+        m.readingQos(),
+        "mqtt",
+        c.agent().name(),
+        Duration.ofSeconds(10),
+        models,
+        models.keySet());
   }
 
   static MqttOptions mqtt(AgentConfig c, List<String> servers, Set<String> localIds) {

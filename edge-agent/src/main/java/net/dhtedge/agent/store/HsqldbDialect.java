@@ -12,7 +12,9 @@ final class HsqldbDialect implements Dialect {
     return "jdbc:hsqldb:file:"
         + dbDir.resolve("agent").toAbsolutePath()
         + ";hsqldb.tx=mvcc;hsqldb.default_table_type=cached;hsqldb.lock_file=true"
-        + ";hsqldb.cache_rows=20000;hsqldb.cache_size=6144";
+        + ";hsqldb.cache_rows=20000;hsqldb.cache_size=6144"
+        // plain file I/O: a memory-mapped data file adds its pages to the RSS (page cache)
+        + ";hsqldb.nio_data_file=false";
   }
 
   @Override

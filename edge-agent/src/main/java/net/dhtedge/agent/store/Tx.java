@@ -365,10 +365,14 @@ public final class Tx {
             c.prepareStatement(
                 "UPDATE devices SET last_seen = COALESCE(?, last_seen), readings = readings + ?,"
                     + " max_seq = ?, max_ts_key = ? WHERE id = ?");
-        PreparedStatement last =
+        PreparedStatement upLast =
             c.prepareStatement(
-                "UPDATE devices SET last_ts = ?, last_seq = ?, last_temperature = ?,"
-                    + " last_humidity = ?, last_source = ? WHERE id = ?")) {
+                "UPDATE devices SET last_seen = COALESCE(?, last_seen), readings = readings + ?,"
+                    + " max_seq = ?, max_ts_key = ?, last_ts = ?, last_seq = ?,"
+                    + " last_temperature = ?, last_humidity = ?, last_source = ? WHERE id = ?")) {
+      // One UPDATE per device and batch (a second one doubles the row versions HSQLDB writes).
+      boolean upBatched = false;
+      boolean lastBatched = false;
       for (Delta d : deltas.values()) {
         if (d.isNew) {
           in.setInt(1, d.ref);
@@ -389,22 +393,36 @@ public final class Tx {
         if (d.count == 0) {
           continue;
         }
-        setLong(up, 1, d.lastSeen);
-        up.setLong(2, d.count);
-        setLong(up, 3, d.maxSeq);
-        setLong(up, 4, d.maxTsKey);
-        up.setInt(5, d.ref);
-        up.executeUpdate();
         Long storedLast = state.devices.get(d.deviceId).lastTs;
-        if (d.lastTs != null && (storedLast == null || d.lastTs >= storedLast)) {
-          last.setLong(1, d.lastTs);
-          setLong(last, 2, d.lastSeq);
-          last.setDouble(3, d.lastTemperature);
-          last.setDouble(4, d.lastHumidity);
-          last.setString(5, d.lastSource);
-          last.setInt(6, d.ref);
-          last.executeUpdate();
+        boolean newer = d.lastTs != null && (storedLast == null || d.lastTs >= storedLast);
+        PreparedStatement ps = newer ? upLast : up;
+        setLong(ps, 1, d.lastSeen);
+        ps.setLong(2, d.count);
+        setLong(ps, 3, d.maxSeq);
+        setLong(ps, 4, d.maxTsKey);
+        if (newer) {
+          ps.setLong(5, d.lastTs);
+          setLong(ps, 6, d.lastSeq);
+          ps.setDouble(7, d.lastTemperature);
+          ps.setDouble(8, d.lastHumidity);
+          ps.setString(9, d.lastSource);
+          ps.setInt(10, d.ref);
+        } else {
+          ps.setInt(5, d.ref);
         }
+        ps.addBatch();
+        if (newer) {
+          lastBatched = true;
+        } else {
+          upBatched = true;
+        }
+      }
+      // HSQLDB refuses executeBatch() on a statement without any batch entry
+      if (upBatched) {
+        up.executeBatch();
+      }
+      if (lastBatched) {
+        upLast.executeBatch();
       }
     }
   }
