@@ -74,17 +74,17 @@ class AgentEndToEndTest {
         try (TestClient esp = TestClient.connect(broker.url(), "esp-1")) {
           esp.publish(
               "dht11/sensor/data",
-              "{\"device_id\":\"esp32-a\",\"seq\":1,\"temperature\":22.5,\"humidity\":40}",
+              "{\"device_id\":\"esp32-a\",\"seq\":1,\"temperature\":22.5,\"humidity\":40,\"source\":\"esp32\"}",
               1,
               false);
           esp.publish(
               "dht11/sensor/data",
-              "{\"device_id\":\"esp32-a\",\"seq\":2,\"temperature\":31.5,\"humidity\":40}",
+              "{\"device_id\":\"esp32-a\",\"seq\":2,\"temperature\":31.5,\"humidity\":40,\"source\":\"esp32\"}",
               1,
               false);
           esp.publish(
               "dht11/sensor/data",
-              "{\"device_id\":\"esp32-a\",\"seq\":3,\"temperature\":32.0,\"humidity\":40}",
+              "{\"device_id\":\"esp32-a\",\"seq\":3,\"temperature\":32.0,\"humidity\":40,\"source\":\"esp32\"}",
               1,
               false);
         }
