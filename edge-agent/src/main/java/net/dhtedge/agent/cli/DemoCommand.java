@@ -11,7 +11,6 @@ import net.dhtedge.agent.config.ThresholdRule;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code edge-agent demo}: the whole gateway on one machine with nothing else installed. */
 @Command(
@@ -28,11 +27,7 @@ final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions config;
 
-  @Option(
-      names = "--exit-after",
-      paramLabel = "DURATION",
-      description = "Stop by itself after this long (e.g. 30s); for scripts and tests.")
-  String exitAfter;
+  @Mixin ExitAfterOption exit;
 
   @Override
   public Integer call() {
@@ -60,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
         Agent.Mode.DEMO,
         out,
         spec.commandLine().getErr(),
-        RunCommand.parseExitAfter(spec, exitAfter),
+        exit.parse(spec),
         agent -> Banner.print(agent, shown, out));
   }
 

@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code edge-agent listen}: ingest only, like the reference system's listener. */
 @Command(
@@ -18,14 +17,10 @@ final class ListenCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions config;
 
-  @Option(
-      names = "--exit-after",
-      paramLabel = "DURATION",
-      description = "Stop by itself after this long (e.g. 30s); for scripts and tests.")
-  String exitAfter;
+  @Mixin ExitAfterOption exit;
 
   @Override
   public Integer call() {
-    return RunCommand.start(spec, config, exitAfter, Agent.Mode.LISTEN);
+    return RunCommand.start(spec, config, exit.exitAfter, Agent.Mode.LISTEN);
   }
 }

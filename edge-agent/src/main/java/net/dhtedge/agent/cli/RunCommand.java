@@ -8,7 +8,6 @@ import net.dhtedge.agent.config.LoadedConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code edge-agent run}: the service. */
 @Command(
@@ -22,15 +21,11 @@ final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions config;
 
-  @Option(
-      names = "--exit-after",
-      paramLabel = "DURATION",
-      description = "Stop by itself after this long (e.g. 30s); for scripts and tests.")
-  String exitAfter;
+  @Mixin ExitAfterOption exit;
 
   @Override
   public Integer call() {
-    return start(spec, config, exitAfter, Agent.Mode.RUN);
+    return start(spec, config, exit.exitAfter, Agent.Mode.RUN);
   }
 
   static Integer start(
