@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's local database: devices, readings (raw and 1-minute/1-hour aggregates), read
  * failures, incidents with their events, alerts and the outbox. All writes go through one writer
- * thread ({@link #submit}) with group commit; reads use their own short-lived connections and see
- * committed data only (MVCC).
+ * thread ({@link #submit}) with group commit; reads use their own (reused, read-only) connections
+ * and see committed data only (MVCC).
  */
 public final class Store implements AutoCloseable {
 
@@ -47,6 +47,9 @@ public final class Store implements AutoCloseable {
   private final StoreOptions options;
   private final Dialect dialect;
   private final ConnectionFactory connections;
+  private static final int MAX_IDLE_READERS = 2;
+  private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idleReaders =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
   private final Clock clock;
   private final StoreState state = new StoreState();
   private final StoreWriter writer;
@@ -496,16 +499,39 @@ public final class Store implements AutoCloseable {
     return housekeeping.run();
   }
 
-  /** A read on a fresh connection. */
+  /**
+   * A read on a read-only connection, reused afterwards: closing a HSQLDB session writes a
+   * DISCONNECT to the log and syncs it (at one outbox poll per second that was a sync per second).
+   */
   <T> T query(SqlFunction<T> f) {
     if (closed.get()) {
       throw new StoreException("store is closed", null);
     }
-    try (Connection c = connections.open()) {
-      c.setReadOnly(true);
-      return f.apply(c);
+    Connection c = idleReaders.poll();
+    try {
+      if (c == null || c.isClosed()) {
+        c = connections.open();
+        c.setReadOnly(true);
+      }
+      T result = f.apply(c);
+      if (idleReaders.size() < MAX_IDLE_READERS && !closed.get()) {
+        idleReaders.push(c);
+        c = null;
+        if (closed.get()) {
+          closeIdleReaders();
+        }
+      }
+      return result;
     } catch (SQLException e) {
       throw new StoreException("store query failed", e);
+    } finally {
+      StoreWriter.closeQuietly(c);
+    }
+  }
+
+  private void closeIdleReaders() {
+    for (Connection c = idleReaders.poll(); c != null; c = idleReaders.poll()) {
+      StoreWriter.closeQuietly(c);
     }
   }
 
@@ -535,6 +561,7 @@ public final class Store implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     writer.failQueued(new StoreException("store is closed", null));
+    closeIdleReaders();
     if (!writerThread.isAlive()) {
       writer.shutdown();
     } else {

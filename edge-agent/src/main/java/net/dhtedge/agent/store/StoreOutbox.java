@@ -109,7 +109,10 @@ final class StoreOutbox implements Outbox {
     return out;
   }
 
-  /** Marks it confirmed (asynchronously); it stays in flight until that commit. */
+  /**
+   * Marks it confirmed (asynchronously, in the next commit or within {@link
+   * StoreWriter#MAX_DEFER_MILLIS}: no sync of its own); it stays in flight until that commit.
+   */
   @Override
   public void confirm(long id) {
     Integer priority;
@@ -132,6 +135,11 @@ final class StoreOutbox implements Outbox {
           @Override
           public void failed(Throwable cause) {
             release(id); // published again later: a duplicate, never a loss
+          }
+
+          @Override
+          public boolean deferrable() {
+            return true; // lost on a power cut = published again (at-least-once): ride along
           }
         });
   }

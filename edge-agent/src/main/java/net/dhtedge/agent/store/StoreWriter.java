@@ -26,6 +26,13 @@ final class StoreWriter implements Runnable {
   private static final long LOG_EVERY_MILLIS = 60_000;
   private static final long IDLE_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+  /**
+   * A {@linkplain WriteJob#deferrable() deferrable} job waits at most this long for a commit of
+   * other work before it gets its own (SD-card wear: an outbox confirmation per message was a sync
+   * per message).
+   */
+  static final long MAX_DEFER_MILLIS = 2_000;
+
   private final StoreOptions options;
   private final StoreState state;
   private final ConnectionFactory connections;
@@ -35,6 +42,8 @@ final class StoreWriter implements Runnable {
   private volatile BatchHooks hooks = BatchHooks.NONE;
   private volatile boolean stopping;
   private Connection connection;
+  private final List<WriteJob> deferred = new ArrayList<>();
+  private long deferredSince;
 
   private volatile boolean healthy = true;
   private volatile long failedCommits;
@@ -94,19 +103,52 @@ final class StoreWriter implements Runnable {
       while (!stopping || !queue.isEmpty()) {
         WriteJob first = queue.poll(50, TimeUnit.MILLISECONDS);
         if (first == null) {
+          if (!deferred.isEmpty() && (stopping || deferredTooLong())) {
+            batch.addAll(deferred);
+            deferred.clear();
+            runBatch(batch);
+            batch.clear();
+          }
           continue;
         }
-        batch.add(first);
+        if (first.deferrable() && !stopping) {
+          if (deferred.isEmpty()) {
+            deferredSince = System.nanoTime();
+          }
+          deferred.add(first);
+          if (deferred.size() < options.maxBatch() && !deferredTooLong()) {
+            continue;
+          }
+          first = null;
+        }
+        // deferred jobs were queued earlier: they go first, in order
+        batch.addAll(deferred);
+        deferred.clear();
+        if (first != null) {
+          batch.add(first);
+        }
         gather(batch);
+        runBatch(batch);
+        batch.clear();
+      }
+      if (!deferred.isEmpty()) {
+        batch.addAll(deferred);
+        deferred.clear();
         runBatch(batch);
         batch.clear();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      batch.addAll(deferred);
+      deferred.clear();
       for (WriteJob j : batch) {
         safeFailed(j, new IllegalStateException("store writer interrupted", e));
       }
     }
+  }
+
+  private boolean deferredTooLong() {
+    return System.nanoTime() - deferredSince >= TimeUnit.MILLISECONDS.toNanos(MAX_DEFER_MILLIS);
   }
 
   /**

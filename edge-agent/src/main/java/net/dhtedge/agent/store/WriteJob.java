@@ -22,4 +22,13 @@ public interface WriteJob {
   default boolean freesSpace() {
     return false;
   }
+
+  /**
+   * May wait (up to {@link StoreWriter#MAX_DEFER_MILLIS}) for the next commit instead of causing
+   * its own: for writes whose loss on a power cut is harmless (an outbox confirmation: the message
+   * is only published again, which at-least-once delivery allows). Nobody may be waiting on it.
+   */
+  default boolean deferrable() {
+    return false;
+  }
 }

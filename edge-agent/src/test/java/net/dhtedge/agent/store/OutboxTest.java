@@ -64,6 +64,37 @@ class OutboxTest {
   }
 
   @Test
+  void aConfirmationRidesInTheNextCommitInsteadOfSyncingAlone() throws InterruptedException {
+    try (Store s = open(StoreOptions.defaults(dir))) {
+      Outbox o = s.outbox();
+      o.enqueue("t", bytes("m1"), 1, false, OutboxPriority.READING);
+      long batchesBefore = s.batchStats()[0];
+      o.confirm(o.next(1).get(0).id());
+      Thread.sleep(300); // a confirmation committed on its own would be done by now
+      assertThat(o.depth()).as("confirmation waits for the next commit").isEqualTo(1);
+      // enqueue returns only after its commit; the deferred confirmation must be in that commit
+      o.enqueue("t", bytes("m2"), 1, false, OutboxPriority.READING);
+      assertThat(o.depth()).as("m1 confirmed with m2's commit").isEqualTo(1);
+      assertThat(s.batchStats()[0] - batchesBefore).as("one commit for both").isEqualTo(1);
+      assertThat(o.next(10)).extracting(OutboxTest::text).containsExactly("m2");
+    }
+  }
+
+  @Test
+  void aDeferredConfirmationIsWrittenAtCloseAndAloneWhenNothingElseComes() {
+    try (Store s = open(StoreOptions.defaults(dir))) {
+      s.outbox().enqueue("t", bytes("m1"), 1, false, OutboxPriority.READING);
+      s.outbox().enqueue("t", bytes("m2"), 1, false, OutboxPriority.READING);
+      s.outbox().confirm(s.outbox().next(1).get(0).id());
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> s.outbox().depth() == 1);
+      s.outbox().confirm(s.outbox().next(1).get(0).id());
+    }
+    try (Store s = open(StoreOptions.defaults(dir))) {
+      assertThat(s.outbox().depth()).as("both confirmations stored").isZero();
+    }
+  }
+
+  @Test
   void pendingMessagesSurviveARestartInOrder() {
     try (Store s = open(StoreOptions.defaults(dir))) {
       for (int i = 0; i < 20; i++) {
