@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,26 +18,8 @@ class DecodeCommandTest {
 
   @TempDir Path dir;
 
-  /** What one run printed and returned. */
-  record Run(int exit, List<String> lines, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    int exit;
-    try {
-      exit = Main.execute(args);
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    String text = o.toString(StandardCharsets.UTF_8);
-    List<String> lines = text.isEmpty() ? List.of() : List.of(text.split("\\R"));
-    return new Run(exit, lines, e.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static Path corpus(String relative) {
@@ -59,7 +38,7 @@ class DecodeCommandTest {
   @Test
   void aRealDht11TracePrintsItsBytesAndDecimalValuesAsOneJsonLine() throws Exception {
     Path trace = corpus("real/rpidemo-pi3b-pigpio.trace");
-    Run r = run("decode", trace.toString());
+    CliRun r = run("decode", trace.toString());
     assertThat(r.exit()).isZero();
     assertThat(r.lines())
         .containsExactly(
@@ -74,7 +53,7 @@ class DecodeCommandTest {
     Path good = corpus("real/rpidemo-pi3b-pigpio.trace");
     Path lost = corpus("synthetic/lost-edges-dht11-0000.trace");
     Path negative = corpus("synthetic/late-start-dht11-0001.trace");
-    Run r = run("decode", good.toString(), lost.toString(), negative.toString());
+    CliRun r = run("decode", good.toString(), lost.toString(), negative.toString());
     assertThat(r.exit()).isZero();
     assertThat(r.err()).isEmpty();
     assertThat(r.lines()).hasSize(3);
@@ -94,9 +73,9 @@ class DecodeCommandTest {
   @Test
   void theModelLineSelectsTheFormatUnlessModelIsGiven() throws Exception {
     Path dht22 = corpus("real/am2302_1mhz-f00.trace");
-    Run byFile = run("decode", dht22.toString());
+    CliRun byFile = run("decode", dht22.toString());
     assertThat(JSON.readTree(byFile.lines().get(0)).get("model").asText()).isEqualTo("dht22");
-    Run forced = run("decode", "--model", "dht11", dht22.toString());
+    CliRun forced = run("decode", "--model", "dht11", dht22.toString());
     JsonNode line = JSON.readTree(forced.lines().get(0));
     assertThat(line.get("ok").asBoolean()).isFalse();
     assertThat(line.get("error").asText()).isEqualTo("implausible");
@@ -107,7 +86,7 @@ class DecodeCommandTest {
     Path bad = write("bad.trace", "# model: dht11\n1000 R\n2000 X\n");
     Path missing = dir.resolve("missing.trace");
     Path good = corpus("real/rpidemo-pi3b-pigpio.trace");
-    Run r = run("decode", bad.toString(), missing.toString(), good.toString());
+    CliRun r = run("decode", bad.toString(), missing.toString(), good.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("bad.trace:3").contains("missing.trace");
     assertThat(r.lines()).hasSize(3);
@@ -118,7 +97,7 @@ class DecodeCommandTest {
 
   @Test
   void anUnknownModelIsAUsageErrorWithNothingOnStdout() {
-    Run r = run("decode", "--model", "dht99", "x.trace");
+    CliRun r = run("decode", "--model", "dht99", "x.trace");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.lines()).isEmpty();
     assertThat(r.err()).contains("dht99");
@@ -131,7 +110,7 @@ class DecodeCommandTest {
 
   @Test
   void helpNamesTheDefaultModel() {
-    Run r = run("decode", "--help");
+    CliRun r = run("decode", "--help");
     assertThat(r.exit()).isZero();
     assertThat(String.join("\n", r.lines())).contains("else dht11");
   }
@@ -148,7 +127,7 @@ class DecodeCommandTest {
             .forEach(p -> args.add(p.toString()));
       }
     }
-    Run r = run(args.toArray(String[]::new));
+    CliRun r = run(args.toArray(String[]::new));
     assertThat(r.exit()).isZero();
     assertThat(r.lines()).hasSize(args.size() - 1);
     for (int i = 0; i < r.lines().size(); i++) {
