@@ -51,7 +51,6 @@ final class AgentHomeAssistant {
             connection,
             dataDir.resolve("homeassistant-announced.txt"),
             clock);
-    pipeline.addReadingEcho(d);
     pipeline.addListener(d);
     d.start(pipeline.store().lastSeenByDevice());
     return d;

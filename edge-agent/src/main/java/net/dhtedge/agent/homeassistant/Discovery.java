@@ -25,7 +25,6 @@ import net.dhtedge.agent.mqtt.MqttPortException;
 import net.dhtedge.agent.outbox.Outbox;
 import net.dhtedge.agent.outbox.OutboxPriority;
 import net.dhtedge.agent.pipeline.Payloads;
-import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineListener;
 import net.dhtedge.agent.pipeline.ReadingIntake;
 import org.slf4j.Logger;
@@ -36,12 +35,12 @@ import org.slf4j.LoggerFactory;
  * start-up, for each new device seen via ingest, and again whenever Home Assistant announces {@code
  * <discovery_prefix>/status online}. Devices announced before but gone now (deleted from the
  * config, or not heard from for {@link DiscoveryOptions#keepRemote()}) are removed with an empty
- * retained config. What was announced is kept in a small file in the data dir. Every stored reading
- * is echoed on {@code <prefix>/sensor/<device_id>/state} in the reading's own transaction; the
- * local sensors' retained {@code <prefix>/status/<device_id>} says online on every connect and
- * offline on a clean shutdown.
+ * retained config. What was announced is kept in a small file in the data dir. Stored readings are
+ * mirrored on {@code <prefix>/sensor/<device_id>/state} by a {@link StateMirror}; the local
+ * sensors' retained {@code <prefix>/status/<device_id>} says online on every connect and offline on
+ * a clean shutdown.
  */
-public final class Discovery implements PipelineListener, Pipeline.ReadingEcho, AutoCloseable {
+public final class Discovery implements PipelineListener, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
   private static final String LOCAL = "local";
@@ -53,6 +52,7 @@ public final class Discovery implements PipelineListener, Pipeline.ReadingEcho, 
   private final Path file;
   private final Clock clock;
   private final ExecutorService worker;
+  private final StateMirror states;
   private final Map<String, String> announced = new LinkedHashMap<>(); // device id -> kind
   private final AtomicLong announcements = new AtomicLong();
   private volatile boolean closed;
@@ -75,6 +75,9 @@ public final class Discovery implements PipelineListener, Pipeline.ReadingEcho, 
               t.setDaemon(true);
               return t;
             });
+    this.states =
+        new StateMirror(
+            options, StateMirror.qos0(connection), options.stateInterval(), System::nanoTime);
   }
 
   /**
@@ -162,9 +165,15 @@ public final class Discovery implements PipelineListener, Pipeline.ReadingEcho, 
     return new ArrayList<>(announced.keySet());
   }
 
-  /** A reading from a device not announced yet: announce it (off the pipeline's thread). */
+  /**
+   * A stored reading: mirrored for Home Assistant; from a device not announced yet, it also
+   * announces the device (off the pipeline's thread).
+   */
   @Override
   public void onReading(Reading reading, ReadingIntake.Outcome outcome) {
+    if (outcome == ReadingIntake.Outcome.STORED) {
+      states.offer(reading);
+    }
     String id = reading.deviceId();
     synchronized (this) {
       if (announced.containsKey(id)) {
@@ -182,18 +191,9 @@ public final class Discovery implements PipelineListener, Pipeline.ReadingEcho, 
         });
   }
 
-  @Override
-  public void echo(Reading reading, Pipeline.Enqueue out) {
-    try {
-      out.enqueue(
-          options.stateTopic(reading.deviceId()),
-          DiscoveryPayloads.state(reading),
-          0,
-          false,
-          OutboxPriority.READING);
-    } catch (RuntimeException e) {
-      LOG.warn("Home Assistant state for {} not queued: {}", reading.deviceId(), e.toString());
-    }
+  /** What the state mirror did since start (for tests and the status page). */
+  StateMirror.Stats stateStats() {
+    return states.stats();
   }
 
   private void submit(Runnable r) {
@@ -281,6 +281,7 @@ public final class Discovery implements PipelineListener, Pipeline.ReadingEcho, 
       return;
     }
     closed = true;
+    states.close();
     worker.shutdown();
     try {
       worker.awaitTermination(5, TimeUnit.SECONDS);

@@ -17,6 +17,8 @@ import net.dhtedge.agent.contract.Topics;
  * @param remoteExpireAfter the same for devices seen via ingest (their interval is not known)
  * @param keepRemote a device seen via ingest stays announced this long after its last reading; at
  *     start-up older ones are removed from Home Assistant
+ * @param stateInterval at most one state per device per this interval goes to Home Assistant (the
+ *     newest one; default {@link #DEFAULT_STATE_INTERVAL})
  */
 public record DiscoveryOptions(
     String discoveryPrefix,
@@ -25,7 +27,34 @@ public record DiscoveryOptions(
     Map<String, String> localDevices,
     Map<String, Duration> localExpireAfter,
     Duration remoteExpireAfter,
-    Duration keepRemote) {
+    Duration keepRemote,
+    Duration stateInterval) {
+
+  /**
+   * One state per device per second: Home Assistant records every state it is sent, and a device
+   * read every 2 s or slower is not slowed down by it.
+   */
+  public static final Duration DEFAULT_STATE_INTERVAL = Duration.ofSeconds(1);
+
+  /** With the default state interval. */
+  public DiscoveryOptions(
+      String discoveryPrefix,
+      Topics topics,
+      String version,
+      Map<String, String> localDevices,
+      Map<String, Duration> localExpireAfter,
+      Duration remoteExpireAfter,
+      Duration keepRemote) {
+    this(
+        discoveryPrefix,
+        topics,
+        version,
+        localDevices,
+        localExpireAfter,
+        remoteExpireAfter,
+        keepRemote,
+        DEFAULT_STATE_INTERVAL);
+  }
 
   public DiscoveryOptions {
     Objects.requireNonNull(discoveryPrefix, "discoveryPrefix");
@@ -39,6 +68,10 @@ public record DiscoveryOptions(
     localExpireAfter = Map.copyOf(localExpireAfter);
     Objects.requireNonNull(remoteExpireAfter, "remoteExpireAfter");
     Objects.requireNonNull(keepRemote, "keepRemote");
+    Objects.requireNonNull(stateInterval, "stateInterval");
+    if (stateInterval.isNegative()) {
+      throw new IllegalArgumentException("homeassistant: state interval must be >= 0");
+    }
   }
 
   /** {@code <discovery_prefix>/status}: Home Assistant's birth and last-will messages. */

@@ -334,28 +334,6 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     }
   }
 
-  /** Where a {@link ReadingEcho} queues its messages: the reading's own transaction. */
-  @FunctionalInterface
-  public interface Enqueue {
-    void enqueue(String topic, byte[] payload, int qos, boolean retained, int priority);
-  }
-
-  /**
-   * Extra outbox messages for every stored reading (local or ingested), queued in the reading's own
-   * transaction so they cost no commit of their own (Home Assistant's per-device state).
-   */
-  @FunctionalInterface
-  public interface ReadingEcho {
-    void echo(Reading reading, Enqueue out);
-  }
-
-  private final List<ReadingEcho> echoes = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  /** Adds an echo; add before readings arrive. */
-  public void addReadingEcho(ReadingEcho echo) {
-    echoes.add(Objects.requireNonNull(echo, "echo"));
-  }
-
   private final class ReadingJob extends Job<Outcome> {
     private final Reading reading;
     private final Instant received;
@@ -380,9 +358,6 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
             options.readingQos(),
             false,
             OutboxPriority.READING);
-      }
-      for (ReadingEcho e : echoes) {
-        e.echo(reading, tx::enqueue);
       }
       List<Transition> ts = rules.onReading(reading, received);
       if (!ts.isEmpty()) {

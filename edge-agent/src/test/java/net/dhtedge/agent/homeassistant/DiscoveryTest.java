@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -192,23 +191,30 @@ class DiscoveryTest {
   }
 
   @Test
-  void aStoredReadingIsEchoedOnItsDevicesOwnStateTopic() throws Exception {
-    DiscoveryOptions o = options("dht11", "homeassistant", Map.of());
-    List<String> topics = new ArrayList<>();
-    List<byte[]> payloads = new ArrayList<>();
-    Discovery d =
-        new Discovery(
-            o, new InMemoryOutbox(), connection("dht11"), dir.resolve("a.txt"), Clock.systemUTC());
-    closeables.add(d);
-    d.echo(
-        new Reading("esp32-1", Instant.parse("2026-11-27T22:00:00Z"), 5L, 21.5, 40.0, "esp32"),
-        (topic, payload, qos, retained, priority) -> {
-          topics.add(topic);
-          payloads.add(payload);
-        });
-    assertThat(topics).containsExactly("dht11/sensor/esp32-1/state");
-    assertThat(new String(payloads.get(0), StandardCharsets.UTF_8))
-        .isEqualTo("{\"temperature\":21.5,\"humidity\":40.0,\"ts\":\"2026-11-27T22:00:00.000Z\"}");
+  void aStoredReadingIsMirroredOnItsDevicesOwnStateTopicAndADuplicateIsNot() throws Exception {
+    Running r = run("dht11", "homeassistant", Map.of(), Map.of());
+    TestClient ha = TestClient.connect(broker.url(), "ha-state-" + N.incrementAndGet());
+    closeables.add(ha);
+    ha.subscribe("dht11/sensor/+/state", 0);
+    assertThat(r.connection().awaitConnected(Duration.ofSeconds(10))).isTrue();
+
+    r.discovery()
+        .onReading(
+            new Reading("esp32-1", Instant.parse("2026-11-27T22:00:00Z"), 5L, 21.5, 40.0, "esp32"),
+            ReadingIntake.Outcome.STORED);
+    r.discovery()
+        .onReading(
+            new Reading("esp32-2", Instant.parse("2026-11-27T22:00:00Z"), 5L, 22.5, 40.0, "esp32"),
+            ReadingIntake.Outcome.DUPLICATE);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !ha.payloads("dht11/sensor/esp32-1/state").isEmpty());
+    assertThat(ha.payloads("dht11/sensor/esp32-1/state"))
+        .containsExactly(
+            "{\"temperature\":21.5,\"humidity\":40.0,\"ts\":\"2026-11-27T22:00:00.000Z\"}");
+    assertThat(ha.payloads("dht11/sensor/esp32-2/state")).isEmpty();
+    assertThat(r.discovery().stateStats().published()).isEqualTo(1);
   }
 
   private MqttConnection connection(String prefix) {
