@@ -79,6 +79,8 @@ public final class PahoClientPort implements MqttClientPort {
       if (!o.tls().verifyHostname()) {
         c.setSSLHostnameVerifier((host, session) -> true);
       }
+    } else {
+      c.setSocketFactory(BufferedSocketFactory.INSTANCE);
     }
     if (will != null) {
       c.setWill(will.topic(), will.payload(), will.qos(), will.retained());

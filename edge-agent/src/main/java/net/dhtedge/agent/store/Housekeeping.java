@@ -37,27 +37,19 @@ final class Housekeeping {
     long minute = now - Duration.ofDays(options.minuteRetentionDays()).toMillis();
     long hour = now - Duration.ofDays(options.hourRetentionDays()).toMillis();
     long outbox = now - options.outboxKeepConfirmed().toMillis();
-    int chunk = options.housekeepingChunk();
     long readings = 0;
     long failures = 0;
     long minutes = 0;
     long hours = 0;
     for (int device : deviceRefs()) {
-      readings +=
-          repeat(dialect.deleteLimited("readings", "device = ? AND ts < ?", chunk), device, raw);
-      failures +=
-          repeat(
-              dialect.deleteLimited("read_failures", "device = ? AND ts < ?", chunk), device, raw);
-      minutes +=
-          repeat(
-              dialect.deleteLimited("agg_1m", "device = ? AND bucket < ?", chunk), device, minute);
-      hours +=
-          repeat(dialect.deleteLimited("agg_1h", "device = ? AND bucket < ?", chunk), device, hour);
+      readings += repeat("readings", "device = ? AND ts < ?", device, raw);
+      failures += repeat("read_failures", "device = ? AND ts < ?", device, raw);
+      minutes += repeat("agg_1m", "device = ? AND bucket < ?", device, minute);
+      hours += repeat("agg_1h", "device = ? AND bucket < ?", device, hour);
     }
     long purged =
-        repeat(dialect.deleteLimited("outbox", "state = ? AND confirmed_at < ?", chunk), 1, outbox)
-            + repeat(
-                dialect.deleteLimited("outbox", "state = ? AND dropped_at < ?", chunk), 2, outbox);
+        repeat("outbox", "state = ? AND confirmed_at < ?", 1, outbox)
+            + repeat("outbox", "state = ? AND dropped_at < ?", 2, outbox);
     return new HousekeepingResult(readings, failures, minutes, hours, purged);
   }
 
@@ -76,7 +68,8 @@ final class Housekeeping {
   }
 
   /** Deletes chunk by chunk, one writer transaction each, until a chunk comes back short. */
-  private long repeat(String sql, long a, long b) {
+  private long repeat(String table, String where, long a, long b) {
+    String sql = dialect.deleteLimited(table, where, options.housekeepingChunk());
     long total = 0;
     while (true) {
       store.checkOpen();
@@ -87,7 +80,7 @@ final class Housekeeping {
 
             @Override
             public void apply(Tx tx) throws SQLException {
-              n = tx.delete(sql, a, b);
+              n = tx.delete(table, sql, a, b);
             }
 
             @Override

@@ -69,7 +69,17 @@ final class Migrations {
                     + " priority SMALLINT NOT NULL, state SMALLINT NOT NULL,"
                     + " created_at BIGINT NOT NULL, published_at BIGINT, confirmed_at BIGINT,"
                     + " dropped_at BIGINT)",
-                "CREATE INDEX outbox_state ON outbox (state, priority, id)")));
+                "CREATE INDEX outbox_state ON outbox (state, priority, id)")),
+        new Migration(
+            2,
+            "row counts kept by the writer, so the status page never counts a whole table",
+            List.of(
+                "CREATE TABLE row_counts (name VARCHAR(32) NOT NULL PRIMARY KEY,"
+                    + " n BIGINT NOT NULL)",
+                // Counted once here; from now on every commit adds what it inserted and deleted.
+                "INSERT INTO row_counts (name, n) SELECT 'readings', COUNT(*) FROM readings",
+                "INSERT INTO row_counts (name, n)"
+                    + " SELECT 'read_failures', COUNT(*) FROM read_failures")));
   }
 
   private static String aggregateTable(String name) {

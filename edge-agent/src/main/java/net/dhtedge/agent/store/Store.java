@@ -165,6 +165,10 @@ public final class Store implements AutoCloseable {
     state.eventIds.set(orZero(Queries.scalar(c, "SELECT MAX(id) FROM incident_events")));
     state.alertIds.set(orZero(Queries.scalar(c, "SELECT MAX(id) FROM alerts")));
     state.incidentIds.set(orZero(Queries.scalar(c, "SELECT MAX(id) FROM incidents")));
+    state.readingsKept.set(
+        orZero(Queries.scalar(c, "SELECT n FROM row_counts WHERE name = 'readings'")));
+    state.failuresKept.set(
+        orZero(Queries.scalar(c, "SELECT n FROM row_counts WHERE name = 'read_failures'")));
     state.outboxPending.set(
         orZero(Queries.scalar(c, "SELECT COUNT(*) FROM outbox WHERE state = 0")));
     state.outboxDroppable.set(
@@ -372,10 +376,12 @@ public final class Store implements AutoCloseable {
   private long lastCountsAt;
 
   /**
-   * {@link #counts()} at most {@link #COUNTS_MAX_AGE_NANOS} old, for the status page: counting rows
-   * scans whole cached tables (HSQLDB keeps no row count under MVCC), which with a million readings
-   * and a page polled every second costs more than storing them and evicts the writer's index pages
-   * from the row cache. The outbox numbers are always current.
+   * {@link #counts()} for the status page, which may be polled often: devices, incidents and the
+   * size on disk are at most {@link #COUNTS_MAX_AGE_NANOS} old; readings, failures and the outbox
+   * are current. Rows are never counted with {@code COUNT(*)}: HSQLDB keeps no row count under
+   * MVCC, so that scans the whole cached table (a year of readings at 1 Hz is 31 million rows) and
+   * evicts the writer's index pages from the row cache. The writer keeps the counts instead, in
+   * {@code row_counts} and in memory, updated in each commit.
    */
   public StoreCounts recentCounts() {
     synchronized (countsLock) {
@@ -386,9 +392,9 @@ public final class Store implements AutoCloseable {
       }
       StoreCounts c = lastCounts;
       return new StoreCounts(
-          c.readingsKept(),
+          state.readingsKept.get(),
           c.readingsStored(),
-          c.readFailuresKept(),
+          state.failuresKept.get(),
           c.devices(),
           c.incidentsNotResolved(),
           state.outboxPending.get(),
@@ -397,14 +403,14 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** Numbers for the status page, counted now (scans the tables: see {@link #recentCounts}). */
+  /** Numbers for the status page, now (small tables only: see {@link #recentCounts}). */
   public StoreCounts counts() {
     return query(
         c ->
             new StoreCounts(
-                orZero(Queries.scalar(c, "SELECT COUNT(*) FROM readings")),
+                state.readingsKept.get(),
                 orZero(Queries.scalar(c, "SELECT SUM(readings) FROM devices")),
-                orZero(Queries.scalar(c, "SELECT COUNT(*) FROM read_failures")),
+                state.failuresKept.get(),
                 (int) orZero(Queries.scalar(c, "SELECT COUNT(*) FROM devices")),
                 (int)
                     orZero(

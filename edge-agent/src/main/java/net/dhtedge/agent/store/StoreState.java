@@ -22,4 +22,7 @@ final class StoreState {
   final AtomicLong outboxDroppable = new AtomicLong();
   final AtomicLong outboxDropped = new AtomicLong();
   final AtomicLong readingsStored = new AtomicLong();
+  // Rows in readings and read_failures now, as committed (kept in row_counts too).
+  final AtomicLong readingsKept = new AtomicLong();
+  final AtomicLong failuresKept = new AtomicLong();
 }

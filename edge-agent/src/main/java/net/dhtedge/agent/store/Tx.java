@@ -66,6 +66,8 @@ public final class Tx {
   private final Map<String, Delta> deltas = new LinkedHashMap<>();
   private final List<Row> readings = new ArrayList<>();
   private final List<Failure> failures = new ArrayList<>();
+  private long readingsDeleted;
+  private long failuresDeleted;
   private final List<OutRow> outbox = new ArrayList<>();
   private final List<long[]> confirms = new ArrayList<>(); // {id, priority or -1}
   private final AggregateBuffer minutes = new AggregateBuffer("agg_1m", 60_000);
@@ -313,14 +315,21 @@ public final class Tx {
     return Queries.incident(c, id);
   }
 
-  /** Runs a limited DELETE (housekeeping); returns rows deleted. */
-  int delete(String sql, long... params) throws SQLException {
+  /** Runs a limited DELETE (housekeeping) on {@code table}; returns rows deleted. */
+  int delete(String table, String sql, long... params) throws SQLException {
+    int n;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setLong(i + 1, params[i]);
       }
-      return ps.executeUpdate();
+      n = ps.executeUpdate();
     }
+    switch (table) {
+      case "readings" -> readingsDeleted += n;
+      case "read_failures" -> failuresDeleted += n;
+      default -> {}
+    }
+    return n;
   }
 
   private Delta delta(String deviceId) {
@@ -350,6 +359,24 @@ public final class Tx {
     flushOutbox();
     flushConfirms();
     enforceCapacity();
+    flushRowCounts();
+  }
+
+  private void flushRowCounts() throws SQLException {
+    addRowCount("readings", readings.size() - readingsDeleted);
+    addRowCount("read_failures", failures.size() - failuresDeleted);
+  }
+
+  private void addRowCount(String name, long delta) throws SQLException {
+    if (delta == 0) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE row_counts SET n = n + ? WHERE name = ?")) {
+      ps.setLong(1, delta);
+      ps.setString(2, name);
+      ps.executeUpdate();
+    }
   }
 
   private void flushDevices() throws SQLException {
@@ -596,6 +623,8 @@ public final class Tx {
       }
     }
     state.readingsStored.addAndGet(readings.size());
+    state.readingsKept.addAndGet(readings.size() - readingsDeleted);
+    state.failuresKept.addAndGet(failures.size() - failuresDeleted);
     state.outboxPending.addAndGet(pendingDelta);
     state.outboxDroppable.addAndGet(droppableDelta);
     state.outboxDropped.addAndGet(dropped);
