@@ -79,10 +79,13 @@ public final class SmtpTransport implements MailTransport {
       String reply = t instanceof SMTPTransport s ? s.getLastServerResponse() : "accepted";
       return new Outcome(true, tls, auth, true, trim(reply));
     } catch (AuthenticationFailedException e) {
+      // Angus closes the socket when the login fails, so isSSL() is false by now; but with SMTPS,
+      // or STARTTLS required, nothing reaches AUTH without TLS (StartTlsTest checks it from the
+      // server's side).
       throw new SendException(
           new Outcome(
               true,
-              t instanceof SMTPTransport s && s.isSSL(),
+              options.security() != net.dhtedge.agent.config.MailConfig.Security.NONE,
               false,
               false,
               "login refused for user '" + options.username() + "': " + oneLine(e)),
@@ -91,7 +94,7 @@ public final class SmtpTransport implements MailTransport {
       throw new SendException(
           new Outcome(connected, tls, auth, false, "refused: " + oneLine(e)), e);
     } catch (MessagingException e) {
-      throw new SendException(new Outcome(connected, tls, auth, false, oneLine(e)), e);
+      throw new SendException(new Outcome(connected, tls, auth, false, explain(e)), e);
     } finally {
       try {
         t.close();
@@ -99,6 +102,33 @@ public final class SmtpTransport implements MailTransport {
         // The message was accepted or not; a failed QUIT changes nothing.
       }
     }
+  }
+
+  /**
+   * {@link #oneLine} with what a certificate failure means in front: the JDK's own words ("No
+   * subject alternative DNS name matching x found", "PKIX path building failed") do not say which
+   * check failed or what to change.
+   */
+  private String explain(MessagingException e) {
+    String line = oneLine(e);
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof java.security.cert.CertificateException) {
+        String m = String.valueOf(c.getMessage());
+        if (m.startsWith("No subject alternative") || m.startsWith("No name matching")) {
+          return "server certificate is not valid for host name '"
+              + options.host()
+              + "' (host-name verification failed; set mail.host to a name in the certificate): "
+              + line;
+        }
+      }
+    }
+    if (line.contains("PKIX path building failed")) {
+      return "server certificate not trusted by "
+          + (options.socketFactory() == null ? "the JVM's trust store" : "the configured CA")
+          + ": "
+          + line;
+    }
+    return line;
   }
 
   private static String trim(String s) {

@@ -8,7 +8,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import net.dhtedge.agent.testing.MosquittoBroker;
+import net.dhtedge.agent.testing.StartTlsSmtpServer;
+import net.dhtedge.agent.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +68,67 @@ class MailTestCommandTest {
     assertThat(smtp.getReceivedMessages()).hasSize(1);
     assertThat(smtp.getReceivedMessages()[0].getAllRecipients()[0].toString())
         .isEqualTo("me@example.org");
+  }
+
+  @Test
+  void aTestMailOverStarttlsWithALoginReportsTlsAndAuthAndArrivesEncrypted() throws Exception {
+    TestPki pki = TestPki.create(dir.resolve("pki"), "mail");
+    Path pw = Files.writeString(dir.resolve("smtp-password"), "s3cret\n");
+    Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+    try (StartTlsSmtpServer starttls =
+        StartTlsSmtpServer.start(
+            pki.issue("smtp", "localhost", "DNS:localhost", "IP:127.0.0.1"), "agent", "s3cret")) {
+      Path config =
+          Files.writeString(
+              dir.resolve("starttls.yml"),
+              "agent:\n  name: gw1\n  data_dir: "
+                  + dir.resolve("data")
+                  + "\nmail:\n  enabled: true\n  host: localhost\n  port: "
+                  + starttls.port()
+                  + "\n  security: starttls\n  username: agent\n  password_file: "
+                  + pw
+                  + "\n  from: agent@example.org\n  to: [ops@example.org]\n");
+      // The mail side trusts the JVM's trust store; users add a private CA to it (e.g.
+      // -Djavax.net.ssl.trustStore in EDGE_AGENT_JAVA_OPTS). In-process, that is the default
+      // SSLContext, set for this run only.
+      SSLContext before = SSLContext.getDefault();
+      CliRun r;
+      try {
+        SSLContext.setDefault(trusting(pki));
+        r = CliRun.of("mail-test", "--config", config.toString(), "--to", "me@example.org");
+      } finally {
+        SSLContext.setDefault(before);
+      }
+      assertThat(r.exit()).as(r.lines() + r.err()).isZero();
+      assertThat(r.lines())
+          .containsSubsequence(
+              "SMTP localhost:" + starttls.port() + " (starttls) as agent -> [me@example.org]",
+              "connected: yes",
+              "tls:       yes",
+              "auth:      yes")
+          .anyMatch(l -> l.startsWith("accepted:  250"));
+      assertThat(starttls.logins())
+          .containsExactly(new StartTlsSmtpServer.Login("agent", true, true));
+      assertThat(starttls.received()).hasSize(1);
+      assertThat(starttls.received().get(0).tls()).isTrue();
+      assertThat(starttls.received().get(0).recipients()).containsExactly("me@example.org");
+      assertThat(starttls.received().get(0).text()).contains("test mail from edge-agent mail-test");
+    }
+  }
+
+  private static SSLContext trusting(TestPki pki) throws Exception {
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    try (var in = Files.newInputStream(pki.caCert())) {
+      ks.setCertificateEntry(
+          "ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
   }
 
   @Test

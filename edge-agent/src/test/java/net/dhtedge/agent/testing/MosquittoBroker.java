@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  * A private Mosquitto for one test class: its own config, a free port on 127.0.0.1 (never the
  * system broker on 1883), anonymous access, optional persistence and WebSocket listener, optional
  * password file ({@code allow_anonymous false}), optional TLS listener (CA, server certificate and
- * key as PEM files, TLS 1.2+). {@link #stop()} and {@link #start()} again reuse the same port, for
- * outage tests. {@link #close()} kills it; call it from {@code @AfterAll}.
+ * key as PEM files, TLS 1.2+), optionally requiring a client certificate signed by a given CA
+ * ({@code require_certificate true}). {@link #stop()} and {@link #start()} again reuse the same
+ * port, for outage tests. {@link #close()} kills it; call it from {@code @AfterAll}.
  *
  * <pre>{@code
  * static MosquittoBroker broker;
@@ -40,6 +41,7 @@ public final class MosquittoBroker implements AutoCloseable {
   private final Path tlsCa;
   private final Path tlsCert;
   private final Path tlsKey;
+  private final Path clientCa;
   private final int tlsPort;
   private final int wssPort;
   private final int port;
@@ -56,6 +58,10 @@ public final class MosquittoBroker implements AutoCloseable {
     this.tlsCa = b.tlsCa;
     this.tlsCert = b.tlsCert;
     this.tlsKey = b.tlsKey;
+    this.clientCa = b.clientCa;
+    if (clientCa != null && tlsCert == null) {
+      throw new IllegalStateException("requireCertificate needs a TLS listener (tls(...))");
+    }
     this.tlsPort = b.tlsCert != null ? freePort() : -1;
     this.wssPort = b.tlsCert != null && b.wss ? freePort() : -1;
     this.port = freePort();
@@ -212,10 +218,14 @@ public final class MosquittoBroker implements AutoCloseable {
     }
     if (tlsPort > 0) {
       lines.add("listener " + tlsPort + " 127.0.0.1");
-      lines.add("cafile " + tlsCa.toAbsolutePath());
+      // With require_certificate, cafile is the CA that client certificates must be signed by.
+      lines.add("cafile " + (clientCa != null ? clientCa : tlsCa).toAbsolutePath());
       lines.add("certfile " + tlsCert.toAbsolutePath());
       lines.add("keyfile " + tlsKey.toAbsolutePath());
       lines.add("tls_version tlsv1.2");
+      if (clientCa != null) {
+        lines.add("require_certificate true");
+      }
     }
     if (wssPort > 0) {
       lines.add("listener " + wssPort + " 127.0.0.1");
@@ -295,6 +305,7 @@ public final class MosquittoBroker implements AutoCloseable {
     private Path tlsCa;
     private Path tlsCert;
     private Path tlsKey;
+    private Path clientCa;
     private boolean wss;
 
     private Builder(Path dir) {
@@ -322,6 +333,15 @@ public final class MosquittoBroker implements AutoCloseable {
       tlsCa = ca;
       tlsCert = cert;
       tlsKey = key;
+      return this;
+    }
+
+    /**
+     * The {@link #tls} listener refuses clients without a certificate signed by {@code clientCa}
+     * ({@code require_certificate true}, {@code cafile clientCa}); the wss listener does not.
+     */
+    public Builder requireCertificate(Path clientCa) {
+      this.clientCa = clientCa;
       return this;
     }
 
