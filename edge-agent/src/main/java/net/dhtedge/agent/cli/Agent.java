@@ -359,6 +359,10 @@ public final class Agent implements AutoCloseable {
       store.put("readings_kept", sc.readingsKept());
       store.put("devices", sc.devices());
       store.put("size_bytes", sc.sizeOnDiskBytes());
+      long[] b = pipeline.store().batchStats();
+      store.put("commits", b[0]);
+      store.put("writes_committed", b[1]);
+      store.put("largest_commit", b[2]);
     } catch (RuntimeException e) {
       store.put("error", e.getMessage());
     }

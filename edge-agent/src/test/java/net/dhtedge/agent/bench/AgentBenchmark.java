@@ -146,6 +146,7 @@ public final class AgentBenchmark {
               .start();
       Thread.sleep(500);
       long storedBefore = stored(httpPort);
+      JsonNode store0 = status(httpPort).path("store");
       long agentCpu0 = cpuMicros(pid);
       long brokerCpu0 = cpuMicros(mosquitto.pid());
       long pubStart = System.nanoTime();
@@ -191,6 +192,19 @@ public final class AgentBenchmark {
               agentRate,
               ">= 20000 /s"));
       rows.add(row("agent / mosquitto_sub", "%.0f %%", 100 * agentRate / subRate, ">= 50 %"));
+      JsonNode store1 = status(httpPort).path("store");
+      long commits = store1.path("commits").asLong() - store0.path("commits").asLong();
+      rows.add(
+          row(
+              "... writes per commit (store), ingest phase",
+              "%.0f",
+              commits == 0
+                  ? Double.NaN
+                  : (double)
+                          (store1.path("writes_committed").asLong()
+                              - store0.path("writes_committed").asLong())
+                      / commits,
+              ""));
       // CPU time per reading does not depend on what else the machine runs as much as a rate does.
       rows.add(
           row(
