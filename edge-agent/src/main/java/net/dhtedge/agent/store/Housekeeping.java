@@ -15,7 +15,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Retention and purges, in small transactions queued to the writer (so readings keep flowing in
  * between): raw readings and read failures older than the raw retention, aggregates past theirs,
- * confirmed or dropped outbox rows older than {@code outboxKeepConfirmed}.
+ * confirmed or dropped outbox rows older than {@code outboxKeepConfirmed}, sent mails older than
+ * {@link MailQueue#KEEP_SENT} (the rate limit's last mail per (device, rule) is kept apart, in
+ * {@code mail_last_sent}).
  */
 final class Housekeeping {
 
@@ -58,7 +60,11 @@ final class Housekeeping {
         repeat(dialect.deleteLimited("outbox", "state = ? AND confirmed_at < ?", chunk), 1, outbox)
             + repeat(
                 dialect.deleteLimited("outbox", "state = ? AND dropped_at < ?", chunk), 2, outbox);
-    return new HousekeepingResult(readings, failures, minutes, hours, purged);
+    long mails =
+        repeat(
+            dialect.deleteLimited("mail_queue", "sent_at IS NOT NULL AND sent_at < ?", chunk),
+            now - MailQueue.KEEP_SENT.toMillis());
+    return new HousekeepingResult(readings, failures, minutes, hours, purged, mails);
   }
 
   private List<Integer> deviceRefs() {
@@ -76,7 +82,7 @@ final class Housekeeping {
   }
 
   /** Deletes chunk by chunk, one writer transaction each, until a chunk comes back short. */
-  private long repeat(String sql, long a, long b) {
+  private long repeat(String sql, long... params) {
     long total = 0;
     while (true) {
       store.checkOpen();
@@ -87,7 +93,7 @@ final class Housekeeping {
 
             @Override
             public void apply(Tx tx) throws SQLException {
-              n = tx.delete(sql, a, b);
+              n = tx.delete(sql, params);
             }
 
             @Override
