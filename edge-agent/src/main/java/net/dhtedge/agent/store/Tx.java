@@ -19,9 +19,9 @@ import net.dhtedge.agent.rules.Transition;
 
 /**
  * The writes of one batch transaction, on the writer thread. Readings, outbox messages and
- * aggregates are buffered and written with JDBC batches at {@link #flush()}; incidents, events and
- * alerts are written at once. In-memory effects (dedup cache, counters) reach the store's state
- * only when the transaction committed.
+ * aggregates are buffered and written with JDBC batches at {@link #flush()}; incidents, events,
+ * alerts and mails ({@link #queueMail}) are written at once. In-memory effects (dedup cache,
+ * counters) reach the store's state only when the transaction committed.
  */
 public final class Tx {
 
