@@ -119,7 +119,7 @@ public final class Agent implements AutoCloseable {
     closeables.push(pipeline);
 
     if (config.mail().enabled()) {
-      mail = AgentMail.start(config, dataDir, clock);
+      mail = AgentMail.start(config, dataDir, pipeline.store(), clock);
       closeables.push(mail);
       pipeline.addListener(mail);
     }

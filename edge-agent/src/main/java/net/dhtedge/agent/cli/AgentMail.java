@@ -4,11 +4,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import net.dhtedge.agent.config.AgentConfig;
+import net.dhtedge.agent.mail.FileQueueImport;
 import net.dhtedge.agent.mail.MailComposer;
 import net.dhtedge.agent.mail.MailOptions;
-import net.dhtedge.agent.mail.MailQueue;
 import net.dhtedge.agent.mail.MailSender;
 import net.dhtedge.agent.mail.SmtpTransport;
+import net.dhtedge.agent.store.Store;
 
 /** Builds the mail sender from the configuration (kept out of {@link Agent} to keep it short). */
 final class AgentMail {
@@ -23,14 +24,18 @@ final class AgentMail {
     return "http://" + c.agent().name() + ":" + port + "/";
   }
 
-  /** A started sender whose queue lives in {@code <data_dir>/mail}. */
-  static MailSender start(AgentConfig c, Path dataDir, Clock clock) {
+  /**
+   * A started sender on the store's mail queue. A file queue left in {@code <data_dir>/mail} by an
+   * earlier version is imported into the store first (once; the directory becomes {@code
+   * mail.imported}).
+   */
+  static MailSender start(AgentConfig c, Path dataDir, Store store, Clock clock) {
     MailOptions o = MailOptions.from(c.mail(), statusUrl(c));
-    MailQueue q = MailQueue.open(dataDir.resolve("mail"), clock.instant());
+    FileQueueImport.run(dataDir.resolve("mail"), store.mailQueue());
     MailSender s =
         new MailSender(
             o,
-            q,
+            store.mailQueue(),
             new SmtpTransport(o),
             new MailComposer(o, c.agent().name()),
             clock,

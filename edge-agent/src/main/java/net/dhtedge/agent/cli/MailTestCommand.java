@@ -10,10 +10,10 @@ import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.LoadedConfig;
 import net.dhtedge.agent.config.MailConfig;
 import net.dhtedge.agent.mail.MailComposer;
-import net.dhtedge.agent.mail.MailJob;
 import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.agent.mail.MailTransport;
 import net.dhtedge.agent.mail.SmtpTransport;
+import net.dhtedge.agent.store.MailJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,7 +91,7 @@ final class MailTestCommand implements Callable<Integer> {
               now);
       outcome =
           transport.send(
-              new MailComposer(options, c.agent().name()).single(transport.session(), job));
+              new MailComposer(options, c.agent().name()).testMail(transport.session(), job));
     } catch (MailTransport.SendException e) {
       outcome = e.outcome();
     } catch (MessagingException e) {

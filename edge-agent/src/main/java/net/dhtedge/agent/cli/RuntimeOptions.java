@@ -109,7 +109,8 @@ final class RuntimeOptions {
         c.agent().name(),
         Duration.ofSeconds(10),
         models,
-        models.keySet());
+        models.keySet(),
+        c.mail().enabled());
   }
 
   static MqttOptions mqtt(AgentConfig c, List<String> servers, Set<String> localIds) {

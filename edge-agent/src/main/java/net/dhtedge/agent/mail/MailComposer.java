@@ -7,29 +7,74 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import net.dhtedge.agent.store.MailJob;
 
 /**
  * Builds the mails: one incident step, or a digest of several. Plain text plus a small HTML part in
  * which every piece of device data is escaped. Device data never goes into a header except a
  * sanitised subject (control characters, CR and LF removed), so a device name cannot add headers or
  * recipients.
+ *
+ * <p>Every mail has a stable {@code Message-ID} made of the incident id, change and opening time (a
+ * digest: a hash of those of its steps, sorted) and the agent name, e.g. {@code
+ * <incident-42-created.1795773600000.edge-agent@gw1>}: a mail sent again after a crash (between the
+ * server's 250 and the sent mark) carries the same id, so mail systems that drop duplicate
+ * Message-IDs show it once. The opening time keeps the id unique when incident ids start again at 1
+ * (a new database, a second gateway with the same name): a new incident must never look like a
+ * duplicate. No device data goes into it.
  */
 public final class MailComposer {
 
   private final MailOptions options;
   private final String agentName;
+  private final String idDomain;
 
   public MailComposer(MailOptions options, String agentName) {
     this.options = options;
     this.agentName = sanitise(agentName, 40);
+    this.idDomain = idPart(agentName);
   }
 
-  /** The mail for one step. */
+  /** The mail for one step, with its stable Message-ID. */
   public MimeMessage single(Session session, MailJob job) throws MessagingException {
+    return single(session, job, messageId(job));
+  }
+
+  /** A one-off mail (mail-test): like {@link #single} but with a fresh Message-ID. */
+  public MimeMessage testMail(Session session, MailJob job) throws MessagingException {
+    return single(session, job, null);
+  }
+
+  /** {@code <incident-<id>-<change>.<opened at, epoch ms>.edge-agent@<agent>>}. */
+  String messageId(MailJob job) {
+    return "<incident-" + idKey(job) + ".edge-agent@" + idDomain + ">";
+  }
+
+  private static String idKey(MailJob job) {
+    return job.incidentId() + "-" + idPart(job.change()) + "." + job.openedAt().toEpochMilli();
+  }
+
+  /** {@code <digest-<hash of the steps' sorted keys>.edge-agent@<agent>>}: same steps, same id. */
+  String digestMessageId(List<MailJob> jobs) {
+    String keys = String.join(",", jobs.stream().map(MailComposer::idKey).sorted().toList());
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(keys.getBytes(StandardCharsets.UTF_8));
+      return "<digest-" + HexFormat.of().formatHex(h, 0, 16) + ".edge-agent@" + idDomain + ">";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private MimeMessage single(Session session, MailJob job, String messageId)
+      throws MessagingException {
     String subject =
         "["
             + agentName
@@ -43,7 +88,7 @@ public final class MailComposer {
     StringBuilder text = new StringBuilder();
     StringBuilder html = new StringBuilder("<html><body>");
     describe(job, text, html);
-    return message(session, subject, text, html);
+    return message(session, subject, text, html, messageId);
   }
 
   /** One mail for several steps. */
@@ -57,17 +102,25 @@ public final class MailComposer {
       describe(j, text, html);
       text.append('\n');
     }
-    return message(session, subject, text, html);
+    return message(session, subject, text, html, digestMessageId(jobs));
   }
 
   private MimeMessage message(
-      Session session, String subject, StringBuilder text, StringBuilder html)
+      Session session, String subject, StringBuilder text, StringBuilder html, String messageId)
       throws MessagingException {
     text.append("Status page: ").append(options.statusUrl()).append('\n');
     html.append("<p><a href=\"")
         .append(escape(options.statusUrl()))
         .append("\">Status page</a></p></body></html>");
-    MimeMessage m = new MimeMessage(session);
+    MimeMessage m =
+        messageId == null
+            ? new MimeMessage(session)
+            : new MimeMessage(session) {
+              @Override
+              protected void updateMessageID() throws MessagingException {
+                setHeader("Message-ID", messageId); // stable: saveChanges() must not replace it
+              }
+            };
     m.setFrom(new InternetAddress(options.from(), true));
     for (String to : options.to()) {
       m.addRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
@@ -128,6 +181,19 @@ public final class MailComposer {
   static String sanitise(String s, int max) {
     String clean = s.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]+", " ").strip();
     return clean.length() > max ? clean.substring(0, max) : clean;
+  }
+
+  /**
+   * A safe piece of a Message-ID (RFC 5322 dot-atom text): letters, digits, dot, dash and
+   * underscore; anything else becomes a dash.
+   */
+  static String idPart(String s) {
+    String p = s.replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("\\.{2,}", ".");
+    if (p.length() > 64) {
+      p = p.substring(0, 64);
+    }
+    p = p.replaceAll("^[.]+|[.]+$", "");
+    return p.isEmpty() ? "agent" : p;
   }
 
   /** HTML text escaping. */

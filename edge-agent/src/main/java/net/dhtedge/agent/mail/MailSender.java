@@ -6,21 +6,27 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import net.dhtedge.agent.pipeline.PipelineListener;
 import net.dhtedge.agent.rules.Transition;
+import net.dhtedge.agent.store.MailJob;
+import net.dhtedge.agent.store.MailQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends incident mails from the durable {@link MailQueue} on its own thread. The pipeline only
- * queues ({@link #onIncident}); SMTP never blocks it. A mail leaves the queue only after the server
- * accepted it; failures are retried with a doubling delay. At most one mail per (device, rule) per
- * rate-limit window: what comes in meanwhile waits, and everything due at once goes out as one
- * digest.
+ * Sends incident mails from the store's {@link MailQueue} on its own thread. The pipeline queues
+ * them in the transaction of their incident step; {@link #onIncident} only wakes this thread, and
+ * at start-up whatever is pending is sent. SMTP never blocks the pipeline. A mail is marked sent (a
+ * commit of its own, right after the server's 250) only after the server accepted it; failures are
+ * retried with a doubling delay. At most one mail per (device, rule) per rate-limit window (the
+ * last mail per (device, rule) comes from the store, so it survives a restart): what comes in
+ * meanwhile waits, and everything due at once goes out as one digest.
  */
 public final class MailSender implements PipelineListener, AutoCloseable {
 
@@ -45,6 +51,11 @@ public final class MailSender implements PipelineListener, AutoCloseable {
   private volatile String lastError;
   private volatile boolean closed;
   private boolean signalled; // guarded by lock
+  // Accepted by the server but the sent mark could not be stored yet (sender thread only): never
+  // sent again by this process, and the mark is retried first thing every pass.
+  private final List<Accepted> unrecorded = new ArrayList<>();
+
+  private record Accepted(List<MailJob> jobs, Instant at) {}
 
   /**
    * @param gather how long to wait after the first new step before sending, so a burst becomes one
@@ -71,20 +82,14 @@ public final class MailSender implements PipelineListener, AutoCloseable {
     thread.start();
   }
 
-  /** Queues the mail of an opened or resolved incident (durably, once). Never throws. */
+  /**
+   * An incident step committed: its mail (if it has one) is in the store's queue already, so this
+   * only wakes the sender. Writes nothing; never throws.
+   */
   @Override
   public void onIncident(Transition transition) {
-    MailJob job = MailJob.of(transition);
-    if (job == null) {
-      return;
-    }
-    try {
-      if (queue.add(job)) {
-        wake();
-      }
-    } catch (RuntimeException e) {
-      LOG.error("mail: cannot queue the mail for incident {}: {}", job.key(), e.getMessage());
-      lastError = e.getMessage();
+    if (transition.change() != Transition.Change.ACKNOWLEDGED) {
+      wake();
     }
   }
 
@@ -96,9 +101,15 @@ public final class MailSender implements PipelineListener, AutoCloseable {
     }
   }
 
+  /** Counters; {@code queued} is -1 when the store cannot be read. */
   public Stats stats() {
-    return new Stats(
-        sent.get(), mails.get(), failures.get(), queue.depth(), lastError, passes.get());
+    int queued;
+    try {
+      queued = queue.depth();
+    } catch (RuntimeException e) {
+      queued = -1;
+    }
+    return new Stats(sent.get(), mails.get(), failures.get(), queued, lastError, passes.get());
   }
 
   private void run() {
@@ -106,7 +117,7 @@ public final class MailSender implements PipelineListener, AutoCloseable {
       try {
         loop();
       } catch (RuntimeException e) {
-        // The queue's disk failed (full, read-only): say so, wait, and try again; never die.
+        // The store failed (closed, disk full): say so, wait, and try again; never die.
         failures.incrementAndGet();
         lastError = e.getMessage();
         LOG.error("mail: {}; retrying in {} ms", e.getMessage(), options.retryMax().toMillis());
@@ -126,12 +137,15 @@ public final class MailSender implements PipelineListener, AutoCloseable {
       if (closed) {
         return;
       }
+      recordUnrecorded();
       Instant now = clock.instant();
       List<MailJob> due = new ArrayList<>();
       Instant nextDue = null;
-      for (MailJob j : queue.pending()) {
-        Optional<Instant> last = queue.lastSent(j);
-        Instant allowed = last.map(t -> t.plus(options.rateLimit())).orElse(Instant.MIN);
+      List<MailJob> pending = pendingNotUnrecorded();
+      Map<String, Instant> lastSent = queue.lastSent(pending);
+      for (MailJob j : pending) {
+        Instant last = lastSent.get(j.rateKey());
+        Instant allowed = last == null ? Instant.MIN : last.plus(options.rateLimit());
         if (options.rateLimit().isZero() || !allowed.isAfter(now)) {
           due.add(j);
         } else if (nextDue == null || allowed.isBefore(nextDue)) {
@@ -147,13 +161,42 @@ public final class MailSender implements PipelineListener, AutoCloseable {
         sleep(waitMs, true);
         continue;
       }
+      MailTransport.Outcome o;
       try {
         MimeMessage m =
             due.size() == 1
                 ? composer.single(transport.session(), due.get(0))
                 : composer.digest(transport.session(), due);
-        MailTransport.Outcome o = transport.send(m);
-        queue.markSent(due, clock.instant());
+        o = transport.send(m);
+      } catch (MailTransport.SendException e) {
+        failures.incrementAndGet();
+        lastError = e.getMessage();
+        passes.incrementAndGet();
+        queue.markFailed(due, e.getMessage());
+        LOG.warn(
+            "mail: sending {} mail(s) via {}:{} failed ({}); retrying in {} ms",
+            due.size(),
+            options.host(),
+            options.port(),
+            e.outcome().describe(),
+            delay.toMillis());
+        sleep(delay.toMillis(), false);
+        delay = min(delay.multipliedBy(2), options.retryMax());
+        continue;
+      } catch (MessagingException | RuntimeException e) {
+        failures.incrementAndGet();
+        lastError = e.toString();
+        LOG.error("mail: cannot build a mail: {}", e.toString());
+        sleep(delay.toMillis(), false);
+        delay = min(delay.multipliedBy(2), options.retryMax());
+        continue;
+      }
+      // Accepted (250): from here on this process never sends these again; the sent mark is
+      // committed at once, which leaves a crash only this moment to send them twice.
+      unrecorded.add(new Accepted(List.copyOf(due), clock.instant()));
+      try {
+        recordUnrecorded(); // a store failure goes on to run(): logged, and retried next pass
+      } finally {
         sent.addAndGet(due.size());
         mails.incrementAndGet();
         lastError = null;
@@ -164,27 +207,27 @@ public final class MailSender implements PipelineListener, AutoCloseable {
             due.size() == 1 ? "incident " + due.get(0).key() : "a digest of " + due.size(),
             options.to(),
             o.reply());
-      } catch (MailTransport.SendException e) {
-        failures.incrementAndGet();
-        lastError = e.getMessage();
-        passes.incrementAndGet();
-        LOG.warn(
-            "mail: sending {} mail(s) via {}:{} failed ({}); retrying in {} ms",
-            due.size(),
-            options.host(),
-            options.port(),
-            e.outcome().describe(),
-            delay.toMillis());
-        sleep(delay.toMillis(), false);
-        delay = min(delay.multipliedBy(2), options.retryMax());
-      } catch (MessagingException | RuntimeException e) {
-        failures.incrementAndGet();
-        lastError = e.toString();
-        LOG.error("mail: cannot build or record a mail: {}", e.toString());
-        sleep(delay.toMillis(), false);
-        delay = min(delay.multipliedBy(2), options.retryMax());
       }
     }
+  }
+
+  /** Stores the sent marks still missing (normally the one just sent); throws when it cannot. */
+  private void recordUnrecorded() {
+    while (!unrecorded.isEmpty()) {
+      Accepted a = unrecorded.get(0);
+      queue.markSent(a.jobs(), a.at());
+      unrecorded.remove(0);
+    }
+  }
+
+  private List<MailJob> pendingNotUnrecorded() {
+    List<MailJob> pending = queue.pending();
+    if (unrecorded.isEmpty()) {
+      return pending;
+    }
+    Set<String> skip = new HashSet<>();
+    unrecorded.forEach(a -> a.jobs().forEach(j -> skip.add(j.key())));
+    return pending.stream().filter(j -> !skip.contains(j.key())).toList();
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Source -> store -> rules -> outbox. Each reading is checked for duplicates, stored, run through
  * the rules, and its outbox messages (the reading itself for local sensors, incidents and alerts)
- * are queued, all in the writer's batch transaction; the future completes after that commit. The
- * rules engine runs only on the store's writer thread.
+ * and incident mails are queued, all in the writer's batch transaction; the future completes after
+ * that commit. The rules engine runs only on the store's writer thread.
  */
 public final class Pipeline implements ReadingIntake, AutoCloseable {
 
@@ -237,12 +237,19 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     return done;
   }
 
-  /** Stores transitions: incident row, event, alert, and the two outbox messages. */
+  /**
+   * Stores transitions: incident row, event, alert, the two outbox messages and, with mail enabled,
+   * the mail (opened and resolved only) — all in the same transaction, so a crash can lose none of
+   * them without the others.
+   */
   private void writeTransitions(Tx tx, List<Transition> transitions) throws SQLException {
     for (Transition t : transitions) {
       long alertId = tx.saveTransition(t);
       tx.enqueue(options.incidentsTopic(), Payloads.incident(t), 1, false, OutboxPriority.INCIDENT);
       tx.enqueue(options.alertsTopic(), Payloads.alert(alertId, t), 1, false, OutboxPriority.ALERT);
+      if (options.mailEnabled()) {
+        tx.queueMail(t);
+      }
     }
   }
 

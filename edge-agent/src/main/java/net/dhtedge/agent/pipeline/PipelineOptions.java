@@ -21,6 +21,8 @@ import net.dhtedge.agent.core.Reading;
  * @param localDevices the agent's own sensors: only their readings are published on {@code
  *     <prefix>/sensor/data} (readings ingested from the broker, whatever their {@code source}, are
  *     already there). {@code null} = decide by {@code remoteSource} alone.
+ * @param mailEnabled queue a mail for every opened and resolved incident, in the transaction of the
+ *     incident step (the mail sender reads the store's mail queue). Default false.
  */
 public record PipelineOptions(
     String topicPrefix,
@@ -29,7 +31,8 @@ public record PipelineOptions(
     String agentDeviceId,
     Duration staleCheckInterval,
     Map<String, String> models,
-    java.util.Set<String> localDevices) {
+    java.util.Set<String> localDevices,
+    boolean mailEnabled) {
 
   /** Options that tell local from remote readings by {@code remoteSource} alone. */
   public PipelineOptions(
@@ -39,7 +42,15 @@ public record PipelineOptions(
       String agentDeviceId,
       Duration staleCheckInterval,
       Map<String, String> models) {
-    this(topicPrefix, readingQos, remoteSource, agentDeviceId, staleCheckInterval, models, null);
+    this(
+        topicPrefix,
+        readingQos,
+        remoteSource,
+        agentDeviceId,
+        staleCheckInterval,
+        models,
+        null,
+        false);
   }
 
   /** Whether a reading is the agent's own and so must be published. */
@@ -80,7 +91,14 @@ public record PipelineOptions(
 
   public PipelineOptions withTopicPrefix(String prefix) {
     return new PipelineOptions(
-        prefix, readingQos, remoteSource, agentDeviceId, staleCheckInterval, models, localDevices);
+        prefix,
+        readingQos,
+        remoteSource,
+        agentDeviceId,
+        staleCheckInterval,
+        models,
+        localDevices,
+        mailEnabled);
   }
 
   public PipelineOptions withModels(Map<String, String> byDevice) {
@@ -91,7 +109,21 @@ public record PipelineOptions(
         agentDeviceId,
         staleCheckInterval,
         byDevice,
-        localDevices);
+        localDevices,
+        mailEnabled);
+  }
+
+  /** A copy that queues incident mails (or not). */
+  public PipelineOptions withMailEnabled(boolean enabled) {
+    return new PipelineOptions(
+        topicPrefix,
+        readingQos,
+        remoteSource,
+        agentDeviceId,
+        staleCheckInterval,
+        models,
+        localDevices,
+        enabled);
   }
 
   public String readingsTopic() {

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Retention and purges, in small transactions queued to the writer (so readings keep flowing in
  * between): raw readings and read failures older than the raw retention, aggregates past theirs,
- * confirmed or dropped outbox rows older than {@code outboxKeepConfirmed}.
+ * confirmed or dropped outbox rows older than {@code outboxKeepConfirmed}, sent mails older than
+ * {@link MailQueue#KEEP_SENT} (the rate limit's last mail per (device, rule) is kept apart, in
+ * {@code mail_last_sent}).
  */
 final class Housekeeping {
 
@@ -50,7 +52,12 @@ final class Housekeeping {
     long purged =
         repeat("outbox", "state = ? AND confirmed_at < ?", 1, outbox)
             + repeat("outbox", "state = ? AND dropped_at < ?", 2, outbox);
-    return new HousekeepingResult(readings, failures, minutes, hours, purged);
+    long mails =
+        repeat(
+            "mail_queue",
+            "sent_at IS NOT NULL AND sent_at < ?",
+            now - MailQueue.KEEP_SENT.toMillis());
+    return new HousekeepingResult(readings, failures, minutes, hours, purged, mails);
   }
 
   private List<Integer> deviceRefs() {
@@ -68,7 +75,7 @@ final class Housekeeping {
   }
 
   /** Deletes chunk by chunk, one writer transaction each, until a chunk comes back short. */
-  private long repeat(String table, String where, long a, long b) {
+  private long repeat(String table, String where, long... params) {
     String sql = dialect.deleteLimited(table, where, options.housekeepingChunk());
     long total = 0;
     while (true) {
@@ -80,7 +87,7 @@ final class Housekeeping {
 
             @Override
             public void apply(Tx tx) throws SQLException {
-              n = tx.delete(table, sql, a, b);
+              n = tx.delete(table, sql, params);
             }
 
             @Override

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's local database: devices, readings (raw and 1-minute/1-hour aggregates), read
- * failures, incidents with their events, alerts and the outbox. All writes go through one writer
- * thread ({@link #submit}) with group commit; reads use their own (reused, read-only) connections
- * and see committed data only (MVCC).
+ * failures, incidents with their events, alerts, the outbox and the mail queue. All writes go
+ * through one writer thread ({@link #submit}) with group commit; reads use their own (reused,
+ * read-only) connections and see committed data only (MVCC).
  */
 public final class Store implements AutoCloseable {
 
@@ -55,6 +55,7 @@ public final class Store implements AutoCloseable {
   private final StoreWriter writer;
   private final Thread writerThread;
   private final StoreOutbox outbox;
+  private final MailQueue mailQueue;
   private final Housekeeping housekeeping;
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,6 +83,7 @@ public final class Store implements AutoCloseable {
     this.writer = new StoreWriter(options, state, connections, dialect, clock, c);
     this.writerThread = new Thread(writer, "store-writer");
     this.outbox = new StoreOutbox(this, state);
+    this.mailQueue = new MailQueue(this);
     this.housekeeping = new Housekeeping(this, options, dialect, clock);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -235,6 +237,11 @@ public final class Store implements AutoCloseable {
   /** The durable outbox living in this store. */
   public Outbox outbox() {
     return outbox;
+  }
+
+  /** The mail queue living in this store (rows queued by the pipeline with their incidents). */
+  public MailQueue mailQueue() {
+    return mailQueue;
   }
 
   /** Readings stored since start (not counting duplicates). */

@@ -18,13 +18,21 @@ import net.dhtedge.agent.config.MailConfig;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.rules.Rule;
 import net.dhtedge.agent.rules.Transition;
+import net.dhtedge.agent.store.MailJob;
+import net.dhtedge.agent.store.Store;
+import net.dhtedge.agent.store.StoreOptions;
+import net.dhtedge.agent.store.Tx;
+import net.dhtedge.agent.store.WriteJob;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The mail path against GreenMail, a real SMTP server on a private port. */
+/**
+ * The mail path against GreenMail, a real SMTP server on a private port, with the mail queue in a
+ * real store (HSQLDB files in a temporary directory).
+ */
 class MailSenderTest {
 
   private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
@@ -33,15 +41,63 @@ class MailSenderTest {
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private GreenMail smtp;
   private int port;
+  private Store store;
 
   @AfterEach
   void down() throws Exception {
     for (AutoCloseable c : closeables.reversed()) {
       c.close();
     }
+    if (store != null) {
+      store.close();
+    }
     if (smtp != null) {
       smtp.stop();
     }
+  }
+
+  private Store store(Clock clock) {
+    if (store == null) {
+      store = Store.open(StoreOptions.defaults(dir), clock);
+    }
+    return store;
+  }
+
+  /** The agent stops (cleanly) and starts again: the store is closed and opened. */
+  private void restartStore(Clock clock) {
+    store.close();
+    store = null;
+    store(clock);
+  }
+
+  /** What the pipeline does for an incident step: queue its mail in a commit, then announce it. */
+  private void step(MailSender s, Transition t) {
+    queue(store, t);
+    s.onIncident(t);
+  }
+
+  /** Queues the step's mail the way the pipeline does ({@link Tx#queueMail}); waits for commit. */
+  static void queue(Store store, Transition t) {
+    java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
+    store.submit(
+        new WriteJob() {
+          @Override
+          public void apply(Tx tx) throws java.sql.SQLException {
+            tx.queueMail(t);
+          }
+
+          @Override
+          public void committed() {
+            done.complete(null);
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            done.completeExceptionally(cause);
+          }
+        });
+    done.join();
   }
 
   private GreenMail startSmtp(int onPort) {
@@ -69,14 +125,19 @@ class MailSenderTest {
   }
 
   private MailSender sender(MailOptions o, Clock clock, Duration gather) {
-    MailQueue q = MailQueue.open(dir.resolve("mail"), clock.instant());
     MailSender s =
-        new MailSender(o, q, new SmtpTransport(o), new MailComposer(o, "gw1"), clock, gather);
+        new MailSender(
+            o,
+            store(clock).mailQueue(),
+            new SmtpTransport(o),
+            new MailComposer(o, "gw1"),
+            clock,
+            gather);
     closeables.add(s);
     return s;
   }
 
-  private static Transition opened(long id, String device, double value) {
+  static Transition opened(long id, String device, double value) {
     Incident i =
         Incident.open(
             id,
@@ -89,7 +150,7 @@ class MailSenderTest {
     return new Transition(i, Transition.Change.CREATED, T0, Transition.RULES, value, i.message());
   }
 
-  private static Transition resolved(Transition opened, Instant at) {
+  static Transition resolved(Transition opened, Instant at) {
     Incident o = opened.incident();
     Incident r =
         new Incident(
@@ -120,14 +181,15 @@ class MailSenderTest {
     MailSender s = sender(options(Duration.ZERO), Clock.systemUTC(), Duration.ZERO);
     s.start();
     Transition open = opened(7, "greenhouse", 31.25);
-    s.onIncident(open);
+    step(s, open);
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 1);
-    s.onIncident(resolved(open, T0.plusSeconds(600)));
+    step(s, resolved(open, T0.plusSeconds(600)));
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 2);
 
     MimeMessage first = smtp.getReceivedMessages()[0];
     assertThat(first.getSubject()).isEqualTo("[gw1] greenhouse: temperature_max opened (31.3)");
     assertThat(first.getFrom()[0].toString()).isEqualTo("agent@example.org");
+    assertThat(first.getMessageID()).isEqualTo("<incident-7-created.1795773600000.edge-agent@gw1>");
     String plain = text(first, 0);
     assertThat(plain)
         .contains("Incident 7 opened")
@@ -140,7 +202,10 @@ class MailSenderTest {
     MimeMessage second = smtp.getReceivedMessages()[1];
     assertThat(second.getSubject()).isEqualTo("[gw1] greenhouse: temperature_max resolved (29.0)");
     assertThat(text(second, 0)).contains("Resolved:").contains("2026-11-27T10:10:00Z");
-    assertThat(s.stats().sent()).isEqualTo(2);
+    assertThat(second.getMessageID())
+        .isEqualTo("<incident-7-resolved.1795773600000.edge-agent@gw1>");
+    // The server has the mail a moment before the sender counts it.
+    await().atMost(Duration.ofSeconds(20)).until(() -> s.stats().sent() == 2);
   }
 
   @Test
@@ -151,7 +216,7 @@ class MailSenderTest {
     Transition ack =
         new Transition(
             open.incident(), Transition.Change.ACKNOWLEDGED, T0, "alice", null, "acknowledged");
-    s.onIncident(ack);
+    step(s, ack);
     assertThat(s.stats().queued()).isZero();
   }
 
@@ -162,7 +227,7 @@ class MailSenderTest {
     MailSender s = sender(options(Duration.ZERO), Clock.systemUTC(), Duration.ZERO);
     s.start();
     Transition open = opened(9, "cellar", 33.0);
-    s.onIncident(open);
+    step(s, open);
     await().atMost(Duration.ofSeconds(20)).until(() -> s.stats().failures() >= 2);
     assertThat(s.stats().queued()).isEqualTo(1);
     assertThat(s.stats().lastError()).contains("Couldn't connect");
@@ -172,10 +237,11 @@ class MailSenderTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> s.stats().queued() == 0);
 
     // The pipeline delivers the same transition again, and the agent restarts.
-    s.onIncident(open);
+    step(s, open);
     s.close();
+    restartStore(Clock.systemUTC());
     MailSender again = sender(options(Duration.ZERO), Clock.systemUTC(), Duration.ZERO);
-    again.onIncident(open);
+    step(again, open);
     again.start();
     long passes = again.stats().passes();
     again.wake();
@@ -192,12 +258,12 @@ class MailSenderTest {
     MailSender s = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
     s.start();
     Transition first = opened(10, "greenhouse", 31.0);
-    s.onIncident(first);
+    step(s, first);
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 1);
 
     clock.advance(Duration.ofMinutes(2));
-    s.onIncident(resolved(first, clock.instant()));
-    s.onIncident(opened(11, "greenhouse", 32.0));
+    step(s, resolved(first, clock.instant()));
+    step(s, opened(11, "greenhouse", 32.0));
     long passes = s.stats().passes();
     s.wake();
     await().atMost(Duration.ofSeconds(20)).until(() -> s.stats().passes() > passes);
@@ -210,6 +276,47 @@ class MailSenderTest {
     MimeMessage digest = smtp.getReceivedMessages()[1];
     assertThat(digest.getSubject()).isEqualTo("[gw1] 2 incident updates (digest)");
     assertThat(text(digest, 0)).contains("Incident 10 resolved").contains("Incident 11 opened");
+    // Its Message-ID comes from its steps, whatever their order: a resend is recognisable.
+    MailOptions o = options(Duration.ofMinutes(15));
+    assertThat(digest.getMessageID())
+        .startsWith("<digest-")
+        .endsWith(".edge-agent@gw1>")
+        .isEqualTo(
+            new MailComposer(o, "gw1")
+                .digestMessageId(
+                    List.of(
+                        MailJob.of(opened(11, "greenhouse", 32.0)),
+                        MailJob.of(resolved(first, T0)))));
+  }
+
+  @Test
+  void theRateLimitSurvivesARestartBecauseTheLastMailIsReadFromTheStore() throws Exception {
+    port = MosquittoBroker.freePort();
+    startSmtp(port);
+    MutableClock clock = new MutableClock(T0);
+    MailSender s = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
+    s.start();
+    step(s, opened(40, "attic", 31.0));
+    await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> s.stats().queued() == 0);
+
+    s.close();
+    restartStore(clock);
+    clock.advance(Duration.ofMinutes(2));
+    MailSender again = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
+    step(again, opened(41, "attic", 32.0));
+    again.start();
+    long passes = again.stats().passes();
+    again.wake();
+    await().atMost(Duration.ofSeconds(20)).until(() -> again.stats().passes() > passes);
+    assertThat(smtp.getReceivedMessages()).hasSize(1);
+    assertThat(again.stats().queued()).isEqualTo(1);
+
+    clock.advance(Duration.ofMinutes(14));
+    again.wake();
+    await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 2);
+    assertThat(smtp.getReceivedMessages()[1].getSubject())
+        .isEqualTo("[gw1] attic: temperature_max opened (32.0)");
   }
 
   @Test
@@ -219,7 +326,7 @@ class MailSenderTest {
     MailSender s =
         sender(options(Duration.ofMinutes(15)), Clock.systemUTC(), Duration.ofMillis(300));
     for (int i = 0; i < 5; i++) {
-      s.onIncident(opened(20 + i, "room" + i, 31.0 + i));
+      step(s, opened(20 + i, "room" + i, 31.0 + i));
     }
     s.start();
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 1);
@@ -238,8 +345,7 @@ class MailSenderTest {
     String evil = "x\r\nBcc: attacker@evil.example\r\nX-Injected: yes\r\n\r\n<script>";
     Incident i =
         Incident.open(30, evil, Rule.TEMPERATURE_MAX, 31.0, 30.0, "hot\r\nCc: a@evil.example", T0);
-    s.onIncident(
-        new Transition(i, Transition.Change.CREATED, T0, Transition.RULES, 31.0, i.message()));
+    step(s, new Transition(i, Transition.Change.CREATED, T0, Transition.RULES, 31.0, i.message()));
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length >= 1);
     await().atMost(Duration.ofSeconds(5)).until(() -> s.stats().queued() == 0);
 
@@ -253,6 +359,22 @@ class MailSenderTest {
         .containsExactly("ops@example.org");
     assertThat(m.getSubject()).doesNotContain("\r").doesNotContain("\n").startsWith("[gw1] x Bcc");
     assertThat(text(m, 1)).contains("&lt;script&gt;").doesNotContain("<script>");
+    assertThat(m.getMessageID()).isEqualTo("<incident-30-created.1795773600000.edge-agent@gw1>");
+    // The agent name in the Message-ID is reduced to safe characters too.
+    String id =
+        new MailComposer(options(Duration.ZERO), "gw 1>\r\nBcc: a@evil.example")
+            .messageId(MailJob.of(opened(1, "a", 31)));
+    // An incident numbered 1 again (a new database) opened at another time gets another id.
+    MailComposer c = new MailComposer(options(Duration.ZERO), "gw1");
+    Incident again =
+        Incident.open(1, "a", Rule.TEMPERATURE_MAX, 31.0, 30.0, "hot", T0.plusSeconds(1));
+    assertThat(
+            c.messageId(
+                MailJob.of(
+                    new Transition(
+                        again, Transition.Change.CREATED, T0, Transition.RULES, 31.0, "hot"))))
+        .isNotEqualTo(c.messageId(MailJob.of(opened(1, "a", 31))));
+    assertThat(id).matches("<incident-1-created\\.1795773600000\\.edge-agent@[A-Za-z0-9._-]+>");
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import net.dhtedge.agent.config.MailConfig;
+import net.dhtedge.agent.store.MailJob;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestPki;
 import org.junit.jupiter.api.AfterAll;

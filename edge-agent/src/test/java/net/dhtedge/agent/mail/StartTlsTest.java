@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
 import net.dhtedge.agent.config.MailConfig;
+import net.dhtedge.agent.store.MailJob;
 import net.dhtedge.agent.testing.StartTlsSmtpServer;
 import net.dhtedge.agent.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;

@@ -92,11 +92,11 @@ class RowCountsTest {
                 d.jdbcUrl(StoreOptions.defaults(dir).dbDir()), d.connectionProperties());
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE row_counts");
-      s.execute("DELETE FROM schema_version WHERE version >= 2");
+      s.execute("DELETE FROM schema_version WHERE version >= 3");
       s.execute("SHUTDOWN");
     }
     try (Pipeline p = open()) {
-      assertThat(p.store().schemaVersion()).isGreaterThanOrEqualTo(2);
+      assertThat(p.store().schemaVersion()).isGreaterThanOrEqualTo(3);
       assertThat(p.store().counts().readingsKept()).isEqualTo(46);
       assertThat(p.store().counts().readFailuresKept()).isEqualTo(2);
       assertCountsMatchTheTables(p.store());

@@ -1,4 +1,4 @@
-package net.dhtedge.agent.mail;
+package net.dhtedge.agent.store;
 
 import java.time.Instant;
 import java.util.Objects;
