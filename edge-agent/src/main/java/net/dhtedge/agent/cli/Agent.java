@@ -35,9 +35,6 @@ import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.agent.mqtt.Publisher;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineCounters;
-import net.dhtedge.agent.pipeline.PipelineListener;
-import net.dhtedge.agent.pipeline.ReadingIntake;
-import net.dhtedge.agent.rules.Transition;
 import net.dhtedge.agent.store.StoreCounts;
 import net.dhtedge.gpio.loop.SensorLoop;
 import net.dhtedge.gpio.loop.SensorStatus;
@@ -150,20 +147,9 @@ public final class Agent implements AutoCloseable {
               errors.add(clock.instant(), "mqtt: " + cause);
             }
           });
+      // The publisher wakes on every commit that queued messages (Outbox.onEnqueued).
       publisher = new Publisher(connection, pipeline.outbox());
       closeables.push(publisher);
-      pipeline.addListener(
-          new PipelineListener() {
-            @Override
-            public void onReading(Reading reading, ReadingIntake.Outcome outcome) {
-              publisher.signal();
-            }
-
-            @Override
-            public void onIncident(Transition transition) {
-              publisher.signal();
-            }
-          });
       if (m.subscribe()) {
         ingest = new Ingest(connection, pipeline, rejects, clock);
         ingest.start();

@@ -111,6 +111,7 @@ public final class Publisher implements AutoCloseable {
       throw new IllegalStateException("closed");
     }
     if (started.compareAndSet(false, true)) {
+      outbox.onEnqueued(this::signal);
       connection.addListener(
           new MqttConnection.Listener() {
             @Override

@@ -27,6 +27,12 @@ public interface Outbox {
    */
   void release(long id);
 
+  /**
+   * Calls {@code listener} after each commit that added messages (on the committing thread: it must
+   * not block). The publisher uses it to wake up instead of polling.
+   */
+  default void onEnqueued(Runnable listener) {}
+
   /** Unconfirmed messages right now. */
   long depth();
 

@@ -225,6 +225,11 @@ public final class Store implements AutoCloseable {
   }
 
   /** {batches committed, jobs committed in them, largest batch} since start. */
+  /** See {@link Outbox#onEnqueued}. */
+  void onOutboxAdded(Runnable r) {
+    writer.onOutboxAdded(java.util.Objects.requireNonNull(r, "r"));
+  }
+
   public long[] batchStats() {
     return writer.batchStats();
   }

@@ -31,6 +31,11 @@ final class StoreOutbox implements Outbox {
     this.state = state;
   }
 
+  @Override
+  public void onEnqueued(Runnable listener) {
+    store.onOutboxAdded(listener);
+  }
+
   /** Queues a message in its own transaction and waits (up to 10 s) until it is durable. */
   @Override
   public void enqueue(String topic, byte[] payload, int qos, boolean retained, int priority) {

@@ -51,6 +51,7 @@ final class StoreWriter implements Runnable {
   private volatile String lastError;
   private volatile Instant lastFailureAt;
   private long lastLogged;
+  private volatile Runnable outboxAdded = () -> {};
   private long batches;
   private long batchedJobs;
   private int largestBatch;
@@ -89,6 +90,16 @@ final class StoreWriter implements Runnable {
 
   StoreHealth health() {
     return new StoreHealth(healthy, failedCommits, failedWrites, lastError, lastFailureAt);
+  }
+
+  /** Runs {@code r} (on the writer thread) after each commit that added outbox messages. */
+  void onOutboxAdded(Runnable r) {
+    Runnable before = outboxAdded;
+    outboxAdded =
+        () -> {
+          before.run();
+          r.run();
+        };
   }
 
   /** Batches committed, jobs in them and the largest batch, since start. */
@@ -275,6 +286,14 @@ final class StoreWriter implements Runnable {
     }
     tx.close();
     tx.committed();
+    if (tx.enqueued()) {
+      // Wake the publisher now, before the jobs' callbacks: an alert leaves at once.
+      try {
+        outboxAdded.run();
+      } catch (RuntimeException e) {
+        LOG.warn("outbox listener failed after commit", e);
+      }
+    }
     if (jobs.stream().anyMatch(j -> !j.freesSpace())) {
       healthy = true; // a housekeeping delete alone says nothing about room for new data
     }

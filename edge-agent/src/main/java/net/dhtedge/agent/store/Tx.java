@@ -73,6 +73,7 @@ public final class Tx {
   private final AggregateBuffer minutes = new AggregateBuffer("agg_1m", 60_000);
   private final AggregateBuffer hours = new AggregateBuffer("agg_1h", 3_600_000);
   private long pendingDelta;
+  private boolean enqueued;
   private long droppableDelta;
   private long dropped;
   private PreparedStatement seqStatement;
@@ -227,6 +228,7 @@ public final class Tx {
     long id = state.outboxIds.incrementAndGet();
     outbox.add(new OutRow(id, topic, payload, qos, retained, priority));
     pendingDelta++;
+    enqueued = true;
     if (OutboxPriority.isDroppable(priority)) {
       droppableDelta++;
     }
@@ -704,6 +706,11 @@ public final class Tx {
   }
 
   /** The transaction committed: make its effects visible in the writer's state. */
+  /** Whether this transaction added outbox messages. */
+  boolean enqueued() {
+    return enqueued;
+  }
+
   void committed() {
     for (Delta d : deltas.values()) {
       DeviceState s = state.devices.get(d.deviceId);

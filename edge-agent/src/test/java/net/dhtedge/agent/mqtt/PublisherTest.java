@@ -91,6 +91,20 @@ class PublisherTest {
   }
 
   @Test
+  void aMessageQueuedWhileThePublisherIdlesGoesOutAtOnceNotAtTheNextPoll() throws Exception {
+    prefix = "pub" + N.incrementAndGet();
+    String topic = prefix + "/incidents";
+    TestClient sub = subscriber(topic);
+    startAgent(8, 10_000, Duration.ofHours(1));
+    assertThat(connection.awaitConnected(Duration.ofSeconds(10))).isTrue();
+    Thread.sleep(300); // the publisher has looked at the empty outbox and parks for an hour
+
+    enqueue(topic, 0, 1, 1);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> sub.payloads(topic).size() == 1);
+  }
+
+  @Test
   void theOutboxIsDrainedInOrderWithinTheWindowAndConfirmed() throws Exception {
     prefix = "pub" + N.incrementAndGet();
     String topic = prefix + "/sensor/data";

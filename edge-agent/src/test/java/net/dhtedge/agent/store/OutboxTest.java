@@ -64,6 +64,44 @@ class OutboxTest {
   }
 
   @Test
+  void listenersHearOfEveryCommitThatQueuedMessagesAndOfNoOther() {
+    try (Store s = open(StoreOptions.defaults(dir))) {
+      Outbox o = s.outbox();
+      java.util.concurrent.atomic.AtomicInteger heard =
+          new java.util.concurrent.atomic.AtomicInteger();
+      o.onEnqueued(heard::incrementAndGet);
+
+      o.enqueue("t", bytes("m1"), 1, false, OutboxPriority.ALERT);
+      assertThat(heard).as("told before enqueue returned").hasValue(1);
+
+      java.util.concurrent.CompletableFuture<Void> done =
+          new java.util.concurrent.CompletableFuture<>();
+      s.submit(
+          new WriteJob() {
+            @Override
+            public void apply(Tx tx) {
+              tx.insertFailure("d", Instant.parse("2026-11-28T10:00:00Z"), "timeout");
+            }
+
+            @Override
+            public void committed() {
+              done.complete(null);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+              done.completeExceptionally(cause);
+            }
+          });
+      done.join();
+      assertThat(heard).as("a commit without outbox messages").hasValue(1);
+
+      o.enqueue("t", bytes("m2"), 1, false, OutboxPriority.ALERT);
+      assertThat(heard).hasValue(2);
+    }
+  }
+
+  @Test
   void aConfirmationRidesInTheNextCommitInsteadOfSyncingAlone() throws InterruptedException {
     try (Store s = open(StoreOptions.defaults(dir))) {
       Outbox o = s.outbox();

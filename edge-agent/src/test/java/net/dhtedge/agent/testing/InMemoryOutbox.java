@@ -22,12 +22,22 @@ public final class InMemoryOutbox implements Outbox {
   private long releases;
   private int maxInFlight;
 
+  private final List<Runnable> enqueued = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @Override
-  public synchronized void enqueue(
-      String topic, byte[] payload, int qos, boolean retained, int priority) {
-    long id = nextId++;
-    pending.put(
-        id, new OutboxMessage(id, topic, payload.clone(), qos, retained, priority, Instant.now()));
+  public void enqueue(String topic, byte[] payload, int qos, boolean retained, int priority) {
+    synchronized (this) {
+      long id = nextId++;
+      pending.put(
+          id,
+          new OutboxMessage(id, topic, payload.clone(), qos, retained, priority, Instant.now()));
+    }
+    enqueued.forEach(Runnable::run);
+  }
+
+  @Override
+  public void onEnqueued(Runnable listener) {
+    enqueued.add(listener);
   }
 
   @Override
