@@ -322,6 +322,7 @@ public final class Agent implements AutoCloseable {
     Map<String, Object> readings = new LinkedHashMap<>();
     readings.put("stored", pc.stored());
     readings.put("duplicates", pc.duplicates());
+    readings.put("events_dropped", pc.eventsDropped());
     readings.put("store_failures", pc.storeFailures());
     readings.put("read_failures", pc.readFailures());
     Map<String, Long> rejected = new TreeMap<>();

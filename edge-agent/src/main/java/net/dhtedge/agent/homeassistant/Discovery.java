@@ -135,11 +135,15 @@ public final class Discovery implements PipelineListener, AutoCloseable {
   }
 
   /** Queues the config of every announced device (again). */
-  public synchronized void announceAll() {
-    for (Map.Entry<String, String> e : announced.entrySet()) {
-      announce(e.getKey());
+  public void announceAll() {
+    List<String> ids;
+    synchronized (this) {
+      ids = new ArrayList<>(announced.keySet());
     }
-    LOG.info("Home Assistant: announced {} device(s)", announced.size());
+    // Outside the lock: each enqueue waits for a store commit, and the pipeline's event thread
+    // takes this lock for every reading.
+    ids.forEach(this::announce);
+    LOG.info("Home Assistant: announced {} device(s)", ids.size());
   }
 
   private void announce(String deviceId) {
@@ -185,8 +189,8 @@ public final class Discovery implements PipelineListener, AutoCloseable {
         () -> {
           synchronized (this) {
             save();
-            announce(id);
           }
+          announce(id);
           LOG.info("Home Assistant: announced new device {}", id);
         });
   }

@@ -23,6 +23,11 @@ final class Metrics {
     m.family("edge_agent_readings_duplicate_total", "counter", "Readings dropped as duplicates.");
     m.sample("edge_agent_readings_duplicate_total", Map.of(), pc.duplicates());
     m.family(
+        "edge_agent_pipeline_events_dropped_total",
+        "counter",
+        "Stored readings not passed to live views and Home Assistant (listeners too far behind).");
+    m.sample("edge_agent_pipeline_events_dropped_total", Map.of(), pc.eventsDropped());
+    m.family(
         "edge_agent_readings_store_failures_total",
         "counter",
         "Readings that could not be stored.");

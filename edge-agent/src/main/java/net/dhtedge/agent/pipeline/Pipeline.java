@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import net.dhtedge.agent.core.Reading;
@@ -152,7 +153,8 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
         incidentsOpen,
         o.depth(),
         o.dropped(),
-        h.healthy());
+        h.healthy(),
+        eventsDropped.get());
   }
 
   @Override
@@ -253,13 +255,29 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     }
   }
 
+  /**
+   * How many committed readings may wait for the listeners. Listeners follow the store (live views,
+   * Home Assistant); when they fall this far behind a burst, further readings are not passed to
+   * them (counted), so a slow listener can never fill the heap. Incidents always are.
+   */
+  public static final int MAX_PENDING_EVENTS = 2_000;
+
+  private final AtomicInteger pendingEvents = new AtomicInteger();
+  private final AtomicLong eventsDropped = new AtomicLong();
+
   private void announce(Reading r, Outcome o, List<Transition> transitions) {
     if (listeners.isEmpty()) {
       return;
     }
+    if (transitions.isEmpty() && pendingEvents.get() >= MAX_PENDING_EVENTS) {
+      eventsDropped.incrementAndGet();
+      return;
+    }
+    pendingEvents.incrementAndGet();
     try {
       events.execute(
           () -> {
+            pendingEvents.decrementAndGet();
             for (PipelineListener l : listeners) {
               try {
                 if (r != null) {

@@ -11,6 +11,8 @@ package net.dhtedge.agent.pipeline;
  * @param outboxDepth messages waiting to be published
  * @param outboxDropped reading messages dropped because the outbox was full
  * @param storeHealthy false while the store's writes fail
+ * @param eventsDropped stored readings not passed to listeners (live views, Home Assistant) because
+ *     they were {@link Pipeline#MAX_PENDING_EVENTS} behind; incidents are never dropped
  */
 public record PipelineCounters(
     long stored,
@@ -20,4 +22,5 @@ public record PipelineCounters(
     int incidentsOpen,
     long outboxDepth,
     long outboxDropped,
-    boolean storeHealthy) {}
+    boolean storeHealthy,
+    long eventsDropped) {}

@@ -295,4 +295,48 @@ class PipelineRulesTest {
           .containsExactly("1:STORED", "1:DUPLICATE", "2:STORED", "temperature_max:created");
     }
   }
+
+  @Test
+  void aStuckListenerCostsDroppedReadingEventsButNeverMemoryOrIncidents() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger readings =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<String> incidents = new CopyOnWriteArrayList<>();
+    int n = Pipeline.MAX_PENDING_EVENTS + 500;
+    try (Pipeline p = open()) {
+      p.addListener(
+          new PipelineListener() {
+            @Override
+            public void onReading(Reading r, ReadingIntake.Outcome o) {
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              readings.incrementAndGet();
+            }
+
+            @Override
+            public void onIncident(Transition t) {
+              incidents.add(t.incident().rule().id() + ":" + t.change().id());
+            }
+          });
+      for (int i = 1; i < n; i++) {
+        p.submit(new Reading("calm", T0.plusMillis(i), (long) i, 20, 50, "mqtt"));
+      }
+      // Two hot readings (debounce 2) open an incident while the listener is stuck.
+      p.submit(new Reading("hot", T0, 1L, 35, 50, "mqtt"));
+      p.submit(new Reading("hot", T0.plusSeconds(1), 2L, 35, 50, "mqtt")).join();
+      long dropped = p.counters().eventsDropped();
+      assertThat(dropped).isGreaterThan(0);
+
+      release.countDown();
+      await().atMost(Duration.ofSeconds(20)).until(() -> incidents.size() == 1);
+      assertThat(incidents).containsExactly("temperature_max:created");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> readings.get() + p.counters().eventsDropped() == n + 1);
+      assertThat(p.counters().stored()).isEqualTo(n + 1);
+    }
+  }
 }
