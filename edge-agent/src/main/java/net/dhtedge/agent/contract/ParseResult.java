@@ -13,8 +13,10 @@ public sealed interface ParseResult {
    * @param model the sender's sensor model when given ({@code dht11}, {@code dht22}, ...), else
    *     null
    * @param bare whether the payload carried no device_id (attributed to the default device)
+   * @param stamped whether the payload carried no ts (the reading has the receive time)
    */
-  record Accepted(Reading reading, String model, boolean bare) implements ParseResult {
+  record Accepted(Reading reading, String model, boolean bare, boolean stamped)
+      implements ParseResult {
     public Accepted {
       Objects.requireNonNull(reading, "reading");
     }

@@ -255,7 +255,7 @@ public final class ReadingParser {
               temperature,
               humidity,
               source == null ? DEFAULT_SOURCE : source);
-      return new Accepted(reading, model, deviceId == null);
+      return new Accepted(reading, model, deviceId == null, ts == null);
     }
   }
 

@@ -48,6 +48,7 @@ class ReadingParserTest {
                     48.0,
                     "gpiod"),
                 "dht11",
+                false,
                 false));
   }
 
@@ -59,7 +60,8 @@ class ReadingParserTest {
                 "{\"temperature\":25,\"humidity\":60}".getBytes(StandardCharsets.UTF_8), RECEIVED);
     assertThat(r)
         .isEqualTo(
-            new Accepted(new Reading("lab-1", RECEIVED, null, 25.0, 60.0, "mqtt"), null, true));
+            new Accepted(
+                new Reading("lab-1", RECEIVED, null, 25.0, 60.0, "mqtt"), null, true, true));
   }
 
   @Test

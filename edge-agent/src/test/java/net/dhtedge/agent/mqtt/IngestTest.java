@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -136,6 +137,57 @@ class IngestTest {
     assertThat(r.source()).isEqualTo("mqtt");
     assertThat(r.seq()).isNull();
     assertThat(r.temperature()).isEqualTo(25.0);
+  }
+
+  @Test
+  void readingsWithoutTsOrSeqAreStampedApartPerDeviceAndNeverAheadOfTheClock() throws Exception {
+    Instant now = Instant.parse("2026-11-28T10:00:00.500Z");
+    prefix = "ing" + N.incrementAndGet();
+    MqttOptions o =
+        MqttOptions.builder()
+            .defaultDevice("greenhouse")
+            .serverUri(broker.url())
+            .clientId("agent-" + prefix)
+            .topicPrefix(prefix)
+            .reconnect(Duration.ofMillis(100), Duration.ofMillis(400))
+            .build();
+    connection = MqttConnection.create(o, Clock.systemUTC(), "test");
+    toClose.add(connection);
+    // A clock that stands still: every message arrives "in the same millisecond".
+    ingest =
+        new Ingest(
+            connection,
+            intake,
+            new RejectCounter(Clock.systemUTC()),
+            Clock.fixed(now, java.time.ZoneOffset.UTC),
+            Duration.ofMillis(1));
+    ingest.start();
+    connection.start();
+    assertThat(connection.awaitConnected(Duration.ofSeconds(10))).isTrue();
+    device = TestClient.connect(broker.url(), "device-" + prefix);
+    toClose.add(device);
+
+    for (int i = 0; i < 3; i++) {
+      device.publish(data(), "{\"temperature\":25,\"humidity\":60}", 1, false);
+    }
+    for (String id : List.of("a", "b", "c")) {
+      device.publish(
+          data(), "{\"device_id\":\"" + id + "\",\"temperature\":25,\"humidity\":60}", 1, false);
+    }
+    device.publish(
+        data(), "{\"device_id\":\"d\",\"seq\":7,\"temperature\":25,\"humidity\":60}", 1, false);
+    await().until(() -> intake.stored().size() == 7);
+
+    assertThat(intake.stored())
+        .extracting(r -> r.deviceId() + "@" + r.ts())
+        .containsExactly(
+            "greenhouse@2026-11-28T10:00:00.500Z",
+            "greenhouse@2026-11-28T10:00:00.501Z",
+            "greenhouse@2026-11-28T10:00:00.502Z",
+            "a@2026-11-28T10:00:00.500Z",
+            "b@2026-11-28T10:00:00.500Z",
+            "c@2026-11-28T10:00:00.500Z",
+            "d@2026-11-28T10:00:00.500Z");
   }
 
   @Test
