@@ -100,7 +100,11 @@ final class MailTestCommand implements Callable<Integer> {
       return 1;
     }
     out.println("connected: " + yesNo(outcome.connected()));
-    out.println("tls:       " + yesNo(outcome.tls()));
+    out.println(
+        "tls:       "
+            + (outcome.tlsRefused() != null
+                ? "refused: " + outcome.tlsRefused()
+                : yesNo(outcome.tls())));
     out.println(
         "auth:      "
             + (options.username() == null ? "not configured" : yesNo(outcome.authenticated())));

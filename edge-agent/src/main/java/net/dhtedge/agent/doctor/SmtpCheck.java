@@ -58,7 +58,11 @@ public final class SmtpCheck implements Check {
     try (Transport t = session.getTransport(protocol)) {
       t.connect(
           m.host(), m.port(), m.username(), m.password() == null ? null : m.password().reveal());
-      return List.of(Finding.ok(name(), where + ": connected, " + user + " accepted"));
+      boolean tls = t instanceof org.eclipse.angus.mail.smtp.SMTPTransport s && s.isSSL();
+      return List.of(
+          Finding.ok(
+              name(),
+              where + ": connected" + (tls ? " over TLS" : "") + ", " + user + " accepted"));
     } catch (AuthenticationFailedException e) {
       return List.of(
           Finding.fail(
@@ -66,11 +70,11 @@ public final class SmtpCheck implements Check {
               where + ": the server refused the credentials (" + user + ")",
               "check mail.username and the password (mail.password_file or EDGE_AGENT_SMTP_PASSWORD)"));
     } catch (MessagingException e) {
-      return List.of(explain(where, e));
+      return List.of(explain(where, m.host(), e));
     }
   }
 
-  private Finding explain(String where, MessagingException e) {
+  private Finding explain(String where, String host, MessagingException e) {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
@@ -84,6 +88,22 @@ public final class SmtpCheck implements Check {
           name(),
           where + ": unreachable (" + cause.getMessage() + ")",
           "check mail.host/mail.port (587 starttls, 465 smtps) and the firewall");
+    }
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String m = String.valueOf(c.getMessage());
+      if (c instanceof java.security.cert.CertificateException
+          && (m.startsWith("No subject alternative") || m.startsWith("No name matching"))) {
+        return Finding.fail(
+            name(),
+            where
+                + ": the server's TLS certificate is not valid for host name '"
+                + host
+                + "' ("
+                + m
+                + ")",
+            "set mail.host to a name in the server's certificate (the provider's documented host"
+                + " name), not an IP address or alias");
+      }
     }
     if (Causes.has(e, java.security.cert.CertPathBuilderException.class)
         || Causes.has(e, java.security.cert.CertPathValidatorException.class)) {

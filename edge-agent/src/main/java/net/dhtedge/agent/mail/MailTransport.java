@@ -13,14 +13,29 @@ public interface MailTransport {
   /**
    * How far an SMTP conversation got.
    *
-   * @param connected the TCP (or TLS) connection was made and the server greeted us
+   * @param connected the TCP connection was made (for SMTPS the TLS handshake may still have
+   *     failed, see {@code tlsRefused})
    * @param tls the conversation was encrypted (SMTPS, or STARTTLS succeeded)
    * @param authenticated the server accepted the login (false when no login is configured)
    * @param accepted the server accepted the message for delivery
    * @param reply the server's last reply, one line (e.g. {@code 250 OK}), or the failure
+   * @param tlsRefused why the TLS handshake (SMTPS, or after STARTTLS) failed on a connection that
+   *     was made, e.g. {@code server certificate not trusted by the JVM's trust store}; null when
+   *     it did not fail or was not tried
    */
   record Outcome(
-      boolean connected, boolean tls, boolean authenticated, boolean accepted, String reply) {
+      boolean connected,
+      boolean tls,
+      boolean authenticated,
+      boolean accepted,
+      String reply,
+      String tlsRefused) {
+
+    /** An outcome without a TLS handshake failure. */
+    public Outcome(
+        boolean connected, boolean tls, boolean authenticated, boolean accepted, String reply) {
+      this(connected, tls, authenticated, accepted, reply, null);
+    }
 
     /** One line for logs and {@code mail-test}. */
     public String describe() {
@@ -32,6 +47,7 @@ public interface MailTransport {
           + authenticated
           + " accepted="
           + accepted
+          + (tlsRefused == null ? "" : " tls_refused=\"" + tlsRefused + "\"")
           + (reply == null ? "" : " reply=\"" + reply + "\"");
     }
   }

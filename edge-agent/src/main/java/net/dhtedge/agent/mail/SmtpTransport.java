@@ -94,6 +94,11 @@ public final class SmtpTransport implements MailTransport {
       throw new SendException(
           new Outcome(connected, tls, auth, false, "refused: " + oneLine(e)), e);
     } catch (MessagingException e) {
+      String refused = connected ? null : tlsRefused(e);
+      if (refused != null) {
+        // The handshake runs inside connect(): the TCP connection was made, TLS was not.
+        throw new SendException(new Outcome(true, false, false, false, explain(e), refused), e);
+      }
       throw new SendException(new Outcome(connected, tls, auth, false, explain(e)), e);
     } finally {
       try {
@@ -102,6 +107,34 @@ public final class SmtpTransport implements MailTransport {
         // The message was accepted or not; a failed QUIT changes nothing.
       }
     }
+  }
+
+  /**
+   * Why the TLS handshake failed, in a few words, when {@code e} comes from one (an {@link
+   * javax.net.ssl.SSLException} among its causes); null otherwise (no TCP connection, or a failure
+   * that is not TLS).
+   */
+  private String tlsRefused(MessagingException e) {
+    boolean handshake = false;
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException) {
+        handshake = true;
+      }
+      if (c instanceof java.security.cert.CertificateException) {
+        String m = String.valueOf(c.getMessage());
+        if (m.startsWith("No subject alternative") || m.startsWith("No name matching")) {
+          return "server certificate not valid for host name '" + options.host() + "'";
+        }
+      }
+    }
+    if (!handshake) {
+      return null;
+    }
+    if (oneLine(e).contains("PKIX path building failed")) {
+      return "server certificate not trusted by "
+          + (options.socketFactory() == null ? "the JVM's trust store" : "the configured CA");
+    }
+    return "TLS handshake failed";
   }
 
   /**

@@ -1,5 +1,6 @@
 package net.dhtedge.agent.mqtt;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -231,6 +232,11 @@ public final class PahoClientPort implements MqttClientPort {
         return new MqttPortException(refused.getMessage(), e.getReasonCode(), e);
       }
     }
+    String clientCertificate = clientCertificateHint(e, o);
+    if (clientCertificate != null) {
+      return new MqttPortException(
+          clientCertificate + " (" + describe(e) + ")", e.getReasonCode(), e);
+    }
     int code = e.getReasonCode();
     if (code == MqttException.REASON_CODE_FAILED_AUTHENTICATION
         || code == MqttException.REASON_CODE_NOT_AUTHORIZED) {
@@ -242,6 +248,59 @@ public final class PahoClientPort implements MqttClientPort {
       return new MqttPortException(text + " (reason " + code + ")", code, e);
     }
     return wrap(e);
+  }
+
+  /** TLS alerts a broker sends when it does not accept (or did not get) a client certificate. */
+  private static final java.util.regex.Pattern CLIENT_CERTIFICATE_ALERT =
+      java.util.regex.Pattern.compile(
+          "Received fatal alert: (certificate_required|bad_certificate|unknown_ca"
+              + "|certificate_unknown|access_denied)\\b");
+
+  /**
+   * What to do when the broker ended a TLS connect over the client certificate, or null when the
+   * failure does not look like that. A fatal alert from the broker names the cause. With TLS 1.3
+   * the broker checks the client certificate after the client's side of the handshake is done, so
+   * its alert races Paho's CONNECT and the failure may be only a broken pipe or a reset; on an
+   * {@code ssl://} or {@code wss://} broker that is reported as a likely client-certificate
+   * refusal, on plain TCP it is not.
+   */
+  static String clientCertificateHint(MqttException e, MqttOptions o) {
+    boolean alert = false;
+    boolean closed = false;
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m == null) {
+        continue;
+      }
+      if (c instanceof javax.net.ssl.SSLException && CLIENT_CERTIFICATE_ALERT.matcher(m).find()) {
+        alert = true;
+      } else if (c instanceof java.io.IOException
+          && (m.contains("Broken pipe")
+              || m.contains("Connection reset")
+              || m.contains("Remote host terminated the handshake"))) {
+        closed = true;
+      }
+    }
+    boolean allTls =
+        o.serverUris().stream().allMatch(u -> u.startsWith("ssl://") || u.startsWith("wss://"));
+    Path cert = o.tls().certFile();
+    if (alert) {
+      return cert == null
+          ? "broker requires a client certificate: set mqtt.tls.cert_file and key_file"
+          : "broker refused the TLS client certificate in mqtt.tls.cert_file "
+              + cert
+              + ": is it signed by a CA the broker trusts?";
+    }
+    if (closed && allTls) {
+      return cert == null
+          ? "broker closed the TLS connection while connecting; if it requires a client"
+              + " certificate, set mqtt.tls.cert_file and key_file"
+          : "broker closed the TLS connection while connecting; if it refused the TLS client"
+              + " certificate, check that mqtt.tls.cert_file "
+              + cert
+              + " is signed by a CA the broker trusts";
+    }
+    return null;
   }
 
   private static MqttPortException wrap(MqttException e) {

@@ -116,6 +116,43 @@ class MailTestCommandTest {
     }
   }
 
+  @Test
+  void aStarttlsCertificateTheJvmDoesNotTrustIsReportedAsConnectedButTlsRefused() throws Exception {
+    TestPki pki = TestPki.create(dir.resolve("pki"), "mail");
+    Path pw = Files.writeString(dir.resolve("smtp-password"), "s3cret\n");
+    Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+    try (StartTlsSmtpServer starttls =
+        StartTlsSmtpServer.start(
+            pki.issue("smtp", "localhost", "DNS:localhost", "IP:127.0.0.1"), "agent", "s3cret")) {
+      Path config =
+          Files.writeString(
+              dir.resolve("starttls.yml"),
+              "agent:\n  name: gw1\n  data_dir: "
+                  + dir.resolve("data")
+                  + "\nmail:\n  enabled: true\n  host: localhost\n  port: "
+                  + starttls.port()
+                  + "\n  security: starttls\n  username: agent\n  password_file: "
+                  + pw
+                  + "\n  from: agent@example.org\n  to: [ops@example.org]\n");
+      // The JVM's trust store does not know the test CA: the server greets us, STARTTLS starts
+      // and the handshake is refused on our side.
+      CliRun r = CliRun.of("mail-test", "--config", config.toString(), "--to", "me@example.org");
+
+      assertThat(r.exit()).as(r.lines() + r.err()).isEqualTo(1);
+      assertThat(r.lines())
+          .containsSubsequence(
+              "connected: yes",
+              "tls:       refused: server certificate not trusted by the JVM's trust store",
+              "auth:      no")
+          .anyMatch(
+              l ->
+                  l.startsWith("refused:   server certificate not trusted")
+                      && l.contains("PKIX path building failed"));
+      assertThat(starttls.logins()).as("no password sent").isEmpty();
+      assertThat(starttls.received()).isEmpty();
+    }
+  }
+
   private static SSLContext trusting(TestPki pki) throws Exception {
     java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
     ks.load(null, null);

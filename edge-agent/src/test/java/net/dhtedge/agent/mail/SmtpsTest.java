@@ -104,7 +104,10 @@ class SmtpsTest {
     MimeMessage m = mail(t, o);
     MailTransport.SendException e =
         assertThrows(MailTransport.SendException.class, () -> t.send(m));
-    assertThat(e.outcome().connected()).isFalse();
+    assertThat(e.outcome().connected()).as("the TCP connection was made").isTrue();
+    assertThat(e.outcome().tls()).isFalse();
+    assertThat(e.outcome().tlsRefused())
+        .isEqualTo("server certificate not trusted by the JVM's trust store");
     assertThat(e.getMessage()).contains("PKIX path building failed");
   }
 }

@@ -123,6 +123,10 @@ class StartTlsTest {
         refused(options("localhost", "s3cret", pki.trustingSocketFactory()));
     assertThat(e.outcome().accepted()).isFalse();
     assertThat(e.outcome().authenticated()).isFalse();
+    assertThat(e.outcome().connected()).as("connected before STARTTLS").isTrue();
+    assertThat(e.outcome().tls()).isFalse();
+    assertThat(e.outcome().tlsRefused())
+        .isEqualTo("server certificate not valid for host name 'localhost'");
     assertThat(e.getMessage())
         .startsWith(
             "server certificate is not valid for host name 'localhost' (host-name verification"
@@ -139,6 +143,9 @@ class StartTlsTest {
         refused(options("localhost", "s3cret", pki.trustingSocketFactory()));
     assertThat(e.outcome().accepted()).isFalse();
     assertThat(e.outcome().authenticated()).isFalse();
+    assertThat(e.outcome().connected()).as("connected before STARTTLS").isTrue();
+    assertThat(e.outcome().tlsRefused())
+        .isEqualTo("server certificate not trusted by the configured CA");
     assertThat(e.getMessage())
         .startsWith("server certificate not trusted by the configured CA: ")
         .contains("PKIX path building failed");

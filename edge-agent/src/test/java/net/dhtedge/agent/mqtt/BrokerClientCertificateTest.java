@@ -112,21 +112,27 @@ class BrokerClientCertificateTest {
   }
 
   /**
-   * What the agent says today (status lastError, logged as one line) when the broker drops the TLS
+   * What the agent says (status lastError, logged as one line) when the broker drops the TLS
    * connection over the client certificate: with TLS 1.3 the client's handshake is done before the
    * broker checks the certificate, so the broker's alert ({@code alert}) and the closed socket race
-   * with Paho's CONNECT, and the line ends either in the alert or in "Broken pipe" / "Connection
-   * reset". Either way one line naming the URL, never a connection.
+   * with Paho's CONNECT, and the cause is either the alert or "Broken pipe" / "Connection reset".
+   * Whichever wins, the line names the URL, says what to do ({@code hint} after the alert, {@code
+   * raceHint} after a closed socket) and keeps the original cause in brackets.
    */
-  private static java.util.regex.Pattern refusedDuringTheHandshake(String alert) {
+  private static java.util.regex.Pattern refusedDuringTheHandshake(
+      String alert, String hint, String raceHint) {
     return java.util.regex.Pattern.compile(
         "connect to \\[ssl://127\\.0\\.0\\.1:"
             + broker.sslUrl("127.0.0.1").replaceAll(".*:", "")
-            + "\\] failed: [^\\n]*(\\("
+            + "\\] failed: ("
+            + java.util.regex.Pattern.quote(hint)
+            + " \\([^\\n]*\\("
             + alert
             + "\\) Received fatal alert: "
             + alert
-            + "|Broken pipe|Connection reset)[^\\n]*");
+            + "[^\\n]*\\)|"
+            + java.util.regex.Pattern.quote(raceHint)
+            + " \\([^\\n]*(Broken pipe|Connection reset)[^\\n]*\\))");
   }
 
   @Test
@@ -150,7 +156,17 @@ class BrokerClientCertificateTest {
   @Test
   void aClientCertificateFromAnotherCaIsRefusedByTheBroker() {
     MqttConnection c = agent(options("gw-foreign", foreignClient), new InMemoryOutbox());
-    assertThat(lastErrorEventually(c)).matches(refusedDuringTheHandshake("unknown_ca"));
+    assertThat(lastErrorEventually(c))
+        .matches(
+            refusedDuringTheHandshake(
+                "unknown_ca",
+                "broker refused the TLS client certificate in mqtt.tls.cert_file "
+                    + foreignClient.cert()
+                    + ": is it signed by a CA the broker trusts?",
+                "broker closed the TLS connection while connecting; if it refused the TLS client"
+                    + " certificate, check that mqtt.tls.cert_file "
+                    + foreignClient.cert()
+                    + " is signed by a CA the broker trusts"));
     assertThat(c.isConnected()).isFalse();
   }
 
@@ -160,7 +176,12 @@ class BrokerClientCertificateTest {
     InMemoryOutbox outbox = queued("unsigned", 5);
     MqttConnection without = agent(options("gw-unsigned", null), outbox);
     assertThat(lastErrorEventually(without))
-        .matches(refusedDuringTheHandshake("certificate_required"));
+        .matches(
+            refusedDuringTheHandshake(
+                "certificate_required",
+                "broker requires a client certificate: set mqtt.tls.cert_file and key_file",
+                "broker closed the TLS connection while connecting; if it requires a client"
+                    + " certificate, set mqtt.tls.cert_file and key_file"));
     assertThat(without.isConnected()).isFalse();
     assertThat(outbox.depth()).isEqualTo(5);
     closeAll(); // the user adds mqtt.tls.cert_file and key_file and restarts the agent
