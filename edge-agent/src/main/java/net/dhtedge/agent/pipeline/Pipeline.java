@@ -91,6 +91,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     rules.load(store.notResolvedIncidents(), store.lastSeenByDevice());
     store.lastOpened(Rule.STALE).forEach(rules::staleAlreadyRaised);
     this.incidentsOpen = rules.openCount();
+    this.devicesWithIncidents = rules.devicesWithOpenIncidents();
     this.events =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -161,7 +162,10 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
   public CompletableFuture<Outcome> submit(Reading reading) {
     Objects.requireNonNull(reading, "reading");
     CompletableFuture<Outcome> done = new CompletableFuture<>();
-    store.submit(new ReadingJob(reading, clock.instant(), done));
+    boolean urgent =
+        rules.options().nearOrOutsideBand(reading)
+            || devicesWithIncidents.contains(reading.deviceId());
+    store.submit(new ReadingJob(reading, clock.instant(), done, urgent));
     return done;
   }
 
@@ -219,6 +223,11 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
             return tx.findIncident(incidentId)
                 .orElseThrow(() -> new NoSuchElementException("no incident " + incidentId));
           }
+
+          @Override
+          public boolean urgent() {
+            return true; // a person waits for the answer
+          }
         });
     return done;
   }
@@ -234,6 +243,11 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
             List<Transition> ts = rules.checkStale(now);
             persist(tx, ts);
             return ts;
+          }
+
+          @Override
+          public boolean urgent() {
+            return true; // once per check interval; it may raise stale alerts
           }
         });
     return done;
@@ -359,14 +373,28 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     }
   }
 
+  // Devices whose next reading may resolve an incident (set after each commit; read by submit).
+  private volatile java.util.Set<String> devicesWithIncidents = java.util.Set.of();
+
   private final class ReadingJob extends Job<Outcome> {
     private final Reading reading;
     private final Instant received;
+    private final boolean urgent;
 
-    ReadingJob(Reading reading, Instant received, CompletableFuture<Outcome> done) {
+    /**
+     * @param urgent the reading may open or resolve an incident: commit without waiting out the
+     *     commit window
+     */
+    ReadingJob(Reading reading, Instant received, CompletableFuture<Outcome> done, boolean urgent) {
       super(done);
       this.reading = reading;
       this.received = received;
+      this.urgent = urgent;
+    }
+
+    @Override
+    public boolean urgent() {
+      return urgent;
     }
 
     @Override
@@ -449,6 +477,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       }
       pendingAnnouncement = null;
       incidentsOpen = rules.openCount();
+      devicesWithIncidents = rules.devicesWithOpenIncidents();
     }
 
     @Override

@@ -107,6 +107,15 @@ public final class RulesEngine {
     return open.size();
   }
 
+  /** Devices with an incident not resolved (a reading from them may resolve it). */
+  public java.util.Set<String> devicesWithOpenIncidents() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (Key k : open.keySet()) {
+      out.add(k.deviceId());
+    }
+    return out;
+  }
+
   /** The incident with this id if it is not resolved. */
   public Optional<Incident> openIncident(long id) {
     return open.values().stream().filter(i -> i.id() == id).findFirst();

@@ -3,6 +3,7 @@ package net.dhtedge.agent.rules;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import net.dhtedge.agent.core.Reading;
 
 /**
  * Options of the rules engine.
@@ -120,6 +121,20 @@ public record RulesOptions(
     DeviceRules d = devices.get(deviceId);
     Threshold t = d == null ? null : isTemperature ? d.temperature() : d.humidity();
     return t != null ? t : isTemperature ? temperature : humidity;
+  }
+
+  /**
+   * Whether a reading is outside the calm part of its device's bands (beyond a limit or within
+   * hysteresis of it): only such a reading can open an incident. Thread-safe (no state).
+   */
+  public boolean nearOrOutsideBand(Reading r) {
+    return nearOrOutside(threshold(r.deviceId(), true), r.temperature())
+        || nearOrOutside(threshold(r.deviceId(), false), r.humidity());
+  }
+
+  private static boolean nearOrOutside(Threshold t, double v) {
+    return t.max() != null && v > t.max() - t.hysteresis()
+        || t.min() != null && v < t.min() + t.hysteresis();
   }
 
   /** How long a device may stay silent before it is stale. */

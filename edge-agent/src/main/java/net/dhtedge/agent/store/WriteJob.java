@@ -18,6 +18,14 @@ public interface WriteJob {
   /** The job could not be stored (after the writer retried it alone). Must not block. */
   void failed(Throwable cause);
 
+  /**
+   * Someone waits for this commit (an alert may come of it): the writer stops gathering more jobs
+   * for the batch and commits what it has at once instead of waiting out the commit window.
+   */
+  default boolean urgent() {
+    return false;
+  }
+
   /** Deletes rather than adds (housekeeping): still runs when the disk is nearly full. */
   default boolean freesSpace() {
     return false;

@@ -258,8 +258,10 @@ public final class AgentBenchmark {
           });
       alerts.subscribe("dht11/alerts", 1).waitForCompletion(5_000);
       int latencyReadings = 20_000;
+      JsonNode lat0 = status(httpPort).path("store");
       publishWithCrossings(broker, latencyReadings, 1000, sentAt, sentAtWall);
       Thread.sleep(2_000);
+      JsonNode lat1 = status(httpPort).path("store");
       alerts.disconnect().waitForCompletion(5_000);
       alerts.close();
       List<Long> sorted = new ArrayList<>(latencies);
@@ -273,6 +275,18 @@ public final class AgentBenchmark {
               ""));
       rows.add(row("alert latency p99", "%.1f ms", pct(sorted, 99) / 1e6, "<= 20 ms"));
       rows.add(row("alert latency max", "%.1f ms", pct(sorted, 100) / 1e6, ""));
+      long latCommits = lat1.path("commits").asLong() - lat0.path("commits").asLong();
+      rows.add(
+          row(
+              "... writes per commit (store) at 1,000 readings/s",
+              "%.1f",
+              latCommits == 0
+                  ? Double.NaN
+                  : (double)
+                          (lat1.path("writes_committed").asLong()
+                              - lat0.path("writes_committed").asLong())
+                      / latCommits,
+              ""));
       List<Long> split = new ArrayList<>(toAgent);
       Collections.sort(split);
       rows.add(
