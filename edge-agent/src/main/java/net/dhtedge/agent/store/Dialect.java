@@ -26,6 +26,15 @@ public interface Dialect {
   /** A DELETE of at most {@code limit} rows matching {@code where} (placeholders allowed). */
   String deleteLimited(String table, String where, int limit);
 
+  /**
+   * Statements that keep a small table that every commit updates in memory, or none where the
+   * database needs no such hint. (HSQLDB writes each update of a cached table as a new row version
+   * into its data file, and every allocation after a free sorts its free-space list.)
+   */
+  default List<String> keepInMemory(String table) {
+    return List.of();
+  }
+
   /** The statement that closes the database cleanly, or null when there is none. */
   String shutdownStatement();
 

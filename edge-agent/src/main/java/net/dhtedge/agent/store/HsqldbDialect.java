@@ -45,6 +45,11 @@ final class HsqldbDialect implements Dialect {
   }
 
   @Override
+  public List<String> keepInMemory(String table) {
+    return List.of("SET TABLE " + table + " TYPE MEMORY");
+  }
+
+  @Override
   public String shutdownStatement() {
     return "SHUTDOWN";
   }

@@ -98,7 +98,14 @@ final class Migrations {
                 // Counted once here; from now on every commit adds what it inserted and deleted.
                 "INSERT INTO row_counts (name, n) SELECT 'readings', COUNT(*) FROM readings",
                 "INSERT INTO row_counts (name, n)"
-                    + " SELECT 'read_failures', COUNT(*) FROM read_failures")));
+                    + " SELECT 'read_failures', COUNT(*) FROM read_failures")),
+        new Migration(
+            4,
+            "devices and row_counts kept in memory: every commit updates them",
+            java.util.stream.Stream.concat(
+                    dialect.keepInMemory("devices").stream(),
+                    dialect.keepInMemory("row_counts").stream())
+                .toList()));
   }
 
   private static String aggregateTable(String name) {
