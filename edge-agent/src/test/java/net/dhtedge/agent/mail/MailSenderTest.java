@@ -22,9 +22,9 @@ import net.dhtedge.agent.store.MailJob;
 import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
 import net.dhtedge.agent.store.Tx;
-import net.dhtedge.agent.store.WriteJob;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.agent.testing.Writes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,26 +78,7 @@ class MailSenderTest {
 
   /** Queues the step's mail the way the pipeline does ({@link Tx#queueMail}); waits for commit. */
   static void queue(Store store, Transition t) {
-    java.util.concurrent.CompletableFuture<Void> done =
-        new java.util.concurrent.CompletableFuture<>();
-    store.submit(
-        new WriteJob() {
-          @Override
-          public void apply(Tx tx) throws java.sql.SQLException {
-            tx.queueMail(t);
-          }
-
-          @Override
-          public void committed() {
-            done.complete(null);
-          }
-
-          @Override
-          public void failed(Throwable cause) {
-            done.completeExceptionally(cause);
-          }
-        });
-    done.join();
+    Writes.write(store, tx -> tx.queueMail(t));
   }
 
   private GreenMail startSmtp(int onPort) {

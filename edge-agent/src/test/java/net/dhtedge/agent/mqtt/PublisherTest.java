@@ -114,8 +114,15 @@ class PublisherTest {
     startAgent(8, 10_000, Duration.ofSeconds(1));
     await().until(() -> outbox.depth() == 0);
     await().until(() -> sub.payloads(topic).size() >= 320);
-    assertAllInOrder(sub.payloads(topic), 320);
-    assertThat(sub.payloads(topic)).hasSize(320);
+    // MQTT orders messages of one QoS only: a broker sends a QoS 0 message at once while QoS 1
+    // messages wait for a slow subscriber's in-flight window (seen on a loaded CI machine).
+    List<String> got = sub.payloads(topic);
+    assertAllInOrder(
+        got.stream().filter(m -> Integer.parseInt(m.substring(1)) < 300).toList(), 300);
+    assertThat(got.stream().filter(m -> Integer.parseInt(m.substring(1)) >= 300).toList())
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(300, 320).mapToObj(i -> "m" + i).toList());
+    assertThat(got).hasSize(320);
     assertThat(outbox.maxInFlight()).isLessThanOrEqualTo(8);
     assertThat(publisher.stats().confirmed()).isEqualTo(320);
   }

@@ -16,6 +16,7 @@ import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.agent.testing.Writes;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,26 +75,8 @@ class OutboxTest {
       o.enqueue("t", bytes("m1"), 1, false, OutboxPriority.ALERT);
       assertThat(heard).as("told before enqueue returned").hasValue(1);
 
-      java.util.concurrent.CompletableFuture<Void> done =
-          new java.util.concurrent.CompletableFuture<>();
-      s.submit(
-          new WriteJob() {
-            @Override
-            public void apply(Tx tx) {
-              tx.insertFailure("d", Instant.parse("2026-11-28T10:00:00Z"), "timeout");
-            }
-
-            @Override
-            public void committed() {
-              done.complete(null);
-            }
-
-            @Override
-            public void failed(Throwable cause) {
-              done.completeExceptionally(cause);
-            }
-          });
-      done.join();
+      Writes.write(
+          s, tx -> tx.insertFailure("d", Instant.parse("2026-11-28T10:00:00Z"), "timeout"));
       assertThat(heard).as("a commit without outbox messages").hasValue(1);
 
       o.enqueue("t", bytes("m2"), 1, false, OutboxPriority.ALERT);
