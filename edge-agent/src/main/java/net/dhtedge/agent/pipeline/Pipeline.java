@@ -368,6 +368,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
 
   private void persist(Tx tx, List<Transition> ts) throws SQLException {
     writeTransitions(tx, ts);
+    transitionsInBatch |= !ts.isEmpty();
     if (collecting != null) {
       collecting.addAll(ts);
     }
@@ -375,6 +376,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
 
   // Devices whose next reading may resolve an incident (set after each commit; read by submit).
   private volatile java.util.Set<String> devicesWithIncidents = java.util.Set.of();
+  private boolean transitionsInBatch; // writer thread only
 
   private final class ReadingJob extends Job<Outcome> {
     private final Reading reading;
@@ -441,6 +443,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     public void beforeBatch() {
       snapshot = rules.snapshot();
       storeAlertInBatch = false;
+      transitionsInBatch = false;
     }
 
     @Override
@@ -477,7 +480,9 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       }
       pendingAnnouncement = null;
       incidentsOpen = rules.openCount();
-      devicesWithIncidents = rules.devicesWithOpenIncidents();
+      if (transitionsInBatch || storeAlertInBatch) {
+        devicesWithIncidents = rules.devicesWithOpenIncidents();
+      }
     }
 
     @Override

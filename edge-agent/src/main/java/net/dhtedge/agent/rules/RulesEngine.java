@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,31 +24,28 @@ public final class RulesEngine {
 
   private record Pending(int count, Instant since) {}
 
-  /** The engine's whole state at one moment, to undo a batch whose commit failed. */
+  /**
+   * A point to go back to when a batch's commit failed. Only the latest snapshot can be restored:
+   * the maps keep a journal of what changed since it, not copies.
+   */
   public static final class Snapshot {
-    private final Map<Key, Incident> open;
-    private final Map<Key, Pending> pending;
-    private final Map<String, Instant> lastSeen;
-    private final Map<String, Instant> staleRaisedFor;
-    private final Map<String, FailureWindow> failures;
+    private final long epoch;
 
-    private Snapshot(RulesEngine e) {
-      open = new HashMap<>(e.open);
-      pending = new HashMap<>(e.pending);
-      lastSeen = new HashMap<>(e.lastSeen);
-      staleRaisedFor = new HashMap<>(e.staleRaisedFor);
-      failures = new HashMap<>();
-      e.failures.forEach((k, v) -> failures.put(k, v.copy()));
+    private Snapshot(long epoch) {
+      this.epoch = epoch;
     }
   }
 
   private final RulesOptions options;
   private final LongSupplier incidentIds;
-  private Map<Key, Incident> open = new HashMap<>();
-  private Map<Key, Pending> pending = new HashMap<>();
-  private Map<String, Instant> lastSeen = new HashMap<>();
-  private Map<String, Instant> staleRaisedFor = new HashMap<>();
-  private Map<String, FailureWindow> failures = new HashMap<>();
+  private final JournaledMap<Key, Incident> open = new JournaledMap<>();
+  private final JournaledMap<Key, Pending> pending = new JournaledMap<>();
+  private final JournaledMap<String, Instant> lastSeen = new JournaledMap<>();
+  private final JournaledMap<String, Instant> staleRaisedFor = new JournaledMap<>();
+  private final JournaledMap<String, FailureWindow> failures = new JournaledMap<>();
+  private final List<JournaledMap<?, ?>> journaled =
+      List.of(open, pending, lastSeen, staleRaisedFor, failures);
+  private long epoch;
 
   /**
    * @param incidentIds hands out new incident ids (increasing, never reused)
@@ -85,17 +81,22 @@ public final class RulesEngine {
     }
   }
 
+  /** Marks the state now; {@link #restore} goes back to it. Costs nothing per device. */
   public Snapshot snapshot() {
-    return new Snapshot(this);
+    journaled.forEach(JournaledMap::mark);
+    return new Snapshot(++epoch);
   }
 
+  /**
+   * Undoes every change since {@code s}, which must be the latest snapshot.
+   *
+   * @throws IllegalStateException for an older snapshot
+   */
   public void restore(Snapshot s) {
-    open = new HashMap<>(s.open);
-    pending = new HashMap<>(s.pending);
-    lastSeen = new HashMap<>(s.lastSeen);
-    staleRaisedFor = new HashMap<>(s.staleRaisedFor);
-    failures = new HashMap<>();
-    s.failures.forEach((k, v) -> failures.put(k, v.copy()));
+    if (s.epoch != epoch) {
+      throw new IllegalStateException("only the latest rules snapshot can be restored");
+    }
+    journaled.forEach(JournaledMap::rollback);
   }
 
   /** Incidents not resolved, by id. */
@@ -287,8 +288,14 @@ public final class RulesEngine {
   }
 
   private void attempt(List<Transition> out, String dev, Instant at, boolean ok) {
-    FailureWindow w =
-        failures.computeIfAbsent(dev, d -> new FailureWindow(options.failureWindow()));
+    FailureWindow w = failures.get(dev);
+    if (w == null) {
+      w = new FailureWindow(options.failureWindow());
+      failures.put(dev, w);
+    } else if (failures.touch(dev)) {
+      w = w.copy(); // the journal keeps the old window as it was: change a copy
+      failures.put(dev, w);
+    }
     w.add(at, ok);
     Key k = new Key(dev, Rule.SENSOR_FAILURE);
     Incident inc = open.get(k);

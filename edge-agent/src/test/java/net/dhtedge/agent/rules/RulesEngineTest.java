@@ -288,6 +288,39 @@ class RulesEngineTest {
   }
 
   @Test
+  void aRestoredFailureWindowCountsOnlyTheAttemptsBeforeTheSnapshot() {
+    RulesEngine e = engine(RulesOptions.defaults()); // > 20 % over 5 min, >= 10 attempts
+    Instant t = T0;
+    for (int i = 0; i < 8; i++) {
+      t = t.plusSeconds(2);
+      e.onReading(new Reading("pi", t, (long) i, 20, 50, "gpiod"), t);
+    }
+    e.onFailure("pi", t = t.plusSeconds(2));
+    RulesEngine.Snapshot s = e.snapshot();
+    e.onFailure("pi", t.plusSeconds(2));
+    assertThat(e.onFailure("pi", t.plusSeconds(4))).hasSize(1);
+    e.restore(s);
+    assertThat(e.openCount()).isZero();
+
+    List<Transition> out = new ArrayList<>();
+    out.addAll(e.onFailure("pi", t = t.plusSeconds(2)));
+    out.addAll(e.onFailure("pi", t.plusSeconds(2)));
+    assertThat(out)
+        .as("3 of 11 again, not 5 of 13: the undone failures are gone from the window")
+        .singleElement()
+        .satisfies(tr -> assertThat(tr.incident().value()).isEqualTo(27.3));
+  }
+
+  @Test
+  void onlyTheLatestSnapshotCanBeRestored() {
+    RulesEngine e = engine(tempMax30(2));
+    RulesEngine.Snapshot old = e.snapshot();
+    e.snapshot();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> e.restore(old))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void loadedIncidentsStayOpenAcrossARestart() {
     RulesEngine first = engine(tempMax30(1));
     Incident open = feed(first, "d", 31).get(0).incident();
