@@ -98,15 +98,17 @@ public final class Discovery implements PipelineListener, AutoCloseable {
             now.put(id, REMOTE);
           }
         });
+    List<Outbox.Entry> messages = new ArrayList<>();
     for (String gone : before.keySet()) {
       if (!now.containsKey(gone)) {
         for (DiscoveryPayloads.Metric m : DiscoveryPayloads.Metric.values()) {
-          outbox.enqueue(
-              DiscoveryPayloads.configTopic(options, gone, m),
-              new byte[0],
-              1,
-              true,
-              OutboxPriority.STATUS);
+          messages.add(
+              new Outbox.Entry(
+                  DiscoveryPayloads.configTopic(options, gone, m),
+                  new byte[0],
+                  1,
+                  true,
+                  OutboxPriority.STATUS));
         }
         LOG.info("Home Assistant: removing device {} (no longer configured or seen)", gone);
       }
@@ -114,7 +116,12 @@ public final class Discovery implements PipelineListener, AutoCloseable {
     announced.clear();
     announced.putAll(now);
     save();
-    announceAll();
+    // Removals and every device's configs in one commit: start-up time does not grow with the
+    // number of devices (one commit each made 520 devices take 9 s on a quiet machine).
+    messages.addAll(configs(new ArrayList<>(now.keySet())));
+    outbox.enqueueAll(messages);
+    announcements.addAndGet(now.size());
+    LOG.info("Home Assistant: announced {} device(s)", now.size());
     connection.subscribeTopic(
         options.haStatusTopic(),
         (message, epoch) -> {
@@ -140,23 +147,37 @@ public final class Discovery implements PipelineListener, AutoCloseable {
     synchronized (this) {
       ids = new ArrayList<>(announced.keySet());
     }
-    // Outside the lock: each enqueue waits for a store commit, and the pipeline's event thread
+    // Outside the lock: the enqueue waits for a store commit, and the pipeline's event thread
     // takes this lock for every reading.
-    ids.forEach(this::announce);
+    announce(ids);
     LOG.info("Home Assistant: announced {} device(s)", ids.size());
   }
 
   private void announce(String deviceId) {
-    String model = options.localDevices().get(deviceId);
-    for (DiscoveryPayloads.Metric m : DiscoveryPayloads.Metric.values()) {
-      outbox.enqueue(
-          DiscoveryPayloads.configTopic(options, deviceId, m),
-          DiscoveryPayloads.config(options, deviceId, m, model),
-          1,
-          true,
-          OutboxPriority.STATUS);
+    announce(List.of(deviceId));
+  }
+
+  /** Queues the configs of these devices in one store commit. */
+  private void announce(List<String> deviceIds) {
+    outbox.enqueueAll(configs(deviceIds));
+    announcements.addAndGet(deviceIds.size());
+  }
+
+  private List<Outbox.Entry> configs(List<String> deviceIds) {
+    List<Outbox.Entry> configs = new ArrayList<>();
+    for (String deviceId : deviceIds) {
+      String model = options.localDevices().get(deviceId);
+      for (DiscoveryPayloads.Metric m : DiscoveryPayloads.Metric.values()) {
+        configs.add(
+            new Outbox.Entry(
+                DiscoveryPayloads.configTopic(options, deviceId, m),
+                DiscoveryPayloads.config(options, deviceId, m, model),
+                1,
+                true,
+                OutboxPriority.STATUS));
+      }
     }
-    announcements.incrementAndGet();
+    return configs;
   }
 
   /** How many device announcements were queued since start (for tests and the status page). */

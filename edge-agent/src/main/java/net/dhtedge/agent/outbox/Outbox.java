@@ -12,6 +12,19 @@ public interface Outbox {
   /** Queues a message; it is durable once the enclosing store commit returns. */
   void enqueue(String topic, byte[] payload, int qos, boolean retained, int priority);
 
+  /** A message to queue with {@link #enqueueAll}. */
+  record Entry(String topic, byte[] payload, int qos, boolean retained, int priority) {}
+
+  /**
+   * Queues several messages, in order, durable together: one commit instead of one per message (a
+   * gateway that knows hundreds of devices announces them all at start-up).
+   */
+  default void enqueueAll(List<Entry> entries) {
+    for (Entry e : entries) {
+      enqueue(e.topic(), e.payload(), e.qos(), e.retained(), e.priority());
+    }
+  }
+
   /** Up to {@code max} unconfirmed messages, oldest first, skipping ids in flight. */
   List<OutboxMessage> next(int max);
 

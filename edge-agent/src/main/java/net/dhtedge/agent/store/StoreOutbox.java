@@ -71,6 +71,43 @@ final class StoreOutbox implements Outbox {
     }
   }
 
+  /** Queues all in one transaction and waits (up to 30 s) until they are durable. */
+  @Override
+  public void enqueueAll(List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    List<Entry> copy = List.copyOf(entries);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    store.submit(
+        new WriteJob() {
+          @Override
+          public void apply(Tx tx) {
+            for (Entry e : copy) {
+              tx.enqueue(e.topic(), e.payload(), e.qos(), e.retained(), e.priority());
+            }
+          }
+
+          @Override
+          public void committed() {
+            done.complete(null);
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            done.completeExceptionally(cause);
+          }
+        });
+    try {
+      done.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while queueing " + copy.size() + " messages", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new StoreException("cannot queue " + copy.size() + " messages", e);
+    }
+  }
+
   @Override
   public synchronized List<OutboxMessage> next(int max) {
     if (max <= 0) {

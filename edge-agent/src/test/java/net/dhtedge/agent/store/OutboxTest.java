@@ -65,6 +65,27 @@ class OutboxTest {
   }
 
   @Test
+  void manyMessagesQueuedTogetherShareOneCommitAndKeepTheirOrder() {
+    try (Store s = open(StoreOptions.defaults(dir))) {
+      Outbox o = s.outbox();
+      List<Outbox.Entry> entries =
+          java.util.stream.IntStream.range(0, 500)
+              .mapToObj(
+                  i -> new Outbox.Entry("t/c", bytes("c" + i), 1, true, OutboxPriority.STATUS))
+              .toList();
+      long commitsBefore = s.batchStats()[0];
+
+      o.enqueueAll(entries);
+
+      assertThat(s.batchStats()[0] - commitsBefore).isEqualTo(1);
+      assertThat(o.next(1000))
+          .extracting(OutboxTest::text)
+          .containsExactlyElementsOf(
+              java.util.stream.IntStream.range(0, 500).mapToObj(i -> "c" + i).toList());
+    }
+  }
+
+  @Test
   void listenersHearOfEveryCommitThatQueuedMessagesAndOfNoOther() {
     try (Store s = open(StoreOptions.defaults(dir))) {
       Outbox o = s.outbox();
