@@ -41,49 +41,24 @@ final class StoreOutbox implements Outbox {
   public void enqueue(String topic, byte[] payload, int qos, boolean retained, int priority) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(payload, "payload");
-    CompletableFuture<Long> done = new CompletableFuture<>();
-    store.submit(
-        new WriteJob() {
-          long id;
-
-          @Override
-          public void apply(Tx tx) {
-            id = tx.enqueue(topic, payload, qos, retained, priority);
-          }
-
-          @Override
-          public void committed() {
-            done.complete(id);
-          }
-
-          @Override
-          public void failed(Throwable cause) {
-            done.completeExceptionally(cause);
-          }
-        });
-    try {
-      done.get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while queueing a message on " + topic, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new StoreException("cannot queue a message on " + topic, e);
-    }
+    write(List.of(new Entry(topic, payload, qos, retained, priority)), 10, "a message on " + topic);
   }
 
   /** Queues all in one transaction and waits (up to 30 s) until they are durable. */
   @Override
   public void enqueueAll(List<Entry> entries) {
-    if (entries.isEmpty()) {
-      return;
+    if (!entries.isEmpty()) {
+      write(List.copyOf(entries), 30, entries.size() + " messages");
     }
-    List<Entry> copy = List.copyOf(entries);
+  }
+
+  private void write(List<Entry> entries, long timeoutSeconds, String what) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     store.submit(
         new WriteJob() {
           @Override
           public void apply(Tx tx) {
-            for (Entry e : copy) {
+            for (Entry e : entries) {
               tx.enqueue(e.topic(), e.payload(), e.qos(), e.retained(), e.priority());
             }
           }
@@ -99,12 +74,12 @@ final class StoreOutbox implements Outbox {
           }
         });
     try {
-      done.get(30, TimeUnit.SECONDS);
+      done.get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while queueing " + copy.size() + " messages", e);
+      throw new StoreException("interrupted while queueing " + what, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new StoreException("cannot queue " + copy.size() + " messages", e);
+      throw new StoreException("cannot queue " + what, e);
     }
   }
 
