@@ -8,10 +8,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import net.dhtedge.agent.config.MailConfig;
-import net.dhtedge.agent.store.MailJob;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestPki;
 import org.junit.jupiter.api.AfterAll;
@@ -52,36 +49,12 @@ class SmtpsTest {
   }
 
   private static MailOptions options(String host, javax.net.ssl.SSLSocketFactory f) {
-    return new MailOptions(
-        host,
-        port,
-        MailConfig.Security.SMTPS,
-        "agent",
-        "s3cret",
-        "agent@example.org",
-        List.of("ops@example.org"),
-        Duration.ZERO,
-        "http://gw:8080/",
-        Duration.ofMillis(50),
-        Duration.ofMillis(200),
-        Duration.ofSeconds(5),
-        f);
+    return TlsMailFixtures.options(
+        host, port, MailConfig.Security.SMTPS, "s3cret", Duration.ofSeconds(5), f);
   }
 
   private static MimeMessage mail(SmtpTransport t, MailOptions o) throws Exception {
-    MailJob job =
-        new MailJob(
-            1,
-            "created",
-            "lab",
-            "temperature_max",
-            "temperature",
-            31.0,
-            30.0,
-            "hot",
-            Instant.parse("2026-11-27T10:00:00Z"),
-            Instant.parse("2026-11-27T10:00:00Z"));
-    return new MailComposer(o, "gw1").single(t.session(), job);
+    return TlsMailFixtures.mail(t, o, 1, 31.0, "hot");
   }
 
   @Test

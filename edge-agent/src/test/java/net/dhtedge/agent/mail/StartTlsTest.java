@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
 import net.dhtedge.agent.config.MailConfig;
-import net.dhtedge.agent.store.MailJob;
 import net.dhtedge.agent.testing.StartTlsSmtpServer;
 import net.dhtedge.agent.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
@@ -51,36 +48,12 @@ class StartTlsTest {
   }
 
   private MailOptions options(String host, String password, SSLSocketFactory trust) {
-    return new MailOptions(
-        host,
-        smtp.port(),
-        MailConfig.Security.STARTTLS,
-        "agent",
-        password,
-        "agent@example.org",
-        List.of("ops@example.org"),
-        Duration.ZERO,
-        "http://gw:8080/",
-        Duration.ofMillis(50),
-        Duration.ofMillis(200),
-        Duration.ofSeconds(10),
-        trust);
+    return TlsMailFixtures.options(
+        host, smtp.port(), MailConfig.Security.STARTTLS, password, Duration.ofSeconds(10), trust);
   }
 
   private static MimeMessage mail(SmtpTransport t, MailOptions o) throws Exception {
-    MailJob job =
-        new MailJob(
-            7,
-            "created",
-            "lab",
-            "temperature_max",
-            "temperature",
-            31.5,
-            30.0,
-            "too hot in the lab",
-            Instant.parse("2026-11-27T10:00:00Z"),
-            Instant.parse("2026-11-27T10:00:00Z"));
-    return new MailComposer(o, "gw1").single(t.session(), job);
+    return TlsMailFixtures.mail(t, o, 7, 31.5, "too hot in the lab");
   }
 
   private static MailTransport.SendException refused(MailOptions o) throws Exception {

@@ -64,6 +64,14 @@ class IngestTest {
   }
 
   void startAgent(MqttOptions.Builder b, Duration storeRetryDelay) throws InterruptedException {
+    startAgent(b, storeRetryDelay, Clock.systemUTC());
+  }
+
+  /**
+   * {@code ingestClock} stamps receive times (the connection and reject counter use the real one).
+   */
+  void startAgent(MqttOptions.Builder b, Duration storeRetryDelay, Clock ingestClock)
+      throws InterruptedException {
     prefix = "ing" + N.incrementAndGet();
     MqttOptions o =
         b.serverUri(broker.url())
@@ -75,11 +83,7 @@ class IngestTest {
     toClose.add(connection);
     ingest =
         new Ingest(
-            connection,
-            intake,
-            new RejectCounter(Clock.systemUTC()),
-            Clock.systemUTC(),
-            storeRetryDelay);
+            connection, intake, new RejectCounter(Clock.systemUTC()), ingestClock, storeRetryDelay);
     ingest.start();
     connection.start();
     assertThat(connection.awaitConnected(Duration.ofSeconds(10))).isTrue();
@@ -142,30 +146,11 @@ class IngestTest {
   @Test
   void readingsWithoutTsOrSeqAreStampedApartPerDeviceAndNeverAheadOfTheClock() throws Exception {
     Instant now = Instant.parse("2026-11-28T10:00:00.500Z");
-    prefix = "ing" + N.incrementAndGet();
-    MqttOptions o =
-        MqttOptions.builder()
-            .defaultDevice("greenhouse")
-            .serverUri(broker.url())
-            .clientId("agent-" + prefix)
-            .topicPrefix(prefix)
-            .reconnect(Duration.ofMillis(100), Duration.ofMillis(400))
-            .build();
-    connection = MqttConnection.create(o, Clock.systemUTC(), "test");
-    toClose.add(connection);
     // A clock that stands still: every message arrives "in the same millisecond".
-    ingest =
-        new Ingest(
-            connection,
-            intake,
-            new RejectCounter(Clock.systemUTC()),
-            Clock.fixed(now, java.time.ZoneOffset.UTC),
-            Duration.ofMillis(1));
-    ingest.start();
-    connection.start();
-    assertThat(connection.awaitConnected(Duration.ofSeconds(10))).isTrue();
-    device = TestClient.connect(broker.url(), "device-" + prefix);
-    toClose.add(device);
+    startAgent(
+        MqttOptions.builder().defaultDevice("greenhouse"),
+        Duration.ofMillis(1),
+        Clock.fixed(now, java.time.ZoneOffset.UTC));
 
     for (int i = 0; i < 3; i++) {
       device.publish(data(), "{\"temperature\":25,\"humidity\":60}", 1, false);
