@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.StartTlsSmtpServer;
 import net.dhtedge.agent.testing.TestPki;
@@ -94,7 +93,7 @@ class MailTestCommandTest {
       SSLContext before = SSLContext.getDefault();
       CliRun r;
       try {
-        SSLContext.setDefault(trusting(pki));
+        SSLContext.setDefault(pki.trustingContext());
         r = CliRun.of("mail-test", "--config", config.toString(), "--to", "me@example.org");
       } finally {
         SSLContext.setDefault(before);
@@ -151,21 +150,6 @@ class MailTestCommandTest {
       assertThat(starttls.logins()).as("no password sent").isEmpty();
       assertThat(starttls.received()).isEmpty();
     }
-  }
-
-  private static SSLContext trusting(TestPki pki) throws Exception {
-    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    try (var in = Files.newInputStream(pki.caCert())) {
-      ks.setCertificateEntry(
-          "ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
   }
 
   @Test

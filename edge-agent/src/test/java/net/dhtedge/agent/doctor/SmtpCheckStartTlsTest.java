@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import net.dhtedge.agent.testing.StartTlsSmtpServer;
 import net.dhtedge.agent.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +42,7 @@ class SmtpCheckStartTlsTest {
   @BeforeEach
   void trustTheTestCa() throws Exception {
     before = SSLContext.getDefault();
-    SSLContext.setDefault(trusting(pki));
+    SSLContext.setDefault(pki.trustingContext());
   }
 
   @AfterEach
@@ -113,20 +112,5 @@ class SmtpCheckStartTlsTest {
                 + " agent)");
     assertThat(f.fix()).contains("mail.password_file");
     assertThat(smtp.logins()).containsExactly(new StartTlsSmtpServer.Login("agent", false, true));
-  }
-
-  private static SSLContext trusting(TestPki pki) throws Exception {
-    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    try (var in = Files.newInputStream(pki.caCert())) {
-      ks.setCertificateEntry(
-          "ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
   }
 }

@@ -139,6 +139,11 @@ public final class TestPki {
 
   /** Sockets that trust exactly this CA (tests only). */
   public SSLSocketFactory trustingSocketFactory() {
+    return trustingContext().getSocketFactory();
+  }
+
+  /** A TLS context that trusts this CA only (tests set it as the JVM default where needed). */
+  public SSLContext trustingContext() {
     try (InputStream in = Files.newInputStream(caCert)) {
       X509Certificate ca =
           (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -150,7 +155,7 @@ public final class TestPki {
       tmf.init(ks);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx.getSocketFactory();
+      return ctx;
     } catch (Exception e) {
       throw new IllegalStateException("cannot trust " + caCert, e);
     }
