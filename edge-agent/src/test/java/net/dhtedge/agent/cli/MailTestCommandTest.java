@@ -72,21 +72,10 @@ class MailTestCommandTest {
   @Test
   void aTestMailOverStarttlsWithALoginReportsTlsAndAuthAndArrivesEncrypted() throws Exception {
     TestPki pki = TestPki.create(dir.resolve("pki"), "mail");
-    Path pw = Files.writeString(dir.resolve("smtp-password"), "s3cret\n");
-    Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
     try (StartTlsSmtpServer starttls =
         StartTlsSmtpServer.start(
             pki.issue("smtp", "localhost", "DNS:localhost", "IP:127.0.0.1"), "agent", "s3cret")) {
-      Path config =
-          Files.writeString(
-              dir.resolve("starttls.yml"),
-              "agent:\n  name: gw1\n  data_dir: "
-                  + dir.resolve("data")
-                  + "\nmail:\n  enabled: true\n  host: localhost\n  port: "
-                  + starttls.port()
-                  + "\n  security: starttls\n  username: agent\n  password_file: "
-                  + pw
-                  + "\n  from: agent@example.org\n  to: [ops@example.org]\n");
+      Path config = starttlsConfig(starttls.port());
       // The mail side trusts the JVM's trust store; users add a private CA to it (e.g.
       // -Djavax.net.ssl.trustStore in EDGE_AGENT_JAVA_OPTS). In-process, that is the default
       // SSLContext, set for this run only.
@@ -118,21 +107,10 @@ class MailTestCommandTest {
   @Test
   void aStarttlsCertificateTheJvmDoesNotTrustIsReportedAsConnectedButTlsRefused() throws Exception {
     TestPki pki = TestPki.create(dir.resolve("pki"), "mail");
-    Path pw = Files.writeString(dir.resolve("smtp-password"), "s3cret\n");
-    Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
     try (StartTlsSmtpServer starttls =
         StartTlsSmtpServer.start(
             pki.issue("smtp", "localhost", "DNS:localhost", "IP:127.0.0.1"), "agent", "s3cret")) {
-      Path config =
-          Files.writeString(
-              dir.resolve("starttls.yml"),
-              "agent:\n  name: gw1\n  data_dir: "
-                  + dir.resolve("data")
-                  + "\nmail:\n  enabled: true\n  host: localhost\n  port: "
-                  + starttls.port()
-                  + "\n  security: starttls\n  username: agent\n  password_file: "
-                  + pw
-                  + "\n  from: agent@example.org\n  to: [ops@example.org]\n");
+      Path config = starttlsConfig(starttls.port());
       // The JVM's trust store does not know the test CA: the server greets us, STARTTLS starts
       // and the handshake is refused on our side.
       CliRun r = CliRun.of("mail-test", "--config", config.toString(), "--to", "me@example.org");
@@ -161,5 +139,20 @@ class MailTestCommandTest {
         .contains("connected: no")
         .contains("refused:")
         .contains("Connection refused");
+  }
+
+  /** A config mailing through a STARTTLS server on {@code port} as user agent (password file). */
+  private Path starttlsConfig(int port) throws Exception {
+    Path pw = Files.writeString(dir.resolve("smtp-password"), "s3cret\n");
+    Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+    return Files.writeString(
+        dir.resolve("starttls.yml"),
+        "agent:\n  name: gw1\n  data_dir: "
+            + dir.resolve("data")
+            + "\nmail:\n  enabled: true\n  host: localhost\n  port: "
+            + port
+            + "\n  security: starttls\n  username: agent\n  password_file: "
+            + pw
+            + "\n  from: agent@example.org\n  to: [ops@example.org]\n");
   }
 }
