@@ -30,34 +30,39 @@ final class BufferedSocketFactory extends SocketFactory {
 
   @Override
   public Socket createSocket(String host, int port) throws IOException {
-    Socket s = new BufferedSocket();
-    s.connect(new InetSocketAddress(host, port));
-    return s;
+    return open(new InetSocketAddress(host, port), null);
   }
 
   @Override
   public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
       throws IOException {
-    Socket s = new BufferedSocket();
-    s.bind(new InetSocketAddress(localHost, localPort));
-    s.connect(new InetSocketAddress(host, port));
-    return s;
+    return open(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
   }
 
   @Override
   public Socket createSocket(InetAddress host, int port) throws IOException {
-    Socket s = new BufferedSocket();
-    s.connect(new InetSocketAddress(host, port));
-    return s;
+    return open(new InetSocketAddress(host, port), null);
   }
 
   @Override
   public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
       throws IOException {
+    return open(
+        new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
+  }
+
+  private static Socket open(InetSocketAddress remote, InetSocketAddress local) throws IOException {
     Socket s = new BufferedSocket();
-    s.bind(new InetSocketAddress(localAddress, localPort));
-    s.connect(new InetSocketAddress(address, port));
-    return s;
+    try {
+      if (local != null) {
+        s.bind(local);
+      }
+      s.connect(remote);
+      return s;
+    } catch (IOException e) {
+      s.close();
+      throw e;
+    }
   }
 
   private static final class BufferedSocket extends Socket {
