@@ -9,53 +9,51 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Min/max/sum/count of one batch's readings per (device, bucket), merged into an aggregate table at
- * flush with one UPDATE per touched bucket (INSERT when the bucket is new). Late readings simply
- * update older buckets, so no recomputation is ever needed.
+ * What one batch adds to an aggregate table per (device, bucket): closed live buckets and readings
+ * outside the live ones ({@link LiveAggregates}), merged at flush with one UPDATE per touched
+ * bucket (INSERT when the bucket has no row). Late readings simply update older buckets.
  */
 final class AggregateBuffer {
 
   private record Key(int device, long bucket) {}
 
-  private static final class Acc {
-    long n;
-    double tMin = Double.POSITIVE_INFINITY;
-    double tMax = Double.NEGATIVE_INFINITY;
-    double tSum;
-    double hMin = Double.POSITIVE_INFINITY;
-    double hMax = Double.NEGATIVE_INFINITY;
-    double hSum;
-
-    void add(double t, double h) {
-      n++;
-      tMin = Math.min(tMin, t);
-      tMax = Math.max(tMax, t);
-      tSum += t;
-      hMin = Math.min(hMin, h);
-      hMax = Math.max(hMax, h);
-      hSum += h;
-    }
-  }
-
   private final String table;
   private final long width;
-  private final Map<Key, Acc> buckets = new LinkedHashMap<>();
+  private final Map<Key, Aggregate> buckets = new LinkedHashMap<>();
 
   AggregateBuffer(String table, long widthMillis) {
     this.table = table;
     this.width = widthMillis;
   }
 
+  long width() {
+    return width;
+  }
+
   void add(int device, long tsMillis, double temperature, double humidity) {
     long bucket = Math.floorDiv(tsMillis, width) * width;
-    buckets.computeIfAbsent(new Key(device, bucket), k -> new Acc()).add(temperature, humidity);
+    buckets
+        .computeIfAbsent(new Key(device, bucket), k -> new Aggregate())
+        .add(temperature, humidity);
+  }
+
+  /** Adds a whole bucket's aggregate (a closed live bucket). */
+  void add(int device, long bucket, Aggregate a) {
+    if (a.n > 0) {
+      buckets.computeIfAbsent(new Key(device, bucket), k -> new Aggregate()).add(a);
+    }
+  }
+
+  /** Takes back what this batch buffered for a bucket (one that goes live); null when nothing. */
+  Aggregate remove(int device, long bucket) {
+    return buckets.remove(new Key(device, bucket));
   }
 
   void flush(Connection c) throws SQLException {
     if (buckets.isEmpty()) {
       return;
     }
-    List<Map.Entry<Key, Acc>> entries = new ArrayList<>(buckets.entrySet());
+    List<Map.Entry<Key, Aggregate>> entries = new ArrayList<>(buckets.entrySet());
     int[] updated;
     try (PreparedStatement up =
         c.prepareStatement(
@@ -65,7 +63,7 @@ final class AggregateBuffer {
                 + " t_sum = t_sum + ?, h_min = LEAST(h_min, ?), h_max = GREATEST(h_max, ?),"
                 + " h_sum = h_sum + ? WHERE device = ? AND bucket = ?")) {
       for (var e : entries) {
-        Acc a = e.getValue();
+        Aggregate a = e.getValue();
         up.setLong(1, a.n);
         up.setDouble(2, a.tMin);
         up.setDouble(3, a.tMax);
@@ -91,7 +89,7 @@ final class AggregateBuffer {
           continue;
         }
         var e = entries.get(i);
-        Acc a = e.getValue();
+        Aggregate a = e.getValue();
         in.setInt(1, e.getKey().device());
         in.setLong(2, e.getKey().bucket());
         in.setLong(3, a.n);

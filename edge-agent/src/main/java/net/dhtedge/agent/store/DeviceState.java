@@ -17,18 +17,23 @@ final class DeviceState {
   Long maxTsKey;
   Long lastTs;
 
+  /** The live aggregate buckets (minute, hour), null when none; see {@link LiveBucket}. */
+  LiveBucket[] live;
+
   /** Recent seq -> ts of the reading stored with it. */
   final Map<Long, Long> recentSeq = recent();
 
   /** Recent ts keys of readings stored by ts (no seq, or a reused seq). */
   final Map<Long, Long> recentTs = recent();
 
-  DeviceState(int ref, String deviceId, Long maxSeq, Long maxTsKey, Long lastTs) {
+  DeviceState(
+      int ref, String deviceId, Long maxSeq, Long maxTsKey, Long lastTs, LiveBucket[] live) {
     this.ref = ref;
     this.deviceId = deviceId;
     this.maxSeq = maxSeq;
     this.maxTsKey = maxTsKey;
     this.lastTs = lastTs;
+    this.live = live;
   }
 
   private static Map<Long, Long> recent() {

@@ -105,7 +105,14 @@ final class Migrations {
             java.util.stream.Stream.concat(
                     dialect.keepInMemory("devices").stream(),
                     dialect.keepInMemory("row_counts").stream())
-                .toList()));
+                .toList()),
+        new Migration(
+            5,
+            "live aggregate buckets: summed in memory, written to agg_1m/agg_1h when they close",
+            List.of(
+                // Which bucket each device fills now; the table has no row for it (LiveBucket).
+                "ALTER TABLE devices ADD COLUMN agg_1m_live BIGINT",
+                "ALTER TABLE devices ADD COLUMN agg_1h_live BIGINT")));
   }
 
   private static String aggregateTable(String name) {

@@ -25,14 +25,40 @@ final class Queries {
           + " FROM readings WHERE device = ? AND ts >= ? AND ts < ?"
           + " ORDER BY device, ts FETCH FIRST ? ROWS ONLY";
 
-  static final String HISTORY_1M = aggregateHistory("agg_1m");
-  static final String HISTORY_1H = aggregateHistory("agg_1h");
+  /**
+   * Minute history: the closed buckets from {@code agg_1m} plus the device's live bucket (which has
+   * no row there, see {@link LiveAggregates}) computed from its raw readings, in one statement so
+   * both parts come from the same snapshot. Parameters: device, from, to, limit, device, from, to,
+   * limit.
+   */
+  static final String HISTORY_1M = aggregateHistory("agg_1m", "agg_1m_live", 60_000);
 
-  private static String aggregateHistory(String table) {
-    return "SELECT bucket, n, t_min, t_max, t_sum / n, h_min, h_max, h_sum / n FROM "
+  /** Hour history, as {@link #HISTORY_1M}. */
+  static final String HISTORY_1H = aggregateHistory("agg_1h", "agg_1h_live", 3_600_000);
+
+  private static String aggregateHistory(String table, String live, long width) {
+    return "(SELECT bucket, n, t_min, t_max, t_sum / n, h_min, h_max, h_sum / n FROM "
         + table
         + " WHERE device = ? AND bucket >= ? AND bucket < ?"
-        + " ORDER BY device, bucket FETCH FIRST ? ROWS ONLY";
+        + " ORDER BY device, bucket FETCH FIRST ? ROWS ONLY)"
+        + " UNION ALL"
+        + " (SELECT d."
+        + live
+        + ", COUNT(*), MIN(r.temperature), MAX(r.temperature), AVG(r.temperature),"
+        + " MIN(r.humidity), MAX(r.humidity), AVG(r.humidity)"
+        + " FROM devices d JOIN readings r ON r.device = d.id AND r.ts >= d."
+        + live
+        + " AND r.ts < d."
+        + live
+        + " + "
+        + width
+        + " WHERE d.id = ? AND d."
+        + live
+        + " >= ? AND d."
+        + live
+        + " < ? GROUP BY d."
+        + live
+        + ") ORDER BY 1 FETCH FIRST ? ROWS ONLY";
   }
 
   private Queries() {}

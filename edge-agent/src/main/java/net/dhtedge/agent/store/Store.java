@@ -146,7 +146,9 @@ public final class Store implements AutoCloseable {
   private void loadState(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs =
-            s.executeQuery("SELECT id, device_id, max_seq, max_ts_key, last_ts FROM devices")) {
+            s.executeQuery(
+                "SELECT id, device_id, max_seq, max_ts_key, last_ts, agg_1m_live, agg_1h_live"
+                    + " FROM devices")) {
       int maxRef = 0;
       while (rs.next()) {
         int ref = rs.getInt(1);
@@ -158,7 +160,8 @@ public final class Store implements AutoCloseable {
                 rs.getString(2),
                 Queries.getLong(rs, 3),
                 Queries.getLong(rs, 4),
-                Queries.getLong(rs, 5)));
+                Queries.getLong(rs, 5),
+                live(Queries.getLong(rs, 6), Queries.getLong(rs, 7))));
       }
       state.deviceIds.set(maxRef);
     }
@@ -179,6 +182,14 @@ public final class Store implements AutoCloseable {
                 c,
                 "SELECT COUNT(*) FROM outbox WHERE state = 0 AND priority = "
                     + OutboxPriority.READING)));
+  }
+
+  /** Live buckets as stored: their sums are computed from the readings when first needed. */
+  private static LiveBucket[] live(Long minute, Long hour) {
+    return new LiveBucket[] {
+      minute == null ? null : new LiveBucket(minute, null),
+      hour == null ? null : new LiveBucket(hour, null)
+    };
   }
 
   private static long orZero(Long v) {
@@ -470,6 +481,12 @@ public final class Store implements AutoCloseable {
             ps.setLong(2, fromMs);
             ps.setLong(3, to.toEpochMilli());
             ps.setInt(4, n);
+            if (step != Step.RAW) {
+              ps.setLong(5, ref);
+              ps.setLong(6, fromMs);
+              ps.setLong(7, to.toEpochMilli());
+              ps.setInt(8, n);
+            }
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.add(

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class StoreState {
 
   final Map<String, DeviceState> devices = new HashMap<>();
+  // When the writer next looks for live aggregate buckets of quiet devices to close.
+  long nextBucketSweep;
   final AtomicInteger deviceIds = new AtomicInteger();
   final AtomicLong outboxIds = new AtomicLong();
   final AtomicLong failureIds = new AtomicLong();

@@ -148,6 +148,7 @@ final class StoreWriter implements Runnable {
         runBatch(batch);
         batch.clear();
       }
+      runBatch(List.of(CLOSE_LIVE_BUCKETS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       batch.addAll(deferred);
@@ -157,6 +158,27 @@ final class StoreWriter implements Runnable {
       }
     }
   }
+
+  /**
+   * The last batch of a clean stop: the live aggregate buckets go into the tables, so the next
+   * start takes them over from there (an index lookup per device) instead of summing their raw
+   * readings again, which only a crash makes necessary.
+   */
+  private static final WriteJob CLOSE_LIVE_BUCKETS =
+      new WriteJob() {
+        @Override
+        public void apply(Tx tx) throws SQLException {
+          tx.closeAllLiveBuckets();
+        }
+
+        @Override
+        public void committed() {}
+
+        @Override
+        public void failed(Throwable cause) {
+          LOG.warn("live aggregate buckets not written at stop; summed again at the next start");
+        }
+      };
 
   private boolean deferredTooLong() {
     return System.nanoTime() - deferredSince >= TimeUnit.MILLISECONDS.toNanos(MAX_DEFER_MILLIS);
@@ -275,6 +297,7 @@ final class StoreWriter implements Runnable {
     Tx tx = new Tx(c, state, options, clock.millis());
     try {
       h.beforeBatch();
+      tx.closeExpiredBuckets();
       for (WriteJob j : jobs) {
         j.apply(tx);
       }

@@ -50,6 +50,8 @@ public final class Tx {
     Long lastSeen;
     final List<long[]> seqKeys = new ArrayList<>(); // {seq, ts}
     final List<Long> tsKeys = new ArrayList<>();
+    LiveBucket[] live;
+    boolean liveChanged;
 
     Delta(int ref, String deviceId, boolean isNew) {
       this.ref = ref;
@@ -70,8 +72,8 @@ public final class Tx {
   private long failuresDeleted;
   private final List<OutRow> outbox = new ArrayList<>();
   private final List<long[]> confirms = new ArrayList<>(); // {id, priority or -1}
-  private final AggregateBuffer minutes = new AggregateBuffer("agg_1m", 60_000);
-  private final AggregateBuffer hours = new AggregateBuffer("agg_1h", 3_600_000);
+  private final LiveAggregates aggregates;
+  private boolean swept;
   private long pendingDelta;
   private boolean enqueued;
   private long droppableDelta;
@@ -84,6 +86,7 @@ public final class Tx {
     this.state = state;
     this.options = options;
     this.now = nowMillis;
+    this.aggregates = new LiveAggregates(c, nowMillis);
   }
 
   /** The transaction's time (epoch ms). */
@@ -178,7 +181,7 @@ public final class Tx {
   }
 
   /** Buffers a new reading keyed as {@link #dedup} decided (not {@code DUPLICATE}). */
-  public void insertReading(Reading r, Instant received, Key key) {
+  public void insertReading(Reading r, Instant received, Key key) throws SQLException {
     if (key == Key.DUPLICATE) {
       throw new IllegalArgumentException("a duplicate is not inserted");
     }
@@ -204,8 +207,39 @@ public final class Tx {
       d.lastSource = r.source();
     }
     readings.add(new Row(d.ref, r, rec, key == Key.BY_SEQ ? 0 : 1));
-    minutes.add(d.ref, ts, r.temperature(), r.humidity());
-    hours.add(d.ref, ts, r.temperature(), r.humidity());
+    if (aggregates.add(d.ref, d.live, ts, r.temperature(), r.humidity())) {
+      d.liveChanged = true;
+    }
+  }
+
+  /**
+   * Closes the live aggregate buckets of devices that went quiet (at most once a minute). Runs
+   * before the batch's jobs, so before any housekeeping delete of the batch.
+   */
+  void closeExpiredBuckets() throws SQLException {
+    if (now < state.nextBucketSweep) {
+      return;
+    }
+    for (DeviceState s : state.devices.values()) {
+      if (LiveAggregates.anyExpired(s.live, now)) {
+        Delta d = delta(s.deviceId);
+        if (aggregates.closeExpired(d.ref, d.live)) {
+          d.liveChanged = true;
+        }
+      }
+    }
+    swept = true;
+  }
+
+  /** Writes every live aggregate bucket into its table (a clean stop). */
+  void closeAllLiveBuckets() throws SQLException {
+    for (DeviceState s : state.devices.values()) {
+      if (s.live[0] != null || s.live[1] != null) {
+        Delta d = delta(s.deviceId);
+        aggregates.closeAll(d.ref, d.live);
+        d.liveChanged = true;
+      }
+    }
   }
 
   /** Records a failed local read. */
@@ -448,6 +482,7 @@ public final class Tx {
         d.maxSeq = s.maxSeq;
         d.maxTsKey = s.maxTsKey;
       }
+      d.live = s != null ? LiveBucket.copy(s.live) : new LiveBucket[LiveAggregates.TABLES.length];
       deltas.put(deviceId, d);
     }
     return d;
@@ -458,8 +493,7 @@ public final class Tx {
     flushDevices();
     flushReadings();
     flushFailures();
-    minutes.flush(c);
-    hours.flush(c);
+    aggregates.flush();
     flushOutbox();
     flushConfirms();
     enforceCapacity();
@@ -491,16 +525,18 @@ public final class Tx {
             c.prepareStatement(
                 "INSERT INTO devices (id, device_id, first_seen, last_seen, last_ts, last_seq,"
                     + " last_temperature, last_humidity, last_source, readings, max_seq,"
-                    + " max_ts_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+                    + " max_ts_key, agg_1m_live, agg_1h_live) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         PreparedStatement up =
             c.prepareStatement(
                 "UPDATE devices SET last_seen = COALESCE(?, last_seen), readings = readings + ?,"
-                    + " max_seq = ?, max_ts_key = ? WHERE id = ?");
+                    + " max_seq = ?, max_ts_key = ?, agg_1m_live = ?, agg_1h_live = ?"
+                    + " WHERE id = ?");
         PreparedStatement upLast =
             c.prepareStatement(
                 "UPDATE devices SET last_seen = COALESCE(?, last_seen), readings = readings + ?,"
-                    + " max_seq = ?, max_ts_key = ?, last_ts = ?, last_seq = ?,"
-                    + " last_temperature = ?, last_humidity = ?, last_source = ? WHERE id = ?")) {
+                    + " max_seq = ?, max_ts_key = ?, agg_1m_live = ?, agg_1h_live = ?,"
+                    + " last_ts = ?, last_seq = ?, last_temperature = ?, last_humidity = ?,"
+                    + " last_source = ? WHERE id = ?")) {
       // One UPDATE per device and batch (a second one doubles the row versions HSQLDB writes).
       boolean upBatched = false;
       boolean lastBatched = false;
@@ -518,10 +554,12 @@ public final class Tx {
           in.setLong(10, d.count);
           setLong(in, 11, d.maxSeq);
           setLong(in, 12, d.maxTsKey);
+          setLong(in, 13, liveStart(d, 0));
+          setLong(in, 14, liveStart(d, 1));
           in.executeUpdate();
           continue;
         }
-        if (d.count == 0) {
+        if (d.count == 0 && !d.liveChanged) {
           continue;
         }
         Long storedLast = state.devices.get(d.deviceId).lastTs;
@@ -531,15 +569,17 @@ public final class Tx {
         ps.setLong(2, d.count);
         setLong(ps, 3, d.maxSeq);
         setLong(ps, 4, d.maxTsKey);
+        setLong(ps, 5, liveStart(d, 0));
+        setLong(ps, 6, liveStart(d, 1));
         if (newer) {
-          ps.setLong(5, d.lastTs);
-          setLong(ps, 6, d.lastSeq);
-          ps.setDouble(7, d.lastTemperature);
-          ps.setDouble(8, d.lastHumidity);
-          ps.setString(9, d.lastSource);
-          ps.setInt(10, d.ref);
+          ps.setLong(7, d.lastTs);
+          setLong(ps, 8, d.lastSeq);
+          ps.setDouble(9, d.lastTemperature);
+          ps.setDouble(10, d.lastHumidity);
+          ps.setString(11, d.lastSource);
+          ps.setInt(12, d.ref);
         } else {
-          ps.setInt(5, d.ref);
+          ps.setInt(7, d.ref);
         }
         ps.addBatch();
         if (newer) {
@@ -556,6 +596,10 @@ public final class Tx {
         upLast.executeBatch();
       }
     }
+  }
+
+  private static Long liveStart(Delta d, int g) {
+    return d.live[g] == null ? null : d.live[g].start;
   }
 
   private void flushReadings() throws SQLException {
@@ -715,7 +759,7 @@ public final class Tx {
     for (Delta d : deltas.values()) {
       DeviceState s = state.devices.get(d.deviceId);
       if (s == null) {
-        s = new DeviceState(d.ref, d.deviceId, d.maxSeq, d.maxTsKey, d.lastTs);
+        s = new DeviceState(d.ref, d.deviceId, d.maxSeq, d.maxTsKey, d.lastTs, d.live);
         state.devices.put(d.deviceId, s);
       } else {
         s.maxSeq = d.maxSeq;
@@ -723,6 +767,7 @@ public final class Tx {
         if (d.lastTs != null && (s.lastTs == null || d.lastTs > s.lastTs)) {
           s.lastTs = d.lastTs;
         }
+        s.live = d.live;
       }
       for (long[] k : d.seqKeys) {
         s.recentSeq.put(k[0], k[1]);
@@ -737,9 +782,13 @@ public final class Tx {
     state.outboxPending.addAndGet(pendingDelta);
     state.outboxDroppable.addAndGet(droppableDelta);
     state.outboxDropped.addAndGet(dropped);
+    if (swept) {
+      state.nextBucketSweep = now + LiveAggregates.WIDTHS[0];
+    }
   }
 
   void close() {
+    aggregates.close();
     for (PreparedStatement ps : new PreparedStatement[] {seqStatement, tsStatement}) {
       if (ps != null) {
         try {

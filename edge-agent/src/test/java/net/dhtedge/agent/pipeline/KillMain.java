@@ -17,13 +17,15 @@ import net.dhtedge.agent.store.StoreOptions;
 /**
  * Child process of {@link SigkillTest}: submits readings as fast as the store takes them and prints
  * "ok &lt;seq&gt;" for each reading whose future completed (after its commit). It runs until it is
- * killed.
+ * killed. Every tenth reading also stores one of device {@code pi-live}, stamped with the clock, so
+ * its aggregate buckets are live (in memory) when the kill comes.
  *
  * <p>Arguments: data directory, first seq.
  */
 public final class KillMain {
 
   static final Instant T0 = Instant.parse("2026-11-27T00:00:00Z");
+  static final String LIVE_DEVICE = "pi-live";
 
   private KillMain() {}
 
@@ -54,12 +56,10 @@ public final class KillMain {
             "printer");
     printer.setDaemon(true);
     printer.start();
+    Clock clock = Clock.systemUTC();
     Pipeline p =
         Pipeline.open(
-            StoreOptions.defaults(dir),
-            RulesOptions.defaults(),
-            PipelineOptions.defaults(),
-            Clock.systemUTC());
+            StoreOptions.defaults(dir), RulesOptions.defaults(), PipelineOptions.defaults(), clock);
     System.err.println("ready");
     Semaphore window = new Semaphore(5_000);
     for (long seq = first; ; seq++) {
@@ -67,6 +67,9 @@ public final class KillMain {
       long s = seq;
       // temperatures wander across the default 10..30 band so incidents open and resolve too
       double t = 5 + (seq % 300) / 10.0;
+      if (seq % 10 == 0) {
+        p.submit(new Reading(LIVE_DEVICE, clock.instant(), s, t, 50, "gpiod"));
+      }
       p.submit(new Reading("pi-kill", T0.plusMillis(seq), s, t, 50, "gpiod"))
           .whenComplete(
               (o, e) -> {

@@ -20,8 +20,13 @@ import net.dhtedge.agent.store.StoreOptions;
  * mvn -q -pl edge-agent -am test-compile
  * java -cp "edge-agent/target/test-classes:edge-agent/target/classes:$(cat cp.txt)" \
  *     net.dhtedge.agent.pipeline.PipelineBenchmark [readings] [devices] [source] \
- *     [outstanding submits] [commit window ms]
+ *     [outstanding submits] [commit window ms] [ts: past|now]
  * </pre>
+ *
+ * <p>{@code ts past} (the default): readings carry timestamps one second apart per device from a
+ * fixed day in the past, so every aggregate update is a late one, merged into the tables in each
+ * commit. {@code ts now}: readings are stamped with the clock as they are submitted, as MQTT
+ * readings without a ts are, so they fall into each device's live bucket ({@code LiveAggregates}).
  */
 public final class PipelineBenchmark {
 
@@ -33,10 +38,18 @@ public final class PipelineBenchmark {
     String source = args.length > 2 ? args[2] : "gpiod";
     int outstanding = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
     int commitWindow = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+    boolean now = args.length > 5 && args[5].equals("now");
     Path dir = Files.createTempDirectory("pipeline-bench");
     try {
-      run(dir, 20_000, devices, source, outstanding, commitWindow); // warm-up
-      run(Files.createTempDirectory(dir, "run"), n, devices, source, outstanding, commitWindow);
+      run(dir, 20_000, devices, source, outstanding, commitWindow, now); // warm-up
+      run(
+          Files.createTempDirectory(dir, "run"),
+          n,
+          devices,
+          source,
+          outstanding,
+          commitWindow,
+          now);
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -45,15 +58,16 @@ public final class PipelineBenchmark {
   }
 
   private static void run(
-      Path dir, int n, int devices, String source, int outstanding, int commitWindow)
+      Path dir, int n, int devices, String source, int outstanding, int commitWindow, boolean now)
       throws Exception {
     Instant t0 = Instant.parse("2026-11-27T00:00:00Z");
+    Clock clock = Clock.systemUTC();
     try (Pipeline p =
         Pipeline.open(
             StoreOptions.defaults(dir).withCommitWindowMillis(commitWindow),
             RulesOptions.defaults(),
             PipelineOptions.defaults(),
-            Clock.systemUTC())) {
+            clock)) {
       Semaphore window = new Semaphore(outstanding);
       long start = System.nanoTime();
       CompletableFuture<?> last = null;
@@ -64,7 +78,14 @@ public final class PipelineBenchmark {
         // 10..35 °C: crosses the default 30 °C maximum, so incidents open and resolve
         double t = 10 + (seq % 250) / 10.0;
         last =
-            p.submit(new Reading("dev-" + dev, t0.plusSeconds(seq), seq, t, 50, source))
+            p.submit(
+                    new Reading(
+                        "dev-" + dev,
+                        now ? clock.instant() : t0.plusSeconds(seq),
+                        seq,
+                        t,
+                        50,
+                        source))
                 .whenComplete((o, e) -> window.release());
       }
       last.join();

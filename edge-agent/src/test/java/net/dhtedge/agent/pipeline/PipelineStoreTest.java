@@ -240,7 +240,7 @@ class PipelineStoreTest {
     }
     try (Pipeline p = open()) {
       assertThat(p.store().counts().readingsKept()).isEqualTo(1);
-      assertThat(p.store().schemaVersion()).isEqualTo(4);
+      assertThat(p.store().schemaVersion()).isEqualTo(5);
       assertThat(p.store().sizeOnDisk()).isPositive();
     }
   }

@@ -46,7 +46,14 @@ class QueryPlanTest {
           .contains("index=READINGS_DEVICE_TS");
       assertThat(plan(s, d.deleteLimited("read_failures", "device = 1 AND ts < 5", 10)))
           .contains("index=READ_FAILURES_DEVICE_TS");
-      assertThat(plan(s, Queries.HISTORY_1M.replace("?", "1"))).contains("uses index");
+      for (String history : new String[] {Queries.HISTORY_1M, Queries.HISTORY_1H}) {
+        // closed buckets from the aggregate table, the live one from the raw readings
+        assertThat(plan(s, history.replace("?", "1")))
+            .contains("uses index")
+            .contains("index=READINGS_DEVICE_TS");
+      }
+      assertThat(plan(s, LiveAggregates.RAW_SUM.replace("?", "1")))
+          .contains("index=READINGS_DEVICE_TS");
       assertThat(
               plan(
                   s,

@@ -85,13 +85,15 @@ class RowCountsTest {
     try (Pipeline p = open()) {
       fill(p);
     }
-    // Back to schema 1, as a database written by an earlier version looks.
+    // Back to schema 2, as a database written by an earlier version looks.
     HsqldbDialect d = new HsqldbDialect();
     try (Connection c =
             DriverManager.getConnection(
                 d.jdbcUrl(StoreOptions.defaults(dir).dbDir()), d.connectionProperties());
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE row_counts");
+      s.execute("ALTER TABLE devices DROP COLUMN agg_1m_live");
+      s.execute("ALTER TABLE devices DROP COLUMN agg_1h_live");
       s.execute("DELETE FROM schema_version WHERE version >= 3");
       s.execute("SHUTDOWN");
     }
