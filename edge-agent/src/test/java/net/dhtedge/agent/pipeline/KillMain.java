@@ -16,7 +16,7 @@ import net.dhtedge.agent.store.StoreOptions;
 
 /**
  * Child process of {@link SigkillTest}: submits readings as fast as the store takes them and prints
- * "ok &lt;seq&gt;" for each reading whose future completed (after its commit). It runs until it is
+ * "ok &lt;seq&gt;;" for each reading whose future completed (after its commit). It runs until it is
  * killed. Every tenth reading also stores one of device {@code pi-live}, stamped with the clock, so
  * its aggregate buckets are live (in memory) when the kill comes.
  *
@@ -44,7 +44,7 @@ public final class KillMain {
                   batch.add(acked.take());
                   acked.drainTo(batch);
                   for (long s : batch) {
-                    out.write("ok " + s + "\n");
+                    out.write("ok " + s + ";\n"); // ';' ends a complete line
                   }
                   out.flush();
                   batch.clear();
