@@ -43,8 +43,12 @@ final class RuntimeOptions {
         d.seqReuseAfter());
   }
 
+  /**
+   * The store keeps whole days: a retention is rounded up, never down (36h kept 24 h of raw
+   * readings before: data deleted earlier than the user asked), and is at least one day.
+   */
   private static int days(Duration d) {
-    return (int) Math.max(1, d.toDays());
+    return (int) Math.max(1, Math.ceilDiv(d.toSeconds(), Duration.ofDays(1).toSeconds()));
   }
 
   static RulesOptions rules(AgentConfig c) {
