@@ -1,15 +1,10 @@
 package net.dhtedge.agent.store;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * What the writer remembers of a device between batches (committed data only): its row id, the
  * highest dedup keys stored and the most recent keys (the in-memory dedup cache).
  */
 final class DeviceState {
-
-  private static final int RECENT = 256;
 
   final int ref;
   final String deviceId;
@@ -21,10 +16,10 @@ final class DeviceState {
   LiveBucket[] live;
 
   /** Recent seq -> ts of the reading stored with it. */
-  final Map<Long, Long> recentSeq = recent();
+  final RecentKeys recentSeq = new RecentKeys();
 
   /** Recent ts keys of readings stored by ts (no seq, or a reused seq). */
-  final Map<Long, Long> recentTs = recent();
+  final RecentKeys recentTs = new RecentKeys();
 
   DeviceState(
       int ref, String deviceId, Long maxSeq, Long maxTsKey, Long lastTs, LiveBucket[] live) {
@@ -34,14 +29,5 @@ final class DeviceState {
     this.maxTsKey = maxTsKey;
     this.lastTs = lastTs;
     this.live = live;
-  }
-
-  private static Map<Long, Long> recent() {
-    return new LinkedHashMap<>(RECENT * 2, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-        return size() > RECENT;
-      }
-    };
   }
 }

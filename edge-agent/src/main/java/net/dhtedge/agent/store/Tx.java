@@ -162,7 +162,7 @@ public final class Tx {
     if (d == null) {
       return false;
     }
-    if (d.recentTs.containsKey(ts)) {
+    if (d.recentTs.contains(ts)) {
       return true;
     }
     if (d.maxTsKey == null || ts > d.maxTsKey) {
