@@ -114,7 +114,8 @@ final class RuntimeOptions {
         Duration.ofSeconds(10),
         models,
         models.keySet(),
-        c.mail().enabled());
+        c.mail().enabled(),
+        c.store().maxDevices());
   }
 
   static MqttOptions mqtt(AgentConfig c, List<String> servers, Set<String> localIds) {

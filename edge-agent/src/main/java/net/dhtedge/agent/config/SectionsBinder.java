@@ -13,7 +13,12 @@ final class SectionsBinder {
 
   static final String[] AGENT_KEYS = {"data_dir", "name", "log_level"};
   static final String[] STORE_KEYS = {
-    "write_delay", "retention_raw", "retention_minute", "retention_hour", "outbox_capacity"
+    "write_delay",
+    "retention_raw",
+    "retention_minute",
+    "retention_hour",
+    "outbox_capacity",
+    "max_devices"
   };
   static final String[] HTTP_KEYS = {
     "bind", "port", "token", "token_file", "read_requires_token", "cors_origins"
@@ -60,7 +65,8 @@ final class SectionsBinder {
         s.duration("retention_raw", d.retentionRaw(), Duration.ofHours(1), maxRetention),
         s.duration("retention_minute", d.retentionMinute(), Duration.ofHours(1), maxRetention),
         s.duration("retention_hour", d.retentionHour(), Duration.ofHours(1), maxRetention),
-        s.integer("outbox_capacity", d.outboxCapacity(), 100, 10_000_000, " messages"));
+        s.integer("outbox_capacity", d.outboxCapacity(), 100, 10_000_000, " messages"),
+        s.integer("max_devices", d.maxDevices(), 1, 1_000_000, " devices"));
   }
 
   HttpConfig http(Section root) {

@@ -12,13 +12,15 @@ import java.util.Objects;
  * @param retentionMinute how long one-minute aggregates are kept
  * @param retentionHour how long one-hour aggregates are kept
  * @param outboxCapacity the most unsent messages the outbox keeps while the broker is away
+ * @param maxDevices the most devices readings are taken from (local sensors always are)
  */
 public record StoreConfig(
     Duration writeDelay,
     Duration retentionRaw,
     Duration retentionMinute,
     Duration retentionHour,
-    int outboxCapacity) {
+    int outboxCapacity,
+    int maxDevices) {
 
   public static final StoreConfig DEFAULTS =
       new StoreConfig(
@@ -26,7 +28,8 @@ public record StoreConfig(
           Duration.ofDays(30),
           Duration.ofDays(90),
           Duration.ofDays(1825),
-          100_000);
+          100_000,
+          2000);
 
   public StoreConfig {
     Objects.requireNonNull(writeDelay, "writeDelay");

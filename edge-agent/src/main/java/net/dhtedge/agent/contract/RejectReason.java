@@ -11,7 +11,9 @@ public enum RejectReason {
   OUT_OF_RANGE("out-of-range"),
   BAD_DEVICE_ID("bad-device-id"),
   BAD_TS("bad-ts"),
-  BAD_SEQ("bad-seq");
+  BAD_SEQ("bad-seq"),
+  /** A valid reading of a new device while the store has its device limit already. */
+  TOO_MANY_DEVICES("too-many-devices");
 
   private final String id;
 

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import net.dhtedge.agent.contract.ParseResult;
 import net.dhtedge.agent.contract.ReadingParser;
 import net.dhtedge.agent.contract.RejectCounter;
+import net.dhtedge.agent.contract.RejectReason;
 import net.dhtedge.agent.contract.Topics;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.pipeline.ReadingIntake;
@@ -192,6 +193,8 @@ public final class Ingest {
     if (a.stamped() && reading.seq() == null) {
       reading = stampedApart(reading);
     }
+    String deviceId = reading.deviceId();
+    String topic = m.topic();
     CompletableFuture<ReadingIntake.Outcome> f;
     try {
       f = intake.submit(reading);
@@ -204,6 +207,9 @@ public final class Ingest {
             if (error != null || outcome == null) {
               onStoreFailure(error);
               acks.settle(entry, false);
+            } else if (outcome == ReadingIntake.Outcome.REFUSED) {
+              rejects.record(tooManyDevices(deviceId), topic);
+              acks.settle(entry, true); // redelivering it would not change the answer
             } else {
               (outcome == ReadingIntake.Outcome.DUPLICATE ? duplicates : stored).incrementAndGet();
               acks.settle(entry, true);
@@ -213,6 +219,9 @@ public final class Ingest {
           }
         });
   }
+
+  /** Devices whose status is kept at most; statuses of further new devices are not kept. */
+  static final int STATUS_DEVICES = 10_000;
 
   /** Devices whose last receive-stamped reading is remembered (least recently used out). */
   static final int STAMPED_DEVICES = 4096;
@@ -251,6 +260,14 @@ public final class Ingest {
             r.source());
   }
 
+  private static ParseResult.Reject tooManyDevices(String deviceId) {
+    return new ParseResult.Reject(
+        RejectReason.TOO_MANY_DEVICES,
+        "device_id "
+            + deviceId
+            + " is new and the store takes readings from store.max_devices devices already");
+  }
+
   private void onStoreFailure(Throwable error) {
     long n = storeFailures.incrementAndGet();
     long now = clock.millis();
@@ -282,6 +299,10 @@ public final class Ingest {
     Boolean online = parseStatus(m.payload(), deviceId);
     if (online == null) {
       statusRejects.incrementAndGet();
+      return;
+    }
+    if (devices.size() >= STATUS_DEVICES && !devices.containsKey(deviceId)) {
+      statusRejects.incrementAndGet(); // a flood of ever new ids must not fill the heap
       return;
     }
     devices.put(deviceId, new DeviceStatus(deviceId, online, clock.instant()));

@@ -401,6 +401,11 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
 
     @Override
     Outcome run(Tx tx) throws SQLException {
+      if (!options.isLocal(reading)
+          && !tx.knowsDevice(reading.deviceId())
+          && tx.deviceCount() >= options.maxDevices()) {
+        return Outcome.REFUSED;
+      }
       Tx.Key key = tx.dedup(reading);
       if (key == Tx.Key.DUPLICATE) {
         return Outcome.DUPLICATE;
@@ -423,6 +428,10 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
 
     @Override
     public void committed() {
+      if (result == Outcome.REFUSED) {
+        done.complete(result); // counted by the source, which knows how to report it
+        return;
+      }
       (result == Outcome.DUPLICATE ? duplicates : stored).incrementAndGet();
       done.complete(result);
       if (!listeners.isEmpty()) {

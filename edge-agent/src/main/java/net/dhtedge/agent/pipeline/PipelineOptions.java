@@ -23,6 +23,10 @@ import net.dhtedge.agent.core.Reading;
  *     already there). {@code null} = decide by {@code remoteSource} alone.
  * @param mailEnabled queue a mail for every opened and resolved incident, in the transaction of the
  *     incident step (the mail sender reads the store's mail queue). Default false.
+ * @param maxDevices the most devices the store takes readings from: a reading of a new device
+ *     beyond it is refused ({@link ReadingIntake.Outcome#REFUSED}), so a client that publishes
+ *     under ever new device ids cannot fill the heap (each device keeps ~4 KB of state in memory).
+ *     Local sensors are always taken. Default {@value #DEFAULT_MAX_DEVICES}.
  */
 public record PipelineOptions(
     String topicPrefix,
@@ -32,7 +36,10 @@ public record PipelineOptions(
     Duration staleCheckInterval,
     Map<String, String> models,
     java.util.Set<String> localDevices,
-    boolean mailEnabled) {
+    boolean mailEnabled,
+    int maxDevices) {
+
+  public static final int DEFAULT_MAX_DEVICES = 2000;
 
   /** Options that tell local from remote readings by {@code remoteSource} alone. */
   public PipelineOptions(
@@ -50,7 +57,8 @@ public record PipelineOptions(
         staleCheckInterval,
         models,
         null,
-        false);
+        false,
+        DEFAULT_MAX_DEVICES);
   }
 
   /** Whether a reading is the agent's own and so must be published. */
@@ -83,6 +91,9 @@ public record PipelineOptions(
     if (staleCheckInterval.toMillis() < 100) {
       throw new IllegalArgumentException("staleCheckInterval must be >= 100 ms");
     }
+    if (maxDevices < 1) {
+      throw new IllegalArgumentException("maxDevices must be >= 1: " + maxDevices);
+    }
   }
 
   public static PipelineOptions defaults() {
@@ -98,7 +109,8 @@ public record PipelineOptions(
         staleCheckInterval,
         models,
         localDevices,
-        mailEnabled);
+        mailEnabled,
+        maxDevices);
   }
 
   public PipelineOptions withModels(Map<String, String> byDevice) {
@@ -110,7 +122,8 @@ public record PipelineOptions(
         staleCheckInterval,
         byDevice,
         localDevices,
-        mailEnabled);
+        mailEnabled,
+        maxDevices);
   }
 
   /** A copy that queues incident mails (or not). */
@@ -123,7 +136,22 @@ public record PipelineOptions(
         staleCheckInterval,
         models,
         localDevices,
-        enabled);
+        enabled,
+        maxDevices);
+  }
+
+  /** A copy that takes readings from at most {@code max} devices (local sensors always). */
+  public PipelineOptions withMaxDevices(int max) {
+    return new PipelineOptions(
+        topicPrefix,
+        readingQos,
+        remoteSource,
+        agentDeviceId,
+        staleCheckInterval,
+        models,
+        localDevices,
+        mailEnabled,
+        max);
   }
 
   public String readingsTopic() {

@@ -16,7 +16,12 @@ public interface ReadingIntake {
     /** Committed to the store. */
     STORED,
     /** Already stored (same device and seq, or same device and ts): dropped, not an error. */
-    DUPLICATE
+    DUPLICATE,
+    /**
+     * Not stored: the reading is from a new device and the store takes readings from its device
+     * limit already ({@code store.max_devices}). Final: sending it again does not help.
+     */
+    REFUSED
   }
 
   /**

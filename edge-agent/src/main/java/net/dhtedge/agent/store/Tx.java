@@ -74,6 +74,7 @@ public final class Tx {
   private final List<long[]> confirms = new ArrayList<>(); // {id, priority or -1}
   private final LiveAggregates aggregates;
   private boolean swept;
+  private int newDevices;
   private long pendingDelta;
   private boolean enqueued;
   private long droppableDelta;
@@ -240,6 +241,16 @@ public final class Tx {
         d.liveChanged = true;
       }
     }
+  }
+
+  /** Whether the store has this device already (committed, or new in this batch). */
+  public boolean knowsDevice(String deviceId) {
+    return deltas.containsKey(deviceId) || state.devices.containsKey(deviceId);
+  }
+
+  /** How many devices the store has, counting those new in this batch. */
+  public int deviceCount() {
+    return state.devices.size() + newDevices;
   }
 
   /** Records a failed local read. */
@@ -481,6 +492,8 @@ public final class Tx {
       if (s != null) {
         d.maxSeq = s.maxSeq;
         d.maxTsKey = s.maxTsKey;
+      } else {
+        newDevices++;
       }
       d.live = s != null ? LiveBucket.copy(s.live) : new LiveBucket[LiveAggregates.TABLES.length];
       deltas.put(deviceId, d);

@@ -223,4 +223,46 @@ class AgentEndToEndTest {
       assertThat(agent.connection().isConnected()).isTrue();
     }
   }
+
+  @Test
+  void readingsOfNewDevicesBeyondMaxDevicesAreRefusedCountedAndAckedWhileKnownOnesGetThrough(
+      @TempDir Path data) throws Exception {
+    try (Agent agent =
+        Agent.start(
+            config(data, "store:\n  max_devices: 50\n"), Agent.Mode.LISTEN, Clock.systemUTC())) {
+      assertThat(agent.connection().awaitConnected(Duration.ofSeconds(10))).isTrue();
+      List<byte[]> flood = new ArrayList<>();
+      for (int i = 0; i < 500; i++) {
+        flood.add(reading("flood-" + i, 1));
+      }
+      for (int i = 0; i < 10; i++) {
+        flood.add(reading("flood-" + i, 2)); // devices the agent knows: still taken
+      }
+      try (TestClient sender = TestClient.connect(broker.url(), "flood-sender")) {
+        sender.publishAll("dht11/sensor/data", flood);
+      }
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> readings = (Map<String, Object>) agent.status().get("readings");
+                assertThat(readings).containsEntry("stored", 60L).containsEntry("pending_acks", 0L);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> rejected = (Map<String, Object>) readings.get("rejected");
+                assertThat(rejected).containsEntry("too-many-devices", 450L);
+              });
+      assertThat(agent.pipeline().store().devices()).hasSize(50);
+      assertThat(agent.connection().isConnected()).isTrue();
+    }
+  }
+
+  private static byte[] reading(String device, long seq) {
+    return ("{\"device_id\":\""
+            + device
+            + "\",\"seq\":"
+            + seq
+            + ",\"temperature\":21,\"humidity\":50}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
 }

@@ -60,6 +60,7 @@ class ConfigLoaderTest {
     assertThat(c.store().writeDelay()).isEqualTo(Duration.ofMillis(100));
     assertThat(c.store().retentionHour()).isEqualTo(Duration.ofDays(1825));
     assertThat(c.store().outboxCapacity()).isEqualTo(100_000);
+    assertThat(c.store().maxDevices()).isEqualTo(2000);
     assertThat(c.rules()).isEqualTo(RulesConfig.DEFAULTS);
     assertThat(c.rules().defaults().temperature().isActive()).isFalse();
     assertThat(c.http()).isEqualTo(HttpConfig.DEFAULTS);

@@ -39,6 +39,10 @@ class MqttEndpointsTest {
   }
 
   private static Agent start(Path data) throws Exception {
+    return start(data, "");
+  }
+
+  private static Agent start(Path data, String extraYaml) throws Exception {
     String yaml =
         """
         agent:
@@ -54,8 +58,9 @@ class MqttEndpointsTest {
         rules:
           defaults:
             temperature: {min: -30, max: 30, debounce_count: 1}
+        %s
         """
-            .formatted(data, brokerA.url());
+            .formatted(data, brokerA.url(), extraYaml);
     AgentConfig c = new ConfigLoader().parse(yaml, "test.yml").config();
     c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
     return Agent.start(c, Agent.Mode.LISTEN, Clock.systemUTC());
@@ -133,6 +138,34 @@ class MqttEndpointsTest {
               () ->
                   onB.payloads("dht11/sensor/data").stream()
                       .anyMatch(p -> p.contains("\"device_id\":\"queued\"")));
+    }
+  }
+
+  @Test
+  void aReadingOfANewDeviceBeyondMaxDevicesIsRefusedWith507AndNothingIsStored(@TempDir Path data)
+      throws Exception {
+    try (Agent agent = start(data, "store:\n  max_devices: 2\n")) {
+      Http http = new Http(agent.httpPort(), Http.tokenOf(data));
+      String body = "{\"device_id\":\"%s\",\"temperature\":20,\"humidity\":50}";
+      assertThat(http.post("/mqtt/publish/sensor", body.formatted("dev-a")).statusCode())
+          .isEqualTo(201);
+      assertThat(http.post("/mqtt/publish/sensor", body.formatted("dev-b")).statusCode())
+          .isEqualTo(201);
+
+      HttpResponse<String> refused = http.post("/mqtt/publish/sensor", body.formatted("dev-c"));
+      assertThat(refused.statusCode()).isEqualTo(507);
+      assertThat(json(refused).get("reason").asText()).isEqualTo("too-many-devices");
+      assertThat(json(refused).get("detail").asText()).contains("dev-c", "store.max_devices");
+
+      assertThat(
+              http.post(
+                      "/mqtt/publish/sensor",
+                      "{\"device_id\":\"dev-a\",\"seq\":7,\"temperature\":21,\"humidity\":50}")
+                  .statusCode())
+          .isEqualTo(201);
+      assertThat(agent.pipeline().store().devices())
+          .extracting(d -> d.deviceId())
+          .containsExactlyInAnyOrder("dev-a", "dev-b");
     }
   }
 

@@ -371,4 +371,23 @@ class IngestTest {
     device.publish(prefix + "/status/esp32-a", new byte[0], 1, true); // retained cleared
     await().until(() -> ingest.deviceStatus("esp32-a").isEmpty());
   }
+
+  @Test
+  void statusesOfFurtherNewDevicesAreNotKeptOnceTenThousandAreButKnownOnesStillChange()
+      throws Exception {
+    startAgent(MqttOptions.builder());
+    int n = Ingest.STATUS_DEVICES + 5;
+    for (int i = 0; i < n; i++) {
+      device.publish(prefix + "/status/esp-" + i, "{\"status\":\"online\"}", 1, false);
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> ingest.stats().statusUpdates() + ingest.stats().statusRejects() == n);
+    assertThat(ingest.stats().statusRejects()).isEqualTo(5);
+    assertThat(ingest.deviceStatuses()).hasSize(Ingest.STATUS_DEVICES).containsKey("esp-0");
+    assertThat(ingest.deviceStatus("esp-" + (n - 1))).isEmpty();
+
+    device.publish(prefix + "/status/esp-0", "{\"status\":\"offline\"}", 1, false);
+    await().until(() -> !ingest.deviceStatus("esp-0").orElseThrow().online());
+  }
 }

@@ -45,6 +45,57 @@ class PipelineStoreTest {
     return new Reading(dev, ts, seq, t, h, source);
   }
 
+  Pipeline openWithMaxDevices(int max) {
+    return Pipeline.open(
+        StoreOptions.defaults(dir),
+        RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
+        PipelineOptions.defaults().withMaxDevices(max),
+        clock);
+  }
+
+  static List<String> deviceIds(Pipeline p) {
+    return p.store().devices().stream().map(DeviceSummary::deviceId).sorted().toList();
+  }
+
+  @Test
+  void newDevicesBeyondTheLimitAreRefusedWhileKnownDevicesAndLocalSensorsGetThrough() {
+    try (Pipeline p = openWithMaxDevices(3)) {
+      // submitted together, so most share one batch: the limit counts devices new in the batch
+      List<CompletableFuture<Outcome>> first = new ArrayList<>();
+      for (String dev : List.of("esp-a", "esp-b", "esp-c", "esp-d")) {
+        first.add(p.submit(reading(dev, T0, 1L, 20, 50, "mqtt")));
+      }
+      assertThat(first.stream().map(CompletableFuture::join))
+          .containsExactly(Outcome.STORED, Outcome.STORED, Outcome.STORED, Outcome.REFUSED);
+
+      assertThat(p.submit(reading("esp-a", T0.plusSeconds(1), 2L, 20, 50, "mqtt")).join())
+          .isEqualTo(Outcome.STORED);
+      assertThat(p.submit(reading("esp-e", T0, 1L, 20, 50, "mqtt")).join())
+          .isEqualTo(Outcome.REFUSED);
+      assertThat(p.submit(reading("pi-kitchen", T0, 1L, 20, 50, "gpiod")).join())
+          .as("a local sensor is always taken")
+          .isEqualTo(Outcome.STORED);
+
+      assertThat(deviceIds(p)).containsExactly("esp-a", "esp-b", "esp-c", "pi-kitchen");
+      assertThat(p.counters().stored()).isEqualTo(5);
+      assertThat(p.counters().duplicates()).isZero();
+    }
+    try (Pipeline p = openWithMaxDevices(3)) {
+      assertThat(p.submit(reading("esp-f", T0, 1L, 20, 50, "mqtt")).join())
+          .as("the devices stored before the restart count")
+          .isEqualTo(Outcome.REFUSED);
+      assertThat(p.submit(reading("esp-b", T0.plusSeconds(1), 2L, 20, 50, "mqtt")).join())
+          .isEqualTo(Outcome.STORED);
+    }
+    try (Pipeline p = openWithMaxDevices(5)) {
+      assertThat(p.submit(reading("esp-d", T0, 1L, 20, 50, "mqtt")).join())
+          .isEqualTo(Outcome.STORED);
+      assertThat(p.submit(reading("esp-e", T0, 1L, 20, 50, "mqtt")).join())
+          .isEqualTo(Outcome.REFUSED);
+      assertThat(deviceIds(p)).containsExactly("esp-a", "esp-b", "esp-c", "esp-d", "pi-kitchen");
+    }
+  }
+
   @Test
   void aSubmittedReadingIsStoredAndVisibleAfterItsFutureCompletes() {
     try (Pipeline p = open()) {
