@@ -109,7 +109,7 @@ public final class Tx {
    * Whether this reading is stored already: same (device, seq) with a ts within {@link
    * StoreOptions#seqReuseAfter()} of the stored one, or same (device, ts) when it has no seq. A seq
    * seen before with a ts further apart is a device that restarted its counter: that reading is new
-   * and keyed by its ts. Checks this batch, the recent-key cache, the highest key stored, then the
+   * and keyed by its ts. Checks this batch, the highest key stored, the recent-key cache, then the
    * index.
    */
   public Key dedup(Reading r) throws SQLException {
@@ -136,12 +136,12 @@ public final class Tx {
     if (d == null) {
       return null;
     }
+    if (d.maxSeq == null || seq > d.maxSeq) {
+      return null; // the common case, checked first: recent keys are never above the maximum
+    }
     Long recent = d.recentSeq.get(seq);
     if (recent != null) {
       return recent;
-    }
-    if (d.maxSeq == null || seq > d.maxSeq) {
-      return null;
     }
     if (seqStatement == null) {
       seqStatement =
@@ -163,11 +163,11 @@ public final class Tx {
     if (d == null) {
       return false;
     }
-    if (d.recentTs.contains(ts)) {
-      return true;
-    }
     if (d.maxTsKey == null || ts > d.maxTsKey) {
       return false;
+    }
+    if (d.recentTs.contains(ts)) {
+      return true;
     }
     if (tsStatement == null) {
       tsStatement =
