@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.agent.testing.Writes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,30 +44,16 @@ class LiveAggregatesTest {
 
   /** Stores the readings in one job and waits for the commit. */
   static void store(Store s, Reading... rs) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    s.submit(
-        new WriteJob() {
-          @Override
-          public void apply(Tx tx) throws SQLException {
-            for (Reading r : rs) {
-              Tx.Key k = tx.dedup(r);
-              if (k != Tx.Key.DUPLICATE) {
-                tx.insertReading(r, r.ts(), k);
-              }
+    Writes.write(
+        s,
+        tx -> {
+          for (Reading r : rs) {
+            Tx.Key k = tx.dedup(r);
+            if (k != Tx.Key.DUPLICATE) {
+              tx.insertReading(r, r.ts(), k);
             }
           }
-
-          @Override
-          public void committed() {
-            done.complete(null);
-          }
-
-          @Override
-          public void failed(Throwable cause) {
-            done.completeExceptionally(cause);
-          }
         });
-    done.join();
   }
 
   /** Device d's rows of an aggregate table: {bucket - T0 in s, n, t_min, t_max, t_sum}. */
