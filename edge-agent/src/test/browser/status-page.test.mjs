@@ -113,3 +113,24 @@ test('an incident can be acknowledged through the page with the token typed in',
   assert.ok(stored.incidents.some((i) => i.device_id === 'browser-hot'));
   assert.equal(await page.evaluate(() => sessionStorage.getItem('edgeAgentToken')), TOKEN);
 });
+
+test('an incident opened while the live stream was down is shown once it reconnects', async () => {
+  await page.route('**/api/events*', (route) => route.abort());
+  await page.reload();
+  await page.waitForSelector('#live.bad', { timeout: 10000 });
+  for (let i = 0; i < 3; i++) {
+    await postReading({ device_id: 'browser-gap', temperature: 35 + i, humidity: 50 });
+  }
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const open = await (await fetch(`${BASE_URL}/api/incidents?status=open`)).json();
+    if (open.incidents.some((i) => i.device_id === 'browser-gap')) break;
+    assert.ok(Date.now() < deadline, 'the incident was not opened');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // Its event went to nobody: the page learns of it only from the fetch when the stream opens.
+  assert.equal(await page.locator('#incidents li', { hasText: 'browser-gap' }).count(), 0);
+  await page.unroute('**/api/events*');
+  await page.waitForSelector('#live.ok', { timeout: 15000 });
+  await page.locator('#incidents li', { hasText: 'browser-gap' }).waitFor({ timeout: 5000 });
+});

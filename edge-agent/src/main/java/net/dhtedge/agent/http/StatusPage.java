@@ -312,7 +312,10 @@ final class StatusPage {
       function connect(){
         var q=token()&&document.body.dataset.readtoken?'?token='+encodeURIComponent(token()):'';
         var es=new EventSource('/api/events'+q);
-        es.onopen=function(){$('#live').textContent='live';$('#live').className='ok';};
+        // Incidents that changed while no stream was open (a reload, a reconnect) sent their
+        // events to nobody: fetch the list each time the stream opens.
+        es.onopen=function(){$('#live').textContent='live';$('#live').className='ok';\
+      refreshIncidents();};
         es.onerror=function(){$('#live').textContent='reconnecting…';$('#live').className='bad';};
         es.addEventListener('reading',function(e){onReading(JSON.parse(e.data));});
         es.addEventListener('incident',function(){refreshIncidents();});
