@@ -218,7 +218,12 @@ async function connect() {
     resubscribe: true,
   });
   client = c;
+  let connectedBefore = false;
   c.on('connect', () => {
+    // Incidents and readings sent while the connection was down reached nobody (QoS 0, clean
+    // session): after a reconnect, catch up from the agent's API.
+    if (connectedBefore) loadFromApi();
+    connectedBefore = true;
     backoff = BACKOFF_MIN;
     c.options.reconnectPeriod = BACKOFF_MIN;
     perf.connectedAt ??= performance.now();

@@ -244,6 +244,43 @@ test('the connection indicator follows a broker restart and reconnects by itself
   }
 });
 
+test('an incident opened while the dashboard was disconnected shows after it reconnects', async () => {
+  let block = false;
+  const routes = [];
+  const p = await browser.newPage();
+  // Every MQTT WebSocket goes through this proxy, so the test can cut it and refuse reconnects.
+  await p.routeWebSocket(/.*/, (ws) => {
+    if (block) {
+      ws.close();
+      return;
+    }
+    ws.connectToServer();
+    routes.push(ws);
+  });
+  try {
+    await p.goto(dashUrl());
+    await p.waitForSelector('#conn[data-state="connected"]', { timeout: 10_000 });
+    block = true;
+    for (const ws of routes.splice(0)) await ws.close();
+    await p.waitForSelector('#conn:not([data-state="connected"])', { timeout: 10_000 });
+    for (let i = 0; i < 3; i++) await publish('gap-dev', 33, 50);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const body = await (await fetch(`${agent.api}/api/incidents?status=open`)).json();
+      if (body.incidents.some((i) => i.device_id === 'gap-dev')) break;
+      assert.ok(Date.now() < deadline, 'the agent did not open the incident');
+      await sleep(100);
+    }
+    // Its MQTT message went out while the page was cut off.
+    assert.equal(await p.locator('#incidents li[data-device="gap-dev"]').count(), 0);
+    block = false;
+    await p.waitForSelector('#conn[data-state="connected"]', { timeout: 30_000 });
+    await p.locator('#incidents li[data-device="gap-dev"][data-status="open"]').waitFor({ timeout: 5000 });
+  } finally {
+    await p.close();
+  }
+});
+
 test('50 devices at a high rate: heap stays bounded (numbers reported, not asserted tightly)', async () => {
   const long = process.env.DASH_PERF_LONG === '1';
   const seconds = Number(process.env.DASH_PERF_SECONDS || (long ? 600 : 30));
