@@ -33,5 +33,14 @@ public sealed interface ParseResult {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");
     }
+
+    /** A valid reading of a new device while the store takes its device limit already. */
+    public static Reject tooManyDevices(String deviceId) {
+      return new Reject(
+          RejectReason.TOO_MANY_DEVICES,
+          "device_id "
+              + deviceId
+              + " is new and the store takes readings from store.max_devices devices already");
+    }
   }
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import net.dhtedge.agent.contract.ParseResult;
 import net.dhtedge.agent.contract.ReadingParser;
-import net.dhtedge.agent.contract.RejectReason;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.outbox.OutboxPriority;
 import net.dhtedge.agent.pipeline.Payloads;
@@ -108,13 +107,10 @@ final class MqttRoutes {
     Reading reading = a.reading();
     ReadingIntake.Outcome outcome = ApiRoutes.await(b.pipeline().submit(reading), "reading");
     if (outcome == ReadingIntake.Outcome.REFUSED) {
+      ParseResult.Reject refused = ParseResult.Reject.tooManyDevices(reading.deviceId());
       throw new HttpError(507, "too many devices")
-          .with("reason", RejectReason.TOO_MANY_DEVICES.id())
-          .with(
-              "detail",
-              "device_id "
-                  + reading.deviceId()
-                  + " is new and the store takes readings from store.max_devices devices already");
+          .with("reason", refused.reason().id())
+          .with("detail", refused.detail());
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));

@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import net.dhtedge.agent.contract.ParseResult;
 import net.dhtedge.agent.contract.ReadingParser;
 import net.dhtedge.agent.contract.RejectCounter;
-import net.dhtedge.agent.contract.RejectReason;
 import net.dhtedge.agent.contract.Topics;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.pipeline.ReadingIntake;
@@ -208,7 +207,7 @@ public final class Ingest {
               onStoreFailure(error);
               acks.settle(entry, false);
             } else if (outcome == ReadingIntake.Outcome.REFUSED) {
-              rejects.record(tooManyDevices(deviceId), topic);
+              rejects.record(ParseResult.Reject.tooManyDevices(deviceId), topic);
               acks.settle(entry, true); // redelivering it would not change the answer
             } else {
               (outcome == ReadingIntake.Outcome.DUPLICATE ? duplicates : stored).incrementAndGet();
@@ -258,14 +257,6 @@ public final class Ingest {
             r.temperature(),
             r.humidity(),
             r.source());
-  }
-
-  private static ParseResult.Reject tooManyDevices(String deviceId) {
-    return new ParseResult.Reject(
-        RejectReason.TOO_MANY_DEVICES,
-        "device_id "
-            + deviceId
-            + " is new and the store takes readings from store.max_devices devices already");
   }
 
   private void onStoreFailure(Throwable error) {
