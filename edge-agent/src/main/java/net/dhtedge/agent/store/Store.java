@@ -75,6 +75,7 @@ public final class Store implements AutoCloseable {
       Migrations.migrate(c, dialect, clock.millis());
       c.commit();
       writer.opened();
+      FileModes.tighten(options.dataDir(), options.dbDir());
       loadState(c);
     } catch (SQLException | RuntimeException e) {
       StoreWriter.closeQuietly(c);
@@ -112,7 +113,7 @@ public final class Store implements AutoCloseable {
       StoreOptions options, Clock clock, Dialect dialect, ConnectionFactory connections) {
     Objects.requireNonNull(options, "options");
     try {
-      Files.createDirectories(options.dbDir());
+      FileModes.createDirectories(options.dbDir());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create database directory " + options.dbDir(), e);
     }

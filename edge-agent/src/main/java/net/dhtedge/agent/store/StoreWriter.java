@@ -468,6 +468,7 @@ final class StoreWriter implements Runnable {
     watch = DurabilityWatch.NONE;
     watchSeen = 0;
     crashInstance(c, durableLogLength, e);
+    LOG.warn("{} (log kept to {} bytes)", e.getMessage(), durableLogLength);
     return e;
   }
 
@@ -498,7 +499,7 @@ final class StoreWriter implements Runnable {
       if (size > durableLogLength) {
         ch.truncate(durableLogLength);
         ch.force(true);
-        LOG.warn(
+        LOG.info(
             "commit log {} cut back from {} to {} bytes (the last durable commit)",
             log,
             size,
@@ -545,6 +546,7 @@ final class StoreWriter implements Runnable {
       return;
     }
     durableLogLength = logLength();
+    FileModes.tighten(options.dataDir(), options.dbDir()); // a checkpoint writes new files
   }
 
   static long checkpointAfter(long fileSystemBytes) {
@@ -616,6 +618,7 @@ final class StoreWriter implements Runnable {
     watchSeen = seen;
     durableLogLength = logLength();
     connection = c;
+    FileModes.tighten(options.dataDir(), options.dbDir());
   }
 
   private static void rollback(Connection c) {
@@ -648,6 +651,7 @@ final class StoreWriter implements Runnable {
       closeQuietly(connection);
       connection = null;
       watch.close();
+      FileModes.tighten(options.dataDir(), options.dbDir()); // SHUTDOWN writes a new .script
     }
   }
 

@@ -299,15 +299,18 @@ public final class DiskFullRounds {
         continue;
       }
       for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
-        if (line.contains("log write failed")) {
+        if (line.contains("ERROR") && line.contains("log write failed")) {
           logFailures++;
         }
-        if (line.contains("store write failed") || line.contains("writes refused")) {
+        if (line.contains("store write failed") || line.contains("store writes failing")) {
           refusals++;
         }
       }
     }
-    return "log-write failures logged " + logFailures + ", store errors logged " + refusals;
+    return "failed log writes caught: "
+        + logFailures
+        + ", store failure episodes logged: "
+        + refusals;
   }
 
   private static Process startAgent(Path yaml, Path log) throws IOException {
