@@ -313,9 +313,9 @@ final class StoreWriter implements Runnable {
   }
 
   /**
-   * With less than {@code minFreeBytes} free, jobs that add data fail before they reach the
-   * database: HSQLDB on a really full disk can lose committed work (seen in a tmpfs test), so it
-   * must never get there. Deletes (housekeeping) still run.
+   * Below the {@link DiskReserve}, jobs that add data fail before they reach the database, so
+   * HSQLDB rarely meets a full disk itself (when another process takes the space in the middle of a
+   * batch it does: {@link DurabilityWatch} catches that). Deletes (housekeeping) still run.
    */
   private List<WriteJob> refuseWhenDiskNearlyFull(List<WriteJob> batch) {
     DiskSpace d = DiskSpace.of(options.dbDir(), options.diskReserve());
