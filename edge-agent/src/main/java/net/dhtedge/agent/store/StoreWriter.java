@@ -392,7 +392,6 @@ final class StoreWriter implements Runnable {
     }
     tx.close();
     tx.committed();
-    checkpointWhenLogIsLong(c);
     if (tx.enqueued()) {
       // Wake the publisher now, before the jobs' callbacks: an alert leaves at once.
       try {
@@ -426,6 +425,7 @@ final class StoreWriter implements Runnable {
         LOG.warn("write job callback failed after commit", e);
       }
     }
+    checkpointWhenLogIsLong(c); // after the acknowledgements: they need not wait for it
     return null;
   }
 
@@ -542,7 +542,7 @@ final class StoreWriter implements Runnable {
       LOG.warn("checkpoint failed; tried again after the next commit", e);
     }
     if (watch.failures() != watchSeen) {
-      LOG.warn("checkpoint failed: {}", crash("during a checkpoint").getMessage());
+      recordFailure(crash("during a checkpoint")); // the batch before it is durable already
       return;
     }
     durableLogLength = logLength();

@@ -71,6 +71,10 @@ class FullFileSystemTest {
       assertThat(h.disk().totalBytes()).isEqualTo(8L << 20);
       assertThat(h.disk().reserveBytes()).isEqualTo(1L << 20); // 5 % of 8 MB is below the floor
       assertThat(p.store().counts().readingsKept()).isEqualTo(5_000);
+      // the writer checkpointed (the log passed 1 MiB, a tenth of 8 MB): the devices table, a
+      // memory table, is in the script file only after a checkpoint
+      assertThat(so.dbDir().resolve("agent.script")).content().contains("INSERT INTO DEVICES");
+      assertThat(so.dbDir().resolve("agent.log").toFile().length()).isLessThan(2L << 20);
     }
   }
 
