@@ -35,7 +35,9 @@ import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.agent.mqtt.Publisher;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineCounters;
+import net.dhtedge.agent.store.DiskSpace;
 import net.dhtedge.agent.store.StoreCounts;
+import net.dhtedge.agent.store.StoreHealth;
 import net.dhtedge.gpio.loop.SensorLoop;
 import net.dhtedge.gpio.loop.SensorStatus;
 import net.dhtedge.gpio.loop.SensorUpdate;
@@ -340,7 +342,16 @@ public final class Agent implements AutoCloseable {
     out.put("incidents", incidents);
 
     Map<String, Object> store = new LinkedHashMap<>();
-    store.put("healthy", pc.storeHealthy());
+    StoreHealth health = pipeline.store().health();
+    store.put("healthy", health.healthy());
+    // why not: a full disk (below the reserve), a failed log write, an I/O error
+    store.put("reason", health.healthy() ? null : health.lastError());
+    DiskSpace disk = health.disk();
+    if (disk != null && disk.known()) {
+      store.put("disk_free_bytes", disk.usableBytes());
+      store.put("disk_size_bytes", disk.totalBytes());
+      store.put("disk_reserve_bytes", disk.reserveBytes());
+    }
     try {
       StoreCounts sc = pipeline.store().recentCounts();
       store.put("readings_kept", sc.readingsKept());

@@ -39,7 +39,7 @@ final class RuntimeOptions {
         d.outboxKeepConfirmed(),
         d.housekeepingInterval(),
         d.housekeepingChunk(),
-        d.minFreeBytes(),
+        d.diskReserve(),
         d.seqReuseAfter());
   }
 

@@ -4,12 +4,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import net.dhtedge.agent.config.AgentConfig;
+import net.dhtedge.agent.store.DiskReserve;
+import net.dhtedge.agent.store.StoreOptions;
 
-/** Free space where the store lives: warn below 500 MB, fail below 50 MB. */
+/**
+ * Free space where the store lives, against the store's own reserve ({@link DiskReserve}: 5 % of
+ * the file system, at least 1 MiB, at most 64 MiB): below it the agent refuses every new reading,
+ * so that is a FAIL; below twice the reserve, or below 500 MB on a file system of more than 5 GB (a
+ * tenth of it on smaller ones), a warning.
+ */
 public final class DiskCheck implements Check {
 
   static final long WARN_BELOW = 500L * 1024 * 1024;
-  static final long FAIL_BELOW = 50L * 1024 * 1024;
 
   private final DoctorEnv env;
 
@@ -43,21 +49,28 @@ public final class DiskCheck implements Check {
           Finding.warn(
               name(), "cannot tell the free space of " + where, "check `df -h " + existing + "`"));
     }
+    long total = env.totalBytes().applyAsLong(existing);
+    DiskReserve reserve = StoreOptions.defaults(configured).diskReserve();
+    long reserveBytes = total > 0 ? reserve.bytesFor(total) : reserve.capBytes();
     String amount = human(free) + " free in " + where;
-    if (free < FAIL_BELOW) {
+    String cleanUp = "free space (sudo apt clean; sudo journalctl --vacuum-size=50M)";
+    if (free < reserveBytes) {
       return List.of(
           Finding.fail(
               name(),
-              amount + ": the store stops accepting readings when the disk is full",
-              "free space (sudo apt clean; sudo journalctl --vacuum-size=50M) or shorten"
-                  + " store.retention_raw"));
+              amount
+                  + ": below the store's reserve of "
+                  + reserve.describe(Math.max(0, total))
+                  + ", so the agent refuses every new reading (not acknowledged; /healthz 503)",
+              cleanUp
+                  + ", shorten store.retention_raw, or give the data directory a bigger"
+                  + " partition"));
     }
-    if (free < WARN_BELOW) {
+    long warnAt =
+        Math.max(2 * reserveBytes, total > 0 ? Math.min(WARN_BELOW, total / 10) : WARN_BELOW);
+    if (free < warnAt) {
       return List.of(
-          Finding.warn(
-              name(),
-              amount + " (below 500 MB)",
-              "free space soon (sudo apt clean; sudo journalctl --vacuum-size=50M)"));
+          Finding.warn(name(), amount + " (below " + human(warnAt) + ")", cleanUp + " soon"));
     }
     return List.of(Finding.ok(name(), amount));
   }

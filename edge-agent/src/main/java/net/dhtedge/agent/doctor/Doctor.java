@@ -13,8 +13,8 @@ import net.dhtedge.agent.config.LoadedConfig;
 
 /**
  * Runs every check in a fixed order and collects the findings. The order goes from the machine
- * outwards: Java, configuration, GPIO, the dht11 overlay, clock, disk, SD writes, broker, TLS,
- * SMTP.
+ * outwards: Java, configuration, GPIO, the dht11 overlay, clock, disk, data files' permissions, SD
+ * writes, broker, TLS, SMTP.
  */
 public final class Doctor {
 
@@ -94,6 +94,7 @@ public final class Doctor {
         new OverlayCheck(env),
         new ClockCheck(env),
         new DiskCheck(env),
+        new FilesCheck(env),
         new SdWriteCheck(env),
         new BrokerCheck(env),
         new TlsCheck(env),

@@ -26,6 +26,7 @@ import java.util.function.ToLongFunction;
  *     unknown
  * @param networkTimeout connect/read time-out of the broker, TLS and SMTP checks
  * @param sample how long the SD write-load check watches
+ * @param totalBytes size of the file system holding a path; -1 when unknown
  */
 public record DoctorEnv(
     Path root,
@@ -36,7 +37,32 @@ public record DoctorEnv(
     IntSupplier javaFeature,
     ToLongFunction<Path> usableBytes,
     Duration networkTimeout,
-    Duration sample) {
+    Duration sample,
+    ToLongFunction<Path> totalBytes) {
+
+  /** Without a file-system size seam: the real size of the path's file system. */
+  public DoctorEnv(
+      Path root,
+      Function<String, String> env,
+      Clock clock,
+      Sleeper sleeper,
+      CommandRunner commands,
+      IntSupplier javaFeature,
+      ToLongFunction<Path> usableBytes,
+      Duration networkTimeout,
+      Duration sample) {
+    this(
+        root,
+        env,
+        clock,
+        sleeper,
+        commands,
+        javaFeature,
+        usableBytes,
+        networkTimeout,
+        sample,
+        DoctorEnv::fileStoreTotal);
+  }
 
   public DoctorEnv {
     Objects.requireNonNull(root, "root");
@@ -48,6 +74,7 @@ public record DoctorEnv(
     Objects.requireNonNull(usableBytes, "usableBytes");
     Objects.requireNonNull(networkTimeout, "networkTimeout");
     Objects.requireNonNull(sample, "sample");
+    Objects.requireNonNull(totalBytes, "totalBytes");
   }
 
   /** The real machine. */
@@ -61,7 +88,8 @@ public record DoctorEnv(
         () -> Runtime.version().feature(),
         DoctorEnv::fileStoreUsable,
         networkTimeout,
-        sample);
+        sample,
+        DoctorEnv::fileStoreTotal);
   }
 
   /** An absolute system path such as {@code /sys/bus/iio/devices} under {@link #root}. */
@@ -71,7 +99,16 @@ public record DoctorEnv(
 
   public DoctorEnv withRoot(Path r) {
     return new DoctorEnv(
-        r, env, clock, sleeper, commands, javaFeature, usableBytes, networkTimeout, sample);
+        r,
+        env,
+        clock,
+        sleeper,
+        commands,
+        javaFeature,
+        usableBytes,
+        networkTimeout,
+        sample,
+        totalBytes);
   }
 
   /**
@@ -82,5 +119,10 @@ public record DoctorEnv(
   private static long fileStoreUsable(Path p) {
     long free = p.toFile().getUsableSpace();
     return free == 0 && !Files.exists(p) ? -1 : free;
+  }
+
+  private static long fileStoreTotal(Path p) {
+    long total = p.toFile().getTotalSpace();
+    return total == 0 ? -1 : total;
   }
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import net.dhtedge.agent.pipeline.PipelineCounters;
 import net.dhtedge.agent.rules.Incident;
+import net.dhtedge.agent.store.DiskSpace;
+import net.dhtedge.agent.store.StoreHealth;
 
 /**
  * The status page at {@code /}: one server-rendered HTML document with inline CSS and JS and no
@@ -100,8 +102,22 @@ final class StatusPage {
         .append(Html.bytes(b.pipeline().store().sizeOnDisk()))
         .append(" · readings stored ")
         .append(kept);
-    if (!pc.storeHealthy()) {
-      h.append(" · <span class=\"pill bad\">writes failing</span>");
+    StoreHealth health = b.pipeline().store().health();
+    DiskSpace disk = health.disk();
+    if (disk != null && disk.known()) {
+      h.append(" · disk <span id=\"disk-free\">")
+          .append(Html.bytes(disk.usableBytes()))
+          .append(" free of ")
+          .append(Html.bytes(disk.totalBytes()))
+          .append("</span> (reserve ")
+          .append(Html.bytes(disk.reserveBytes()))
+          .append(")");
+    }
+    if (!health.healthy()) {
+      h.append("<br><span id=\"store-state\" class=\"pill bad\">writes failing</span> ")
+          .append("<span id=\"store-reason\">")
+          .append(esc(health.lastError()))
+          .append("</span>");
     }
     List<Duration> r = b.retention();
     h.append("<br>retention: raw ")

@@ -1,6 +1,8 @@
 package net.dhtedge.agent.store;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 
@@ -37,6 +39,36 @@ public interface Dialect {
 
   /** The statement that closes the database cleanly, or null when there is none. */
   String shutdownStatement();
+
+  /**
+   * Watches for writes the database failed to make durable without throwing (HSQLDB: see {@link
+   * HsqldbLogWatch}); {@link DurabilityWatch#NONE} where every failure throws.
+   */
+  default DurabilityWatch watch(Connection c) throws SQLException {
+    return DurabilityWatch.NONE;
+  }
+
+  /**
+   * The file the database appends each commit to and replays after a crash, or null. After a failed
+   * write the store cuts it back to its length at the last durable commit.
+   */
+  default Path commitLog(Path dbDir) {
+    return null;
+  }
+
+  /**
+   * Closes the database at once, like a crash: no checkpoint, nothing written from memory (a commit
+   * that HSQLDB holds in memory but not in its log must not reach the files). Null when there is
+   * none.
+   */
+  default String crashStatement() {
+    return null;
+  }
+
+  /** Writes the database's state to its files and starts an empty commit log; or null. */
+  default String checkpointStatement() {
+    return null;
+  }
 
   /** The one dialect shipped today. */
   static Dialect hsqldb() {

@@ -34,6 +34,8 @@ final class Housekeeping {
   }
 
   HousekeepingResult run() {
+    // files HSQLDB made since (its .backup after a checkpoint) get the store's modes too
+    FileModes.tighten(options.dataDir(), options.dbDir());
     long now = clock.millis();
     long raw = now - Duration.ofDays(options.rawRetentionDays()).toMillis();
     long minute = now - Duration.ofDays(options.minuteRetentionDays()).toMillis();

@@ -1,6 +1,10 @@
 package net.dhtedge.agent.store;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 
@@ -46,7 +50,36 @@ final class HsqldbDialect implements Dialect {
         fileWriteDelayMillis == 0
             ? "SET FILES WRITE DELAY FALSE"
             : "SET FILES WRITE DELAY " + fileWriteDelayMillis + " MILLIS";
-    return List.of(delay);
+    // No automatic checkpoint (HSQLDB starts one on another thread once the log passes 50 MB):
+    // the writer checkpoints itself between batches, so it always knows which log file it wrote
+    // and how long it was at the last durable commit. Warnings and errors of HSQLDB's event log
+    // go to java.util.logging, where HsqldbLogWatch counts them: it is the only place HSQLDB
+    // reports a failed log write.
+    return List.of(delay, "SET FILES LOG SIZE 0", "SET DATABASE EXTERNAL EVENT LOG LEVEL 2");
+  }
+
+  @Override
+  public DurabilityWatch watch(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("VALUES DATABASE_NAME()")) {
+      rs.next();
+      return HsqldbLogWatch.start(rs.getString(1));
+    }
+  }
+
+  @Override
+  public Path commitLog(Path dbDir) {
+    return dbDir.resolve("agent.log");
+  }
+
+  @Override
+  public String crashStatement() {
+    return "SHUTDOWN IMMEDIATELY";
+  }
+
+  @Override
+  public String checkpointStatement() {
+    return "CHECKPOINT";
   }
 
   @Override

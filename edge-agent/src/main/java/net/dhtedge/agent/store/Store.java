@@ -59,6 +59,8 @@ public final class Store implements AutoCloseable {
   private final Housekeeping housekeeping;
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final java.util.concurrent.locks.ReadWriteLock files =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
 
   private Store(StoreOptions options, Dialect dialect, ConnectionFactory connections, Clock clock)
       throws SQLException {
@@ -66,21 +68,19 @@ public final class Store implements AutoCloseable {
     this.dialect = dialect;
     this.connections = connections;
     this.clock = clock;
+    this.writer = new StoreWriter(options, state, connections, dialect, clock, this::exclusive);
     Connection c = connections.open();
     try {
+      writer.start(c); // settings and the durability watch first: migrations are writes too
       Migrations.migrate(c, dialect, clock.millis());
-      try (Statement s = c.createStatement()) {
-        for (String sql : dialect.setupStatements(options.fileWriteDelayMillis())) {
-          s.execute(sql);
-        }
-      }
       c.commit();
+      writer.opened();
+      FileModes.tighten(options.dataDir(), options.dbDir());
       loadState(c);
     } catch (SQLException | RuntimeException e) {
       StoreWriter.closeQuietly(c);
       throw e;
     }
-    this.writer = new StoreWriter(options, state, connections, dialect, clock, c);
     this.writerThread = new Thread(writer, "store-writer");
     this.outbox = new StoreOutbox(this, state);
     this.mailQueue = new MailQueue(this);
@@ -113,7 +113,7 @@ public final class Store implements AutoCloseable {
       StoreOptions options, Clock clock, Dialect dialect, ConnectionFactory connections) {
     Objects.requireNonNull(options, "options");
     try {
-      Files.createDirectories(options.dbDir());
+      FileModes.createDirectories(options.dbDir());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create database directory " + options.dbDir(), e);
     }
@@ -542,6 +542,39 @@ public final class Store implements AutoCloseable {
     if (closed.get()) {
       throw new StoreException("store is closed", null);
     }
+    java.util.concurrent.locks.Lock shared = files.readLock();
+    try {
+      if (!shared.tryLock(10, TimeUnit.SECONDS)) {
+        throw new StoreException("store busy: the writer is reopening the database", null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting for the store", e);
+    }
+    try {
+      return queryUnderLock(f);
+    } finally {
+      shared.unlock();
+    }
+  }
+
+  /**
+   * Runs {@code r} while no reader is inside the database (nor can open it): the writer closes the
+   * database like a crash and cuts its log back under this lock, so no reader opens it between the
+   * two and replays a torn log. Idle read connections are closed with it.
+   */
+  private void exclusive(Runnable r) {
+    java.util.concurrent.locks.Lock own = files.writeLock();
+    own.lock();
+    try {
+      r.run();
+      closeIdleReaders();
+    } finally {
+      own.unlock();
+    }
+  }
+
+  private <T> T queryUnderLock(SqlFunction<T> f) {
     Connection c = idleReaders.poll();
     try {
       if (c == null || c.isClosed()) {

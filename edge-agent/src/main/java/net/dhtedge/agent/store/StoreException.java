@@ -1,7 +1,7 @@
 package net.dhtedge.agent.store;
 
 /** A store operation failed; the message says which, the cause says why. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
 
   public StoreException(String message, Throwable cause) {
     super(message, cause);

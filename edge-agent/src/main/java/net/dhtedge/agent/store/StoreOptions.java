@@ -24,9 +24,10 @@ import java.util.Objects;
  * @param outboxKeepConfirmed confirmed or dropped outbox rows are purged after this. Default 1 h.
  * @param housekeepingInterval how often retention and purges run. Default 10 min.
  * @param housekeepingChunk rows deleted per housekeeping transaction. Default 5,000.
- * @param minFreeBytes writes are refused (their futures fail, nothing reaches the database) while
- *     the file system of the database has less free space than this, so HSQLDB never runs into a
- *     full disk itself. Housekeeping deletes still run. Default 64 MiB.
+ * @param diskReserve writes that add data are refused (their futures fail, nothing reaches the
+ *     database) while the file system of the database has less free space than this share of its
+ *     size, so HSQLDB rarely runs into a full disk itself. Housekeeping deletes still run. Default
+ *     {@link DiskReserve#DEFAULT}: 5 %, at least 1 MiB, at most 64 MiB.
  * @param seqReuseAfter a reading whose (device, seq) is stored already is a duplicate only when its
  *     ts is within this of the stored one; further apart, the device restarted its counter and the
  *     reading is kept (keyed by its ts). Default 1 h.
@@ -44,7 +45,7 @@ public record StoreOptions(
     Duration outboxKeepConfirmed,
     Duration housekeepingInterval,
     int housekeepingChunk,
-    long minFreeBytes,
+    DiskReserve diskReserve,
     Duration seqReuseAfter) {
 
   public StoreOptions {
@@ -63,7 +64,7 @@ public record StoreOptions(
     require(
         housekeepingInterval.compareTo(Duration.ofSeconds(1)) >= 0, "housekeepingInterval >= 1s");
     require(housekeepingChunk >= 1, "housekeepingChunk >= 1");
-    require(minFreeBytes >= 0, "minFreeBytes >= 0");
+    Objects.requireNonNull(diskReserve, "diskReserve");
     Objects.requireNonNull(seqReuseAfter, "seqReuseAfter");
     require(!seqReuseAfter.isNegative(), "seqReuseAfter >= 0");
   }
@@ -83,7 +84,7 @@ public record StoreOptions(
         Duration.ofHours(1),
         Duration.ofMinutes(10),
         5_000,
-        64L << 20,
+        DiskReserve.DEFAULT,
         Duration.ofHours(1));
   }
 
@@ -106,7 +107,7 @@ public record StoreOptions(
         outboxKeepConfirmed,
         housekeepingInterval,
         housekeepingChunk,
-        minFreeBytes,
+        diskReserve,
         seqReuseAfter);
   }
 
@@ -124,7 +125,7 @@ public record StoreOptions(
         outboxKeepConfirmed,
         housekeepingInterval,
         housekeepingChunk,
-        minFreeBytes,
+        diskReserve,
         seqReuseAfter);
   }
 
@@ -142,7 +143,7 @@ public record StoreOptions(
         outboxKeepConfirmed,
         housekeepingInterval,
         housekeepingChunk,
-        minFreeBytes,
+        diskReserve,
         seqReuseAfter);
   }
 
@@ -160,7 +161,7 @@ public record StoreOptions(
         outboxKeepConfirmed,
         housekeepingInterval,
         housekeepingChunk,
-        minFreeBytes,
+        diskReserve,
         seqReuseAfter);
   }
 
@@ -178,11 +179,16 @@ public record StoreOptions(
         outboxKeepConfirmed,
         housekeepingInterval,
         chunk,
-        minFreeBytes,
+        diskReserve,
         seqReuseAfter);
   }
 
+  /** A fixed reserve of {@code bytes}, whatever the size of the file system. */
   public StoreOptions withMinFreeBytes(long bytes) {
+    return withDiskReserve(DiskReserve.fixed(bytes));
+  }
+
+  public StoreOptions withDiskReserve(DiskReserve reserve) {
     return new StoreOptions(
         dataDir,
         commitWindowMillis,
@@ -196,7 +202,7 @@ public record StoreOptions(
         outboxKeepConfirmed,
         housekeepingInterval,
         housekeepingChunk,
-        bytes,
+        reserve,
         seqReuseAfter);
   }
 

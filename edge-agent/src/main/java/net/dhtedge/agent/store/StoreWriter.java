@@ -1,5 +1,9 @@
 package net.dhtedge.agent.store;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,7 +27,6 @@ import org.slf4j.LoggerFactory;
 final class StoreWriter implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
-  private static final long LOG_EVERY_MILLIS = 60_000;
   private static final long IDLE_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   /**
@@ -50,7 +53,16 @@ final class StoreWriter implements Runnable {
   private volatile long failedWrites;
   private volatile String lastError;
   private volatile Instant lastFailureAt;
-  private long lastLogged;
+  private volatile DiskSpace disk;
+  private long failuresInEpisode;
+
+  // Durability of the commit log (see HsqldbLogWatch and the store README).
+  private final Files files;
+  private DurabilityWatch watch = DurabilityWatch.NONE;
+  private long watchSeen;
+  private long durableLogLength;
+  private long lastOpenFailedAt = Long.MIN_VALUE;
+  private SQLException lastOpenFailure;
   private volatile Runnable outboxAdded = () -> {};
   private long batches;
   private long batchedJobs;
@@ -62,14 +74,40 @@ final class StoreWriter implements Runnable {
       ConnectionFactory connections,
       Dialect dialect,
       Clock clock,
-      Connection first) {
+      Files files) {
     this.options = options;
     this.state = state;
     this.connections = connections;
     this.dialect = dialect;
     this.clock = clock;
+    this.files = files;
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-    this.connection = first;
+  }
+
+  /**
+   * The store's files as the writer and the readers share them: the readers' lock (a reader must
+   * not open the database while the writer cuts its log back) and the idle read connections.
+   */
+  interface Files {
+    /** Runs {@code r} with no reader inside the database. */
+    void exclusive(Runnable r);
+  }
+
+  /** Takes over the connection that opens (and then migrates) the database. */
+  void start(Connection first) throws SQLException {
+    adopt(first);
+  }
+
+  /** After the migrations on the first connection: they must be durable, and count as such. */
+  void opened() {
+    if (watch.failures() != watchSeen) {
+      throw new StoreException(
+          "cannot open the store: the database reported a failed write while migrating ("
+              + watch.firstFailure()
+              + ")",
+          null);
+    }
+    durableLogLength = logLength();
   }
 
   void hooks(BatchHooks h) {
@@ -88,8 +126,29 @@ final class StoreWriter implements Runnable {
     stopping = true;
   }
 
+  /**
+   * Measured now: a disk below the reserve is unhealthy even before a write was refused (an idle
+   * agent on a full disk would otherwise look fine until the first reading is lost to it).
+   */
   StoreHealth health() {
-    return new StoreHealth(healthy, failedCommits, failedWrites, lastError, lastFailureAt);
+    DiskSpace d = DiskSpace.of(options.dbDir(), options.diskReserve());
+    boolean ok = healthy;
+    String error = lastError;
+    if (ok && d.belowReserve()) {
+      ok = false;
+      error = fullMessage(d);
+    }
+    return new StoreHealth(ok, failedCommits, failedWrites, error, lastFailureAt, d);
+  }
+
+  private String fullMessage(DiskSpace d) {
+    return "disk full: "
+        + DiskReserve.human(d.usableBytes())
+        + " free in "
+        + options.dbDir()
+        + ", below the reserve of "
+        + options.diskReserve().describe(d.totalBytes())
+        + ": new readings are refused (not acknowledged) until space is freed";
   }
 
   /** Runs {@code r} (on the writer thread) after each commit that added outbox messages. */
@@ -224,56 +283,61 @@ final class StoreWriter implements Runnable {
     if (error == null) {
       return;
     }
-    if (batch.size() == 1) {
-      fail(batch.get(0), error);
+    if (batch.size() == 1 || error instanceof NotDurableException) {
+      // a failed log write says nothing about the jobs: none of them is tried again now
+      for (WriteJob j : batch) {
+        fail(j, error);
+      }
       return;
     }
-    for (WriteJob j : batch) {
+    for (int i = 0; i < batch.size(); i++) {
+      WriteJob j = batch.get(i);
       Exception e = tryBatch(List.of(j));
+      if (e instanceof NotDurableException) {
+        for (WriteJob rest : batch.subList(i, batch.size())) {
+          fail(rest, e);
+        }
+        return;
+      }
       if (e != null) {
         fail(j, e);
       }
     }
   }
 
+  /** A commit that returned but whose log write the database reported as failed. */
+  static final class NotDurableException extends StoreException {
+    NotDurableException(String message) {
+      super(message, null);
+    }
+  }
+
   /**
-   * With less than {@code minFreeBytes} free, jobs that add data fail before they reach the
-   * database: HSQLDB on a really full disk can lose committed work (seen in a tmpfs test), so it
-   * must never get there. Deletes (housekeeping) still run.
+   * Below the {@link DiskReserve}, jobs that add data fail before they reach the database, so
+   * HSQLDB rarely meets a full disk itself (when another process takes the space in the middle of a
+   * batch it does: {@link DurabilityWatch} catches that). Deletes (housekeeping) still run.
    */
   private List<WriteJob> refuseWhenDiskNearlyFull(List<WriteJob> batch) {
-    long free;
-    try {
-      free = java.nio.file.Files.getFileStore(options.dbDir()).getUsableSpace();
-    } catch (java.io.IOException e) {
-      return batch; // cannot tell: let the database report real errors
+    DiskSpace d = DiskSpace.of(options.dbDir(), options.diskReserve());
+    disk = d;
+    if (!d.belowReserve()) {
+      return batch; // (or unknown: the database reports real errors)
     }
-    if (free >= options.minFreeBytes()) {
-      return batch;
-    }
-    StoreException full =
-        new StoreException(
-            "disk nearly full: "
-                + free
-                + " bytes free in "
-                + options.dbDir()
-                + ", writes refused below "
-                + options.minFreeBytes(),
-            null);
+    StoreException full = new StoreException(fullMessage(d), null);
     List<WriteJob> keep = new ArrayList<>();
+    List<WriteJob> refused = new ArrayList<>();
     for (WriteJob j : batch) {
-      if (j.freesSpace()) {
-        keep.add(j);
-      } else {
-        fail(j, full);
-      }
+      (j.freesSpace() ? keep : refused).add(j);
     }
-    if (keep.size() < batch.size()) {
-      recordFailure(full);
+    if (!refused.isEmpty()) {
+      recordFailure(full); // before the jobs hear it: whoever asks then sees the store unhealthy
       try {
         hooks.afterRefused();
       } catch (RuntimeException e) {
         LOG.warn("batch hook failed", e);
+      }
+      for (WriteJob j : refused) {
+        fail(j, full);
       }
     }
     return keep;
@@ -284,12 +348,17 @@ final class StoreWriter implements Runnable {
     safeFailed(j, e);
   }
 
-  /** One transaction; returns null when committed, else the error (rolled back). */
+  /** One transaction; returns null when committed durably, else the error (rolled back). */
   private Exception tryBatch(List<WriteJob> jobs) {
     Connection c;
     try {
       c = connection();
-    } catch (SQLException e) {
+      if (watch.failures() != watchSeen) {
+        // failed since the last durable commit (a session's close, a sync): the log's tail and
+        // HSQLDB's buffer are suspect, so nothing more goes into this instance
+        throw crash("since the last commit");
+      }
+    } catch (SQLException | StoreException e) {
       recordFailure(e);
       return e;
     }
@@ -304,9 +373,15 @@ final class StoreWriter implements Runnable {
       h.beforeCommit(tx);
       tx.flush();
       c.commit();
+      if (watch.failures() != watchSeen) {
+        throw crash("during the commit");
+      }
+      durableLogLength = logLength();
     } catch (Exception e) {
       tx.close();
-      rollback(c);
+      if (!(e instanceof NotDurableException)) {
+        rollback(c);
+      }
       try {
         h.afterRollback(e);
       } catch (RuntimeException hookError) {
@@ -325,8 +400,13 @@ final class StoreWriter implements Runnable {
         LOG.warn("outbox listener failed after commit", e);
       }
     }
-    if (jobs.stream().anyMatch(j -> !j.freesSpace())) {
-      healthy = true; // a housekeeping delete alone says nothing about room for new data
+    if (!healthy && jobs.stream().anyMatch(j -> !j.freesSpace())) {
+      // a housekeeping delete alone says nothing about room for new data
+      healthy = true;
+      LOG.info(
+          "store writes work again ({} writes failed or were refused in this episode)",
+          failuresInEpisode);
+      failuresInEpisode = 0;
     }
     synchronized (this) {
       batches++;
@@ -345,19 +425,133 @@ final class StoreWriter implements Runnable {
         LOG.warn("write job callback failed after commit", e);
       }
     }
+    checkpointWhenLogIsLong(c); // after the acknowledgements: they need not wait for it
     return null;
   }
 
+  /** Once per episode in the log: the first failure after writes worked. */
   private void recordFailure(Exception e) {
-    healthy = false;
     failedCommits++;
+    failuresInEpisode++;
     lastError = String.valueOf(e.getMessage());
     lastFailureAt = clock.instant();
-    long now = System.currentTimeMillis();
-    if (now - lastLogged >= LOG_EVERY_MILLIS) {
-      lastLogged = now;
-      LOG.error("store write failed (will keep retrying; readings not stored are refused)", e);
+    if (healthy) {
+      healthy = false;
+      LOG.error(
+          "store writes failing: {} (unhealthy until a write succeeds; readings not stored are"
+              + " refused, not acknowledged, and MQTT devices send them again)",
+          lastError,
+          e instanceof NotDurableException ? null : e);
     }
+  }
+
+  /**
+   * The database reported a failed write ({@link DurabilityWatch}): the commit that just returned
+   * (or the next one) is not durable, and the database instance in memory holds a transaction its
+   * log lacks. Closes it like a crash, cuts its log back to the length after the last durable
+   * commit, so that no torn or stale tail ever gets replayed, and returns the error that fails the
+   * batch. The next batch opens the database again (from its files: exactly the durable commits).
+   */
+  private NotDurableException crash(String when) {
+    String why = watch.firstFailure();
+    NotDurableException e =
+        new NotDurableException(
+            "database log write failed "
+                + when
+                + " ("
+                + (why == null ? "reported by the database" : why)
+                + "): the batch was not stored; the database is reopened from its last durable"
+                + " commit");
+    Connection c = connection;
+    connection = null;
+    watch.close();
+    watch = DurabilityWatch.NONE;
+    watchSeen = 0;
+    crashInstance(c, durableLogLength, e);
+    LOG.warn("{} (log kept to {} bytes)", e.getMessage(), durableLogLength);
+    return e;
+  }
+
+  /** SHUTDOWN IMMEDIATELY through {@code c}, then the log cut back to {@code length}. */
+  private void crashInstance(Connection c, long length, Exception context) {
+    files.exclusive(
+        () -> {
+          String sql = dialect.crashStatement();
+          if (sql != null && c != null) {
+            try (Statement s = c.createStatement()) {
+              s.execute(sql);
+            } catch (SQLException ex) {
+              context.addSuppressed(ex);
+            }
+          }
+          closeQuietly(c);
+          cutLogBack(length, context);
+        });
+  }
+
+  private void cutLogBack(long durableLogLength, Exception context) {
+    Path log = dialect.commitLog(options.dbDir());
+    if (log == null) {
+      return;
+    }
+    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      if (size > durableLogLength) {
+        ch.truncate(durableLogLength);
+        ch.force(true);
+        LOG.info(
+            "commit log {} cut back from {} to {} bytes (the last durable commit)",
+            log,
+            size,
+            durableLogLength);
+      }
+    } catch (java.nio.file.NoSuchFileException ignored) {
+      // nothing was written after the last checkpoint
+    } catch (IOException ex) {
+      context.addSuppressed(ex);
+      LOG.error("cannot cut back the commit log {}", log, ex);
+    }
+  }
+
+  private long logLength() {
+    Path log = dialect.commitLog(options.dbDir());
+    if (log == null) {
+      return 0;
+    }
+    try {
+      return java.nio.file.Files.size(log);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The writer checkpoints (HSQLDB's own, size-triggered one is off): once the log passes a tenth
+   * of the file system (at least 1 MiB, at most 50 MiB, HSQLDB's default). A checkpoint that fails
+   * (a full disk) reports through the watch like a log write, and is handled like one.
+   */
+  private void checkpointWhenLogIsLong(Connection c) {
+    String sql = dialect.checkpointStatement();
+    DiskSpace d = disk;
+    if (sql == null || durableLogLength <= checkpointAfter(d == null ? -1 : d.totalBytes())) {
+      return;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      LOG.warn("checkpoint failed; tried again after the next commit", e);
+    }
+    if (watch.failures() != watchSeen) {
+      recordFailure(crash("during a checkpoint")); // the batch before it is durable already
+      return;
+    }
+    durableLogLength = logLength();
+    FileModes.tighten(options.dataDir(), options.dbDir()); // a checkpoint writes new files
+  }
+
+  static long checkpointAfter(long fileSystemBytes) {
+    long tenth = fileSystemBytes <= 0 ? Long.MAX_VALUE : fileSystemBytes / 10;
+    return Math.clamp(tenth, 1L << 20, 50L << 20);
   }
 
   private Connection connection() throws SQLException {
@@ -366,10 +560,65 @@ final class StoreWriter implements Runnable {
     }
     closeQuietly(connection);
     connection = null;
-    Connection c = connections.open();
-    c.setAutoCommit(false);
+    // a database that cannot open (a full disk: no room for its lock file) is tried once a second
+    long now = System.nanoTime();
+    if (lastOpenFailure != null && now - lastOpenFailedAt < TimeUnit.SECONDS.toNanos(1)) {
+      throw lastOpenFailure;
+    }
+    try {
+      adopt(connections.open());
+      lastOpenFailure = null;
+    } catch (SQLException | RuntimeException e) {
+      lastOpenFailedAt = now;
+      lastOpenFailure =
+          e instanceof SQLException se
+              ? se
+              : new SQLException("cannot open the database: " + e.getMessage(), e);
+      throw lastOpenFailure;
+    }
+    return connection;
+  }
+
+  /**
+   * A new connection becomes the writer's: the durability watch, the settings, the log's length.
+   * When the settings cannot be written durably (a disk still full), the instance is closed like a
+   * crash and the log cut back to its length at open, so a torn setting line never ends up in the
+   * middle of the log.
+   */
+  private void adopt(Connection c) throws SQLException {
+    long openLength = logLength();
+    DurabilityWatch w;
+    try {
+      w = dialect.watch(c);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c);
+      throw e;
+    }
+    long seen = w.failures();
+    w.newEpisode();
+    try {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        for (String sql : dialect.setupStatements(options.fileWriteDelayMillis())) {
+          s.execute(sql);
+        }
+      }
+      c.commit();
+      if (w.failures() != seen) {
+        throw new NotDurableException(
+            "database log write failed while opening (" + w.firstFailure() + ")");
+      }
+    } catch (SQLException | RuntimeException e) {
+      w.close();
+      crashInstance(c, openLength, e);
+      throw e;
+    }
+    watch.close();
+    watch = w;
+    watchSeen = seen;
+    durableLogLength = logLength();
     connection = c;
-    return c;
+    FileModes.tighten(options.dataDir(), options.dbDir());
   }
 
   private static void rollback(Connection c) {
@@ -386,6 +635,10 @@ final class StoreWriter implements Runnable {
   void shutdown() {
     try {
       Connection c = connection();
+      if (watch.failures() != watchSeen) {
+        crash("before the shutdown"); // a clean SHUTDOWN would write what the log lacks
+        return;
+      }
       String sql = dialect.shutdownStatement();
       if (sql != null) {
         try (Statement s = c.createStatement()) {
@@ -397,6 +650,8 @@ final class StoreWriter implements Runnable {
     } finally {
       closeQuietly(connection);
       connection = null;
+      watch.close();
+      FileModes.tighten(options.dataDir(), options.dbDir()); // SHUTDOWN writes a new .script
     }
   }
 

@@ -30,7 +30,10 @@ class DoctorCommandTest {
     m = new FakeMachine(dir.resolve("root"));
     m.commands.put("timedatectl show -p NTPSynchronized --value", "yes\n");
     m.write("/proc/diskstats", " 179 0 mmcblk0 1 0 2 0 1 0 100 0 0 0 0\n");
-    Files.createDirectories(dir.resolve("data"));
+    Files.createDirectories(
+        dir.resolve("data"),
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
   }
 
   private Run run(String... args) {
@@ -64,11 +67,12 @@ class DoctorCommandTest {
             "ok dht11-overlay",
             "ok clock",
             "ok disk",
+            "ok files",
             "ok sd-writes",
             "ok broker",
             "ok tls",
             "ok smtp",
-            "10 ok,");
+            "11 ok,");
     assertThat(r.out()).contains("ok    config        " + f + ": valid\n");
   }
 
@@ -87,7 +91,7 @@ class DoctorCommandTest {
     assertThat(r.out())
         .contains(
             "FAIL  gpio          no /dev/gpiochip*: not a Raspberry Pi or gpio not enabled  (fix: ");
-    assertThat(r.out()).endsWith("9 ok, 0 warn, 1 FAIL\n");
+    assertThat(r.out()).endsWith("10 ok, 0 warn, 1 FAIL\n");
   }
 
   @Test
@@ -133,7 +137,7 @@ class DoctorCommandTest {
     assertThat(first.get("status").asText()).isEqualTo("FAIL");
     assertThat(first.get("check").asText()).isEqualTo("java");
     assertThat(first.get("fix").asText()).contains("openjdk-21");
-    assertThat(root.get("findings")).hasSize(10);
+    assertThat(root.get("findings")).hasSize(11);
   }
 
   @Test

@@ -24,6 +24,7 @@ final class FakeMachine {
   Instant now = Instant.parse("2026-06-01T12:00:00Z");
   int javaFeature = 21;
   long usableBytes = 10L * 1024 * 1024 * 1024;
+  long totalBytes = 32L * 1024 * 1024 * 1024;
   final Map<String, String> commands = new HashMap<>();
   Runnable onSleep = () -> {};
   Duration networkTimeout = Duration.ofSeconds(3);
@@ -63,7 +64,8 @@ final class FakeMachine {
         () -> javaFeature,
         disk,
         networkTimeout,
-        Duration.ofSeconds(3));
+        Duration.ofSeconds(3),
+        p -> totalBytes);
   }
 
   /** Writes a file under the fake root, creating its directories. */

@@ -153,7 +153,7 @@ class StoreFailureTest {
       assertThat(f)
           .failsWithin(Duration.ofSeconds(10))
           .withThrowableThat()
-          .withMessageContaining("disk nearly full");
+          .withMessageContaining("disk full");
       assertThat(p.store().runHousekeeping().readings()).isZero();
       assertThat(p.store().health().healthy()).isFalse();
       assertThat(p.counters().storeFailures()).isEqualTo(1);

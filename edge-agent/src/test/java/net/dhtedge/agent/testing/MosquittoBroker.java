@@ -46,6 +46,7 @@ public final class MosquittoBroker implements AutoCloseable {
   private final int wssPort;
   private final int port;
   private final int webSocketPort;
+  private final int maxInflight;
   private Process process;
 
   private MosquittoBroker(Builder b) {
@@ -66,6 +67,7 @@ public final class MosquittoBroker implements AutoCloseable {
     this.wssPort = b.tlsCert != null && b.wss ? freePort() : -1;
     this.port = freePort();
     this.webSocketPort = webSockets ? freePort() : -1;
+    this.maxInflight = b.maxInflight;
   }
 
   /** A builder; {@code dir} holds the config, log and persistence (use a {@code @TempDir}). */
@@ -251,6 +253,9 @@ public final class MosquittoBroker implements AutoCloseable {
       lines.add("persistence false");
     }
     lines.add("max_queued_messages 100000");
+    if (maxInflight > 0) {
+      lines.add("max_inflight_messages " + maxInflight);
+    }
     lines.add("log_dest stderr");
     lines.add("log_type error");
     lines.add("log_type warning");
@@ -307,6 +312,7 @@ public final class MosquittoBroker implements AutoCloseable {
     private Path tlsKey;
     private Path clientCa;
     private boolean wss;
+    private int maxInflight;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -348,6 +354,12 @@ public final class MosquittoBroker implements AutoCloseable {
     /** Also a WebSocket listener over TLS with the {@link #tls} certificates. */
     public Builder wss(boolean v) {
       wss = v;
+      return this;
+    }
+
+    /** QoS 1 messages in flight to each client (Mosquitto's default is 20). */
+    public Builder maxInflight(int v) {
+      maxInflight = v;
       return this;
     }
 
