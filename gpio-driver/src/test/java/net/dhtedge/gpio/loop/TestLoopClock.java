@@ -30,6 +30,12 @@ final class TestLoopClock implements LoopClock {
     return clock.instant();
   }
 
+  /** Follows the test's clock, which only moves forward here. */
+  @Override
+  public long nanoTime() {
+    return clock.millis() * 1_000_000;
+  }
+
   @Override
   public void sleep(Duration d) throws InterruptedException {
     sleeps.add(d);
