@@ -2,7 +2,6 @@ package net.dhtedge.agent.http;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import net.dhtedge.agent.pipeline.PipelineCounters;
@@ -97,10 +96,7 @@ final class Metrics {
         Map.of("area", "nonheap"),
         mem.getNonHeapMemoryUsage().getUsed());
     m.family("edge_agent_uptime_seconds", "gauge", "Seconds since the agent started.");
-    m.sample(
-        "edge_agent_uptime_seconds",
-        Map.of(),
-        Duration.between(b.startedAt(), b.clock().instant()).toMillis() / 1000.0);
+    m.sample("edge_agent_uptime_seconds", Map.of(), b.uptime(b.clock().now()).toMillis() / 1000.0);
     return m.out.toString();
   }
 
