@@ -272,6 +272,30 @@ class MailSenderTest {
   }
 
   @Test
+  void aWallClockSetBackAnHourDoesNotHoldTheNextMailBackForAnHour() throws Exception {
+    port = MosquittoBroker.freePort();
+    startSmtp(port);
+    MutableClock clock = new MutableClock(T0);
+    MailSender s = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
+    s.start();
+    step(s, opened(50, "cellar", 31.0));
+    await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> s.stats().queued() == 0);
+
+    clock.step(Duration.ofHours(-1));
+    clock.advance(Duration.ofMinutes(14));
+    step(s, opened(51, "cellar", 32.0));
+    long passes = s.stats().passes();
+    s.wake();
+    await().atMost(Duration.ofSeconds(20)).until(() -> s.stats().passes() > passes);
+    assertThat(smtp.getReceivedMessages()).as("14 min: within the rate limit").hasSize(1);
+
+    clock.advance(Duration.ofMinutes(1));
+    s.wake();
+    await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 2);
+  }
+
+  @Test
   void theRateLimitSurvivesARestartBecauseTheLastMailIsReadFromTheStore() throws Exception {
     port = MosquittoBroker.freePort();
     startSmtp(port);
