@@ -40,6 +40,8 @@ final class HttpWiring {
             h.readRequiresToken(),
             h.corsOrigins(),
             0,
+            0,
+            0,
             0);
     return new ApiServer(o, backend);
   }
