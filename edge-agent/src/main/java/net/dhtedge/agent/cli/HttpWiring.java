@@ -41,8 +41,8 @@ final class HttpWiring {
             h.corsOrigins(),
             0,
             0,
-            0,
-            0);
+            h.maxConnections(),
+            h.idleTimeout().toMillis());
     return new ApiServer(o, backend);
   }
 }
