@@ -108,6 +108,8 @@ class HostileClientsTest {
           held.add(s);
         }
       }
+      double openNow = metric(http.get("/metrics").body(), "edge_agent_http_connections");
+      assertThat(openNow).as("open connections in round %d", rounds).isLessThanOrEqualTo(CAP);
       HttpResponse<String> page = http.get("/");
       assertThat(page.statusCode()).as("status page during round %d", rounds).isEqualTo(200);
       pageAnswers++;
