@@ -71,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
     // Platform threads only for the acceptor and selector; every request runs on a virtual thread.
     QueuedThreadPool threads = new QueuedThreadPool(8, 2, 60_000);
     threads.setName("http");
+    threads.setReservedThreads(0);
     threads.setVirtualThreadsExecutor(executor);
     // Buffers come from one bounded pool: per-connection memory does not grow with the count.
     ArrayByteBufferPool buffers = new ArrayByteBufferPool(0, 1024, 65_536, 64, 4 << 20, 4 << 20);
