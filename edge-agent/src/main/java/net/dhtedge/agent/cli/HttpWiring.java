@@ -40,7 +40,9 @@ final class HttpWiring {
             h.readRequiresToken(),
             h.corsOrigins(),
             0,
-            0);
+            0,
+            h.maxConnections(),
+            h.idleTimeout().toMillis());
     return new ApiServer(o, backend);
   }
 }

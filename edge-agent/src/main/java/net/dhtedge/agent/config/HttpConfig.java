@@ -1,5 +1,6 @@
 package net.dhtedge.agent.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,11 +13,20 @@ import java.util.Objects;
  *     null for none
  * @param readRequiresToken also require the token for reading (status, readings, incidents)
  * @param corsOrigins origins allowed by CORS ({@code *} for any); empty: no CORS headers
+ * @param maxConnections most HTTP connections open at once
+ * @param idleTimeout how long a connection may sit without a complete request
  */
 public record HttpConfig(
-    String bind, int port, Secret token, boolean readRequiresToken, List<String> corsOrigins) {
+    String bind,
+    int port,
+    Secret token,
+    boolean readRequiresToken,
+    List<String> corsOrigins,
+    int maxConnections,
+    Duration idleTimeout) {
 
-  public static final HttpConfig DEFAULTS = new HttpConfig("0.0.0.0", 8080, null, false, List.of());
+  public static final HttpConfig DEFAULTS =
+      new HttpConfig("0.0.0.0", 8080, null, false, List.of(), 128, Duration.ofSeconds(10));
 
   public HttpConfig {
     Objects.requireNonNull(bind, "bind");
@@ -29,6 +39,7 @@ public record HttpConfig(
   }
 
   public HttpConfig withPort(int p) {
-    return new HttpConfig(bind, p, token, readRequiresToken, corsOrigins);
+    return new HttpConfig(
+        bind, p, token, readRequiresToken, corsOrigins, maxConnections, idleTimeout);
   }
 }

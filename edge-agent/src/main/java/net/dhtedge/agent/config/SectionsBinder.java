@@ -21,7 +21,14 @@ final class SectionsBinder {
     "max_devices"
   };
   static final String[] HTTP_KEYS = {
-    "bind", "port", "token", "token_file", "read_requires_token", "cors_origins"
+    "bind",
+    "port",
+    "token",
+    "token_file",
+    "read_requires_token",
+    "cors_origins",
+    "max_connections",
+    "idle_timeout"
   };
   static final String[] MAIL_KEYS = {
     "enabled",
@@ -103,7 +110,14 @@ final class SectionsBinder {
         }
       }
     }
-    return new HttpConfig(bind, port, token, readToken, cors);
+    int maxConnections = s.integer("max_connections", d.maxConnections(), 4, 65_536, "");
+    java.time.Duration idle =
+        s.duration(
+            "idle_timeout",
+            d.idleTimeout(),
+            java.time.Duration.ofMillis(100),
+            java.time.Duration.ofMinutes(10));
+    return new HttpConfig(bind, port, token, readToken, cors, maxConnections, idle);
   }
 
   MailConfig mail(Section root) {

@@ -2,9 +2,9 @@ package net.dhtedge.agent.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -180,19 +180,35 @@ final class ApiRoutes {
     return e;
   }
 
+  /** The earliest and latest instants a query may name: the store's timestamps live in between. */
+  static final Instant EARLIEST = Instant.EPOCH;
+
+  static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
   static Instant instant(String field, String v) {
     if (v == null || v.isEmpty()) {
       throw HttpError.badField(field, "empty");
     }
+    Instant t;
     if (v.chars().allMatch(Character::isDigit) && v.length() <= 15) {
-      return Instant.ofEpochMilli(Long.parseLong(v));
+      t = Instant.ofEpochMilli(Long.parseLong(v));
+    } else {
+      t = parseIso(field, v);
     }
+    if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+      throw HttpError.badField(field, "must lie between " + EARLIEST + " and " + LATEST);
+    }
+    return t;
+  }
+
+  private static Instant parseIso(String field, String v) {
     try {
       return Instant.parse(v);
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeException e) {
       try {
         return java.time.OffsetDateTime.parse(v).toInstant();
-      } catch (DateTimeParseException e2) {
+      } catch (DateTimeException e2) {
+        // DateTimeException, not only its parse subclass: a year past ±999,999,999 is out of range
         throw HttpError.badField(field, "ISO-8601 (2026-11-27T22:00:00Z) or epoch milliseconds");
       }
     }

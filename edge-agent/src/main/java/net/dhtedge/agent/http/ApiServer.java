@@ -1,10 +1,8 @@
 package net.dhtedge.agent.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,21 +13,40 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's HTTP server on the JDK's built-in server (no extra dependency): the status page, the
- * JSON API, Server-Sent Events and Prometheus metrics. Every POST needs the bearer token; GETs too
- * when {@code readRequiresToken}. Every answer is JSON (or the page's HTML, the metrics text, the
- * event stream); no stack trace ever reaches a client.
+ * The agent's HTTP server on Jetty's core (no servlets): the status page, the JSON API, Server-Sent
+ * Events and Prometheus metrics. Every POST needs the bearer token; GETs too when {@code
+ * readRequiresToken}. Every answer is JSON (or the page's HTML, the metrics text, the event
+ * stream), malformed requests included ({@link JsonErrors}); no stack trace ever reaches a client.
+ *
+ * <p>Hostile clients are bounded ({@link ConnectionGuard}): a connection without a complete request
+ * is closed after {@link HttpOptions#idleMillis()}, at most {@link HttpOptions#maxConnections()}
+ * are open, request headers are capped at 8 KiB and bodies at {@code maxBodyBytes}. The JDK's
+ * built-in server could do none of this (http/README.md).
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
   private final HttpOptions options;
   private final ApiBackend backend;
-  private final HttpServer server;
+  private final Server server;
+  private final ServerConnector connector;
+  private final ConnectionGuard guard;
+  private final JsonErrors errors = new JsonErrors();
   private final ExecutorService executor;
   private final EventHub events;
   private final ApiRoutes api;
@@ -50,30 +67,94 @@ public final class ApiServer implements AutoCloseable {
     this.api = new ApiRoutes(backend);
     this.mqtt = new MqttRoutes(backend);
     int port = options.port() == HttpOptions.EPHEMERAL ? 0 : options.port();
-    // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
-    // delayed ACK: every response over a few KiB waited ~40 ms (measured). Read once by the JDK's
-    // ServerConfig when the first server is created.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-    try {
-      server = HttpServer.create(new InetSocketAddress(options.bind(), port), 64);
-    } catch (IOException e) {
-      events.close();
-      throw new UncheckedIOException(
-          "cannot listen on " + options.bind() + ":" + port + " (" + e.getMessage() + ")", e);
-    }
     executor = Executors.newVirtualThreadPerTaskExecutor();
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    // Platform threads only for the acceptor and selector; every request runs on a virtual thread.
+    QueuedThreadPool threads = new QueuedThreadPool(8, 2, 60_000);
+    threads.setName("http");
+    threads.setReservedThreads(0);
+    threads.setVirtualThreadsExecutor(executor);
+    // Buffers come from one bounded pool: per-connection memory does not grow with the count.
+    ArrayByteBufferPool buffers = new ArrayByteBufferPool(0, 1024, 65_536, 64, 4 << 20, 4 << 20);
+    server = new Server(threads, null, buffers);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setRequestHeaderSize(MAX_HEADER_BYTES);
+    http.setResponseHeaderSize(MAX_HEADER_BYTES);
+    http.setOutputBufferSize(8192);
+    http.setIdleTimeout(options.idleMillis());
+    // A body must arrive at 256 B/s or better: a trickled 16 KiB cannot pin a connection for hours.
+    http.setMinRequestDataRate(256);
+    // RFC 9110 and bare LF line ends (RFC 9112 §2.2 lets a recipient take them): an old script's
+    // request is answered, not left hanging.
+    http.setHttpCompliance(
+        HttpCompliance.RFC9110.with(
+            "lf",
+            HttpCompliance.Violation.LF_HEADER_TERMINATION,
+            HttpCompliance.Violation.LF_CHUNK_TERMINATION));
+    guard = new ConnectionGuard(options.maxConnections(), options.idleMillis(), System::nanoTime);
+    connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(options.bind());
+    connector.setPort(port);
+    // A burst of connects waits in the kernel instead of being dropped (a dropped SYN costs the
+    // client a 1 s retransmit); the guard then closes what it must.
+    connector.setAcceptQueueSize(1024);
+    connector.setIdleTimeout(options.idleMillis() * 3);
+    connector.addEventListener(guard);
+    server.addConnector(connector);
+    server.setErrorHandler(errors);
+    server.setHandler(
+        new Handler.Abstract(org.eclipse.jetty.util.thread.Invocable.InvocationType.BLOCKING) {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            ApiServer.this.handle(request, response, callback);
+            return true;
+          }
+        });
+    try {
+      server.start();
+    } catch (Exception e) {
+      stopQuietly();
+      events.close();
+      String why = e.getMessage();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BindException) {
+          why = t.getMessage();
+        }
+      }
+      throw new UncheckedIOException(
+          "cannot listen on " + options.bind() + ":" + port + " (" + why + ")",
+          e instanceof IOException io ? io : new IOException(e));
+    }
     backend.pipeline().addListener(events);
     backend.mqtt().ifPresent(m -> m.addListener(events));
-    server.start();
+  }
+
+  /** Largest request (and response) header block, in bytes. */
+  static final int MAX_HEADER_BYTES = 8192;
+
+  private void stopQuietly() {
+    try {
+      server.stop();
+    } catch (Exception ignored) {
+      // nothing started
+    }
+    guard.close();
+    executor.shutdownNow();
   }
 
   /** The port actually bound (useful when the options asked for a free one). */
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
+  }
+
+  /** Open connections, and what the guard closed: for /metrics, the benchmarks and tests. */
+  ConnectionGuard guard() {
+    return guard;
+  }
+
+  /** Open TCP connections now. */
+  public int openConnections() {
+    return guard.open();
   }
 
   /** Connected SSE clients (benchmarks, metrics). */
@@ -115,23 +196,27 @@ public final class ApiServer implements AutoCloseable {
     };
   }
 
-  private void handle(HttpExchange exchange) {
+  private void handle(Request request, Response response, Callback callback) {
+    var connection = request.getConnectionMetaData().getConnection();
+    guard.enter(connection);
     Call call = null;
     try {
-      call = new Call(exchange, options.maxBodyBytes());
+      call = new Call(request, response, options.maxBodyBytes());
       dispatch(call);
+      callback.succeeded();
     } catch (HttpError e) {
-      answerError(exchange, call, e);
+      answerError(response, callback, call, e);
     } catch (IOException e) {
       LOG.debug(
-          "HTTP {} {}: client went away ({})", method(exchange), path(exchange), e.toString());
+          "HTTP {} {}: client went away ({})", request.getMethod(), path(request), e.toString());
+      callback.failed(e);
     } catch (RuntimeException | Error e) {
       if (internalErrors.incrementAndGet() <= 100) {
-        LOG.error("HTTP {} {} failed", method(exchange), path(exchange), e);
+        LOG.error("HTTP {} {} failed", request.getMethod(), path(request), e);
       }
-      answerError(exchange, call, new HttpError(500, "internal error"));
+      answerError(response, callback, call, new HttpError(500, "internal error"));
     } finally {
-      exchange.close();
+      guard.leave(connection);
     }
   }
 
@@ -140,8 +225,8 @@ public final class ApiServer implements AutoCloseable {
     String origin = c.header("Origin");
     boolean corsOk = origin != null && corsAllowed(origin);
     if (corsOk) {
-      c.exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
-      c.exchange.getResponseHeaders().add("Vary", "Origin");
+      c.responseHeader("Access-Control-Allow-Origin", origin);
+      c.addResponseHeader("Vary", "Origin");
     }
     if (r == null) {
       throw HttpError.notFound(c.path);
@@ -170,10 +255,10 @@ public final class ApiServer implements AutoCloseable {
           c.send(
               200,
               Metrics.CONTENT_TYPE,
-              Metrics.render(backend, events).getBytes(StandardCharsets.UTF_8));
+              Metrics.render(backend, events, guard, errors).getBytes(StandardCharsets.UTF_8));
       case "/api/events" -> {
         Map<String, String> extra = new LinkedHashMap<>();
-        events.serve(c.exchange, extra);
+        events.serve(c, extra);
       }
       default -> {
         if (c.path.startsWith("/mqtt/")) {
@@ -193,10 +278,10 @@ public final class ApiServer implements AutoCloseable {
     if (origin == null || !corsOk) {
       throw new HttpError(403, "origin not allowed");
     }
-    var h = c.exchange.getResponseHeaders();
-    h.set("Access-Control-Allow-Methods", String.join(", ", sorted(r.methods())) + ", OPTIONS");
-    h.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
-    h.set("Access-Control-Max-Age", "600");
+    c.responseHeader(
+        "Access-Control-Allow-Methods", String.join(", ", sorted(r.methods())) + ", OPTIONS");
+    c.responseHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+    c.responseHeader("Access-Control-Max-Age", "600");
     c.send(204, "text/plain", new byte[0]);
   }
 
@@ -232,28 +317,28 @@ public final class ApiServer implements AutoCloseable {
     return s.stream().sorted().toList();
   }
 
-  private void answerError(HttpExchange exchange, Call call, HttpError e) {
+  private void answerError(Response response, Callback callback, Call call, HttpError e) {
+    if (response.isCommitted()) {
+      // the answer had started (an event stream): nothing more can be said
+      callback.failed(e);
+      return;
+    }
     try {
-      e.headers.forEach(exchange.getResponseHeaders()::set);
+      e.headers.forEach((k, v) -> response.getHeaders().put(k, v));
       if (call == null) {
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        byte[] b = Json.bytes(e.body);
-        exchange.sendResponseHeaders(e.status, b.length);
-        exchange.getResponseBody().write(b);
+        JsonErrors.write(response, e.status, e.body);
       } else {
         call.json(e.status, e.body);
       }
-    } catch (IOException | RuntimeException ignored) {
-      // the client is gone or the response had started; nothing more to say
+      callback.succeeded();
+    } catch (IOException | RuntimeException failed) {
+      // the client is gone; nothing more to say
+      callback.failed(failed);
     }
   }
 
-  private static String method(HttpExchange e) {
-    return e.getRequestMethod();
-  }
-
-  private static String path(HttpExchange e) {
-    return e.getRequestURI().getRawPath();
+  private static String path(Request r) {
+    return r.getHttpURI().getPath();
   }
 
   @Override
@@ -264,7 +349,6 @@ public final class ApiServer implements AutoCloseable {
     closed = true;
     backend.pipeline().removeListener(events);
     events.close();
-    server.stop(0);
-    executor.shutdownNow();
+    stopQuietly();
   }
 }

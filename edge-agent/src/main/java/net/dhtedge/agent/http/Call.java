@@ -1,28 +1,39 @@
 package net.dhtedge.agent.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 
-/** One request: method, path, query, bounded body, and the answer helpers. */
+/**
+ * One request: method, raw path, decoded query, bounded body, and the answer helpers. The only
+ * class besides {@link ApiServer} and {@link JsonErrors} that knows the HTTP server's types.
+ */
 final class Call {
-  final HttpExchange exchange;
   final String method;
   final String path;
   final Map<String, String> query;
+  private final Request request;
+  private final Response response;
   private final int maxBody;
 
-  Call(HttpExchange exchange, int maxBody) {
-    this.exchange = exchange;
-    this.method = exchange.getRequestMethod();
-    this.path = exchange.getRequestURI().getRawPath();
-    this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+  Call(Request request, Response response, int maxBody) {
+    this.request = request;
+    this.response = response;
+    this.method = request.getMethod();
+    String raw = request.getHttpURI().getPath();
+    this.path = raw == null ? "" : raw;
+    this.query = parseQuery(request.getHttpURI().getQuery());
     this.maxBody = maxBody;
   }
 
@@ -38,38 +49,48 @@ final class Call {
       int eq = part.indexOf('=');
       String k = eq < 0 ? part : part.substring(0, eq);
       String v = eq < 0 ? "" : part.substring(eq + 1);
+      String key;
       try {
-        out.putIfAbsent(
-            URLDecoder.decode(k, StandardCharsets.UTF_8),
-            URLDecoder.decode(v, StandardCharsets.UTF_8));
+        key = URLDecoder.decode(k, StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
-        throw HttpError.badField(k, "bad URL encoding");
+        throw HttpError.badField("query", "bad URL encoding in a parameter name");
+      }
+      try {
+        out.putIfAbsent(key, URLDecoder.decode(v, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw HttpError.badField(key, "bad URL encoding");
       }
     }
     return out;
   }
 
   String header(String name) {
-    return exchange.getRequestHeaders().getFirst(name);
+    return request.getHeaders().get(name);
+  }
+
+  /** Sets a response header (before the answer is sent). */
+  void responseHeader(String name, String value) {
+    response.getHeaders().put(name, value);
+  }
+
+  /** Adds a response header value (before the answer is sent). */
+  void addResponseHeader(String name, String value) {
+    response.getHeaders().add(name, value);
+  }
+
+  String remote() {
+    return String.valueOf(request.getConnectionMetaData().getRemoteSocketAddress());
   }
 
   /** The body, at most {@code maxBody} bytes: checked by Content-Length and while reading. */
   byte[] body() throws IOException {
-    String cl = header("Content-Length");
-    if (cl != null) {
-      long declared;
-      try {
-        declared = Long.parseLong(cl.trim());
-      } catch (NumberFormatException e) {
-        throw new HttpError(400, "bad Content-Length");
-      }
-      if (declared > maxBody) {
-        throw tooLarge();
-      }
+    long declared = request.getLength();
+    if (declared > maxBody) {
+      throw tooLarge();
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buf = new byte[4096];
-    try (InputStream in = exchange.getRequestBody()) {
+    try (InputStream in = Content.Source.asInputStream(request)) {
       int n;
       while ((n = in.read(buf)) > 0) {
         if (out.size() + n > maxBody) {
@@ -85,20 +106,44 @@ final class Call {
     return new HttpError(413, "body too large").with("max_bytes", maxBody);
   }
 
+  /** Sends the whole answer and waits until it is written (or the client has gone). */
   void send(int status, String contentType, byte[] bytes) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-    boolean head = method.equals("HEAD");
-    exchange.sendResponseHeaders(status, head || status == 204 ? -1 : bytes.length);
-    if (!head && status != 204) {
-      try (OutputStream o = exchange.getResponseBody()) {
-        o.write(bytes);
-      }
+    response.setStatus(status);
+    var h = response.getHeaders();
+    h.put(HttpHeader.CONTENT_TYPE, contentType);
+    h.put(HttpHeader.CACHE_CONTROL, "no-store");
+    h.put("X-Content-Type-Options", "nosniff");
+    boolean noBody = method.equals("HEAD") || status == 204 || status == 304;
+    if (status != 204 && status != 304) {
+      h.put(HttpHeader.CONTENT_LENGTH, bytes.length);
+    }
+    try (Blocker.Callback done = Blocker.callback()) {
+      response.write(true, noBody ? null : ByteBuffer.wrap(bytes), done);
+      done.block();
     }
   }
 
   void json(int status, Object body) throws IOException {
     send(status, "application/json; charset=utf-8", Json.bytes(body));
+  }
+
+  /** True once the status line and headers are on their way: no error answer can follow. */
+  boolean committed() {
+    return response.isCommitted();
+  }
+
+  /**
+   * Starts a streamed answer (Server-Sent Events): status 200, the headers set so far, and a stream
+   * whose writes block until the client has taken them.
+   */
+  OutputStream stream(String contentType) {
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    return Content.Sink.asOutputStream(response);
+  }
+
+  /** Closes the connection under a streamed answer, from any thread (a blocked writer wakes). */
+  void abort() {
+    request.getConnectionMetaData().getConnection().getEndPoint().close();
   }
 }

@@ -1,6 +1,5 @@
 package net.dhtedge.agent.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -161,22 +160,20 @@ final class EventHub implements PipelineListener, MqttControl.ConnectionListener
       c.queue.clear();
       c.queue.offer(POISON);
       // Closing may block on a client that reads nothing: never on the fan-out thread.
-      Thread.ofVirtual().start(c.exchange::close);
+      Thread.ofVirtual().start(c.call::abort);
     }
   }
 
   // ---- one client, on its request thread ----
 
-  /** Streams events to this exchange until the client goes, is dropped, or the hub closes. */
-  void serve(HttpExchange exchange, Map<String, String> extraHeaders) throws IOException {
-    var h = exchange.getResponseHeaders();
-    h.set("Content-Type", "text/event-stream; charset=utf-8");
-    h.set("Cache-Control", "no-store");
-    h.set("X-Accel-Buffering", "no");
-    extraHeaders.forEach(h::set);
-    exchange.sendResponseHeaders(200, 0);
-    Client c = new Client(exchange, new ArrayBlockingQueue<>(clientQueue));
-    OutputStream out = new java.io.BufferedOutputStream(exchange.getResponseBody(), 8192);
+  /** Streams events to this call until the client goes, is dropped, or the hub closes. */
+  void serve(Call call, Map<String, String> extraHeaders) throws IOException {
+    call.responseHeader("Cache-Control", "no-store");
+    call.responseHeader("X-Accel-Buffering", "no");
+    extraHeaders.forEach(call::responseHeader);
+    OutputStream out =
+        new java.io.BufferedOutputStream(call.stream("text/event-stream; charset=utf-8"), 8192);
+    Client c = new Client(call, new ArrayBlockingQueue<>(clientQueue));
     java.util.List<byte[]> batch = new java.util.ArrayList<>(64);
     clients.add(c);
     try {
@@ -211,17 +208,12 @@ final class EventHub implements PipelineListener, MqttControl.ConnectionListener
       // the client went away
     } finally {
       clients.remove(c);
-      try {
-        exchange.close();
-      } catch (RuntimeException ignored) {
-        // already closed by a drop
-      }
     }
   }
 
-  private record Client(HttpExchange exchange, BlockingQueue<byte[]> queue) {
+  private record Client(Call call, BlockingQueue<byte[]> queue) {
     String remote() {
-      return String.valueOf(exchange.getRemoteAddress());
+      return call.remote();
     }
   }
 

@@ -15,6 +15,10 @@ import java.util.Objects;
  * @param corsOrigins origins allowed to read the API from a browser, exact match; {@code *} for any
  * @param sseQueue events buffered per SSE client before that client is dropped (default 256)
  * @param heartbeatSeconds seconds between SSE heartbeat comments (default 15)
+ * @param maxConnections most TCP connections open at once (default 128); the one over makes room by
+ *     closing the connection that has waited longest without a request
+ * @param idleMillis how long a connection may sit without a complete request: the header timeout
+ *     and the keep-alive idle time (default 10 s); body reads and response writes may stall 3× that
  */
 public record HttpOptions(
     String bind,
@@ -24,13 +28,17 @@ public record HttpOptions(
     boolean readRequiresToken,
     List<String> corsOrigins,
     int sseQueue,
-    int heartbeatSeconds) {
+    int heartbeatSeconds,
+    int maxConnections,
+    long idleMillis) {
 
   /** Port value that asks the OS for a free port (tests); distinct from 0, which means off. */
   public static final int EPHEMERAL = -1;
 
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_MAX_BODY = 16 * 1024;
+  public static final int DEFAULT_MAX_CONNECTIONS = 128;
+  public static final long DEFAULT_IDLE_MILLIS = 10_000;
 
   public HttpOptions {
     if (bind == null || bind.isBlank()) {
@@ -53,21 +61,60 @@ public record HttpOptions(
     if (heartbeatSeconds <= 0) {
       heartbeatSeconds = 15;
     }
+    if (maxConnections <= 0) {
+      maxConnections = DEFAULT_MAX_CONNECTIONS;
+    }
+    if (idleMillis <= 0) {
+      idleMillis = DEFAULT_IDLE_MILLIS;
+    }
   }
 
   /** Options with defaults for everything but the address, port and token. */
   public static HttpOptions of(String bind, int port, String token) {
-    return new HttpOptions(bind, port, DEFAULT_MAX_BODY, token, false, List.of(), 0, 0);
+    return new HttpOptions(bind, port, DEFAULT_MAX_BODY, token, false, List.of(), 0, 0, 0, 0);
   }
 
   public HttpOptions withCors(List<String> origins) {
     return new HttpOptions(
-        bind, port, maxBodyBytes, token, readRequiresToken, origins, sseQueue, heartbeatSeconds);
+        bind,
+        port,
+        maxBodyBytes,
+        token,
+        readRequiresToken,
+        origins,
+        sseQueue,
+        heartbeatSeconds,
+        maxConnections,
+        idleMillis);
   }
 
   public HttpOptions withReadRequiresToken(boolean v) {
     return new HttpOptions(
-        bind, port, maxBodyBytes, token, v, corsOrigins, sseQueue, heartbeatSeconds);
+        bind,
+        port,
+        maxBodyBytes,
+        token,
+        v,
+        corsOrigins,
+        sseQueue,
+        heartbeatSeconds,
+        maxConnections,
+        idleMillis);
+  }
+
+  /** The same options with other connection limits (tests, benchmarks). */
+  public HttpOptions withLimits(int maxConnections, long idleMillis) {
+    return new HttpOptions(
+        bind,
+        port,
+        maxBodyBytes,
+        token,
+        readRequiresToken,
+        corsOrigins,
+        sseQueue,
+        heartbeatSeconds,
+        maxConnections,
+        idleMillis);
   }
 
   public boolean enabled() {

@@ -14,7 +14,7 @@ final class Metrics {
 
   private Metrics() {}
 
-  static String render(ApiBackend b, EventHub events) {
+  static String render(ApiBackend b, EventHub events, ConnectionGuard guard, JsonErrors errors) {
     Metrics m = new Metrics();
     PipelineCounters pc = b.pipeline().counters();
     m.family("edge_agent_readings_stored_total", "counter", "Readings committed to the store.");
@@ -85,6 +85,24 @@ final class Metrics {
     m.sample("edge_agent_sse_clients", Map.of(), events.clients());
     m.family("edge_agent_sse_clients_dropped_total", "counter", "SSE clients dropped as too slow.");
     m.sample("edge_agent_sse_clients_dropped_total", Map.of(), events.clientsDropped());
+    m.family("edge_agent_http_connections", "gauge", "Open HTTP connections.");
+    m.sample("edge_agent_http_connections", Map.of(), guard.open());
+    m.family(
+        "edge_agent_http_connections_closed_total",
+        "counter",
+        "HTTP connections the server closed: idle without a complete request, evicted at the cap"
+            + " to make room, or refused at the cap.");
+    m.sample(
+        "edge_agent_http_connections_closed_total", Map.of("reason", "idle"), guard.timedOut());
+    m.sample(
+        "edge_agent_http_connections_closed_total", Map.of("reason", "evicted"), guard.evicted());
+    m.sample(
+        "edge_agent_http_connections_closed_total", Map.of("reason", "refused"), guard.refused());
+    m.family(
+        "edge_agent_http_requests_rejected_total",
+        "counter",
+        "Malformed or oversized requests answered with an error before any handler ran.");
+    m.sample("edge_agent_http_requests_rejected_total", Map.of(), errors.rejected());
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     m.family("edge_agent_jvm_memory_used_bytes", "gauge", "JVM memory in use, by area.");
     m.sample(

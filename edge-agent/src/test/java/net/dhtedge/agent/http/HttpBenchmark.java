@@ -69,6 +69,7 @@ public final class HttpBenchmark {
           enabled: false
         http:
           bind: 127.0.0.1
+          max_connections: 512        # 200 SSE clients plus the request clients
         """
             .formatted(dir);
     AgentConfig c = new ConfigLoader().parse(yaml, "bench.yml").config();
