@@ -7,8 +7,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,6 +21,7 @@ import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.MqttConfig;
 import net.dhtedge.agent.config.SensorConfig;
 import net.dhtedge.agent.contract.RejectCounter;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.homeassistant.Discovery;
 import net.dhtedge.agent.http.ApiServer;
@@ -63,7 +62,8 @@ public final class Agent implements AutoCloseable {
 
   private final AgentConfig config;
   private final Mode mode;
-  private final Clock clock;
+  private final AgentClock clock;
+  private final AgentClock.Moment started;
   private final Instant startedAt;
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private final List<SensorLoop> sensors = new ArrayList<>();
@@ -80,16 +80,21 @@ public final class Agent implements AutoCloseable {
   private Discovery discovery;
   private volatile boolean closed;
 
-  private Agent(AgentConfig config, Mode mode, Clock clock) {
+  private Agent(AgentConfig config, Mode mode, AgentClock clock) {
     this.config = config;
     this.mode = mode;
     this.clock = clock;
-    this.startedAt = clock.instant();
+    this.started = clock.now();
+    this.startedAt = started.wall();
     this.rejects = new RejectCounter(clock);
   }
 
-  /** Builds and starts every part; on failure, closes what was started and rethrows. */
-  public static Agent start(AgentConfig config, Mode mode, Clock clock) {
+  /**
+   * Builds and starts every part; on failure, closes what was started and rethrows.
+   *
+   * @param clock the one clock of every part (wall clock for timestamps, monotonic for durations)
+   */
+  public static Agent start(AgentConfig config, Mode mode, AgentClock clock) {
     Agent agent = new Agent(config, mode, clock);
     try {
       agent.startParts();
@@ -199,7 +204,7 @@ public final class Agent implements AutoCloseable {
           return;
         }
         pipeline
-            .submit(r)
+            .submitStamped(r) // the loop stamped it with the wall clock; it has no seq
             .whenComplete(
                 (outcome, failure) -> {
                   if (failure != null) {
@@ -226,7 +231,7 @@ public final class Agent implements AutoCloseable {
     return new AgentHttpBackend(
         config,
         clock,
-        startedAt,
+        started,
         this::status,
         pipeline,
         List.copyOf(sensors),
@@ -294,7 +299,9 @@ public final class Agent implements AutoCloseable {
     out.put("name", config.agent().name());
     out.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
     out.put("started_at", startedAt.toString());
-    out.put("uptime_s", Duration.between(startedAt, clock.instant()).toSeconds());
+    AgentClock.Moment now = clock.now();
+    out.put("uptime_s", now.since(started).toSeconds());
+    out.put("clock", clockStatus(clock, now));
 
     PipelineCounters pc = pipeline.counters();
     Map<String, Object> mqtt = new LinkedHashMap<>();
@@ -415,6 +422,26 @@ public final class Agent implements AutoCloseable {
     out.put("jvm", jvm);
     out.put("recent_errors", errors.snapshot());
     return out;
+  }
+
+  /**
+   * {@code "clock"} of {@code /api/status}: the wall-clock time, and the steps of the wall clock
+   * noticed since start (the last one with its size; negative seconds: set back).
+   */
+  static Map<String, Object> clockStatus(AgentClock clock, AgentClock.Moment now) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("now", now.wall().toString());
+    m.put("steps", clock.steps());
+    m.put("step_threshold_s", AgentClock.STEP_THRESHOLD.toSeconds());
+    Map<String, Object> last = null;
+    if (clock.lastStep().isPresent()) {
+      AgentClock.Step step = clock.lastStep().get();
+      last = new LinkedHashMap<>();
+      last.put("noticed_at", step.noticedAt().toString());
+      last.put("by_s", step.seconds());
+    }
+    m.put("last_step", last);
+    return m;
   }
 
   /** Stops sensors first, then HTTP, MQTT, and finally the store. Safe to call twice. */

@@ -1,6 +1,5 @@
 package net.dhtedge.agent.cli;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.contract.RejectCounter;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.http.ApiBackend;
 import net.dhtedge.agent.http.DeviceView;
 import net.dhtedge.agent.http.MqttControl;
@@ -32,8 +32,8 @@ import net.dhtedge.gpio.loop.SensorStatus;
 final class AgentHttpBackend implements ApiBackend {
 
   private final AgentConfig config;
-  private final Clock clock;
-  private final Instant startedAt;
+  private final AgentClock clock;
+  private final AgentClock.Moment started;
   private final Supplier<Map<String, Object>> status;
   private final Pipeline pipeline;
   private final List<SensorLoop> sensors;
@@ -45,8 +45,8 @@ final class AgentHttpBackend implements ApiBackend {
 
   AgentHttpBackend(
       AgentConfig config,
-      Clock clock,
-      Instant startedAt,
+      AgentClock clock,
+      AgentClock.Moment started,
       Supplier<Map<String, Object>> status,
       Pipeline pipeline,
       List<SensorLoop> sensors,
@@ -57,7 +57,7 @@ final class AgentHttpBackend implements ApiBackend {
       RecentErrors errors) {
     this.config = config;
     this.clock = clock;
-    this.startedAt = startedAt;
+    this.started = started;
     this.status = status;
     this.pipeline = pipeline;
     this.sensors = sensors;
@@ -76,7 +76,13 @@ final class AgentHttpBackend implements ApiBackend {
 
   @Override
   public Instant startedAt() {
-    return startedAt;
+    return started.wall();
+  }
+
+  @Override
+  public Duration uptime(AgentClock.Moment now) {
+    Duration d = now.since(started);
+    return d.isNegative() ? Duration.ZERO : d;
   }
 
   @Override
@@ -85,7 +91,7 @@ final class AgentHttpBackend implements ApiBackend {
   }
 
   @Override
-  public Clock clock() {
+  public AgentClock clock() {
     return clock;
   }
 
@@ -103,20 +109,25 @@ final class AgentHttpBackend implements ApiBackend {
     }
     Map<String, DeviceStatus> remote = ingest == null ? Map.of() : ingest.deviceStatuses();
     Map<String, DeviceView> out = new TreeMap<>();
+    AgentClock.Moment now = clock.now();
     for (DeviceSummary d : pipeline.store().devices()) {
-      out.put(d.deviceId(), view(d.deviceId(), d, local.get(d.deviceId()), remote));
+      out.put(d.deviceId(), view(d.deviceId(), d, local.get(d.deviceId()), remote, now));
     }
     for (String id : local.keySet()) {
-      out.computeIfAbsent(id, k -> view(k, null, local.get(k), remote));
+      out.computeIfAbsent(id, k -> view(k, null, local.get(k), remote, now));
     }
     for (String id : remote.keySet()) {
-      out.computeIfAbsent(id, k -> view(k, null, null, remote));
+      out.computeIfAbsent(id, k -> view(k, null, null, remote, now));
     }
     return new ArrayList<>(out.values());
   }
 
   private DeviceView view(
-      String id, DeviceSummary d, SensorStatus s, Map<String, DeviceStatus> remote) {
+      String id,
+      DeviceSummary d,
+      SensorStatus s,
+      Map<String, DeviceStatus> remote,
+      AgentClock.Moment now) {
     Duration interval = rules.staleAfter(id).dividedBy(rules.staleAfterIntervals());
     Boolean online = null;
     Double rate = null;
@@ -138,6 +149,7 @@ final class AgentHttpBackend implements ApiBackend {
         d == null ? null : d.temperature(),
         d == null ? null : d.humidity(),
         d == null ? null : d.lastTs(),
+        d == null || d.lastTs() == null ? null : age(id, d.lastTs(), now),
         interval,
         online,
         rate,
@@ -145,6 +157,21 @@ final class AgentHttpBackend implements ApiBackend {
         failure,
         d == null ? null : d.source(),
         d == null ? 0 : d.readings());
+  }
+
+  /**
+   * The age of the device's newest reading: from the monotonic clock when this run stored it
+   * ({@link Pipeline#age}), else from the wall clock, never below zero (a reading stored before a
+   * restart whose ts is ahead of the clock now is "just now", not "in −1 h").
+   */
+  private Duration age(String id, Instant lastTs, AgentClock.Moment now) {
+    return pipeline
+        .age(id, now)
+        .orElseGet(
+            () -> {
+              Duration d = Duration.between(lastTs, now.wall());
+              return d.isNegative() ? Duration.ZERO : d;
+            });
   }
 
   @Override

@@ -1,9 +1,9 @@
 package net.dhtedge.agent.cli;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import net.dhtedge.agent.config.AgentConfig;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.mail.FileQueueImport;
 import net.dhtedge.agent.mail.MailComposer;
 import net.dhtedge.agent.mail.MailOptions;
@@ -29,7 +29,7 @@ final class AgentMail {
    * earlier version is imported into the store first (once; the directory becomes {@code
    * mail.imported}).
    */
-  static MailSender start(AgentConfig c, Path dataDir, Store store, Clock clock) {
+  static MailSender start(AgentConfig c, Path dataDir, Store store, AgentClock clock) {
     MailOptions o = MailOptions.from(c.mail(), statusUrl(c));
     FileQueueImport.run(dataDir.resolve("mail"), store.mailQueue());
     MailSender s =

@@ -1,12 +1,12 @@
 package net.dhtedge.agent.cli;
 
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.dhtedge.agent.config.AgentConfig;
+import net.dhtedge.agent.core.AgentClock;
 
 /** Starts the agent, prints how to reach it, and keeps it running until a signal (or a time). */
 final class AgentRunner {
@@ -21,7 +21,7 @@ final class AgentRunner {
       Consumer<Agent> banner) {
     Agent agent;
     try {
-      agent = Agent.start(config, mode, Clock.systemUTC());
+      agent = Agent.start(config, mode, AgentClock.system());
     } catch (RuntimeException e) {
       err.println("edge-agent: cannot start: " + describe(e));
       err.flush();

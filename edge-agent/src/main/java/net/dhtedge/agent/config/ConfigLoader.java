@@ -1,6 +1,7 @@
 package net.dhtedge.agent.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -103,7 +104,10 @@ public final class ConfigLoader {
       throw new ConfigException(problems.sorted());
     }
     try {
-      text = readUtf8(file);
+      text = readUtf8(file, problems);
+      if (text == null) {
+        throw new ConfigException(problems.sorted());
+      }
     } catch (NoSuchFileException e) {
       problems.error(0, "", "no such file");
       throw new ConfigException(problems.sorted());
@@ -119,7 +123,12 @@ public final class ConfigLoader {
 
   /** Reads YAML text (tests, the example file); {@code sourceName} appears in messages. */
   public LoadedConfig parse(String yaml, String sourceName) throws ConfigException {
-    return bind(new Problems(sourceName), new StringReader(yaml), null, false);
+    Problems problems = new Problems(sourceName);
+    if (yaml.length() > ConfigLimits.MAX_FILE_BYTES) {
+      problems.error(0, "", tooLarge(yaml.length()));
+      throw new ConfigException(problems.sorted());
+    }
+    return bind(problems, new StringReader(yaml), null, false);
   }
 
   /** The built-in defaults (plus secrets from the environment). */
@@ -155,9 +164,39 @@ public final class ConfigLoader {
     return new LoadedConfig(config, file, problems.warnings());
   }
 
-  private static String readUtf8(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+  /**
+   * The file's text, or null (with the problem recorded) when it is larger than {@link
+   * ConfigLimits#MAX_FILE_BYTES}. At most one byte more than the limit is read, so a file that
+   * grows, or is not what its size says, cannot fill the heap.
+   */
+  private static String readUtf8(Path file, Problems problems) throws IOException {
+    long size = Files.size(file);
+    if (size > ConfigLimits.MAX_FILE_BYTES) {
+      problems.error(0, "", tooLarge(size));
+      return null;
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(ConfigLimits.MAX_FILE_BYTES + 1);
+    }
+    if (bytes.length > ConfigLimits.MAX_FILE_BYTES) {
+      problems.error(
+          0,
+          "",
+          "holds more than the limit of "
+              + ConfigLimits.bytes(ConfigLimits.MAX_FILE_BYTES)
+              + " for a config file");
+      return null;
+    }
     return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+  }
+
+  private static String tooLarge(long size) {
+    return "is "
+        + ConfigLimits.bytes(size)
+        + ", more than the limit of "
+        + ConfigLimits.bytes(ConfigLimits.MAX_FILE_BYTES)
+        + " for a config file";
   }
 
   private static boolean isShared(Path file) {

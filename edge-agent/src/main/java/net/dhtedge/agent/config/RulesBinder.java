@@ -2,6 +2,7 @@ package net.dhtedge.agent.config;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import net.dhtedge.agent.core.Reading;
 
@@ -28,7 +29,17 @@ final class RulesBinder {
     YamlNode devicesNode = s.node("devices");
     if (devicesNode != null) {
       Section d = Section.anyKeys(devicesNode, s.pathOf("devices"), s.lineOf("devices"), problems);
-      for (YamlNode.Entry e : d.entries()) {
+      boolean tooMany = d.entries().size() > ConfigLimits.MAX_DEVICE_RULES;
+      if (tooMany) {
+        problems.error(
+            s.lineOf("devices"),
+            s.pathOf("devices"),
+            ConfigLimits.count(d.entries().size())
+                + " devices have rules of their own, more than the limit of "
+                + ConfigLimits.count(ConfigLimits.MAX_DEVICE_RULES)
+                + "; write what they share once in rules.defaults");
+      }
+      for (YamlNode.Entry e : tooMany ? List.<YamlNode.Entry>of() : d.entries()) {
         String path = d.pathOf(e.key());
         if (!Reading.DEVICE_ID.matcher(e.key()).matches()) {
           problems.error(

@@ -1,6 +1,8 @@
 package net.dhtedge.agent.config;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -99,7 +101,11 @@ final class SecretReader {
           return null;
         }
       }
-      String value = Files.readString(p, StandardCharsets.UTF_8).replaceFirst("[\r\n]+\\z", "");
+      String value = readBounded(s, fileKey, p);
+      if (value == null) {
+        return null;
+      }
+      value = value.replaceFirst("[\r\n]+\\z", "");
       if (value.isEmpty()) {
         s.error(fileKey, p + " is empty");
         return null;
@@ -109,5 +115,31 @@ final class SecretReader {
       s.error(fileKey, p + ": cannot read (" + e.getMessage() + ")");
       return null;
     }
+  }
+
+  /**
+   * The file's text, or null (with the problem recorded) when it is larger than {@link
+   * ConfigLimits#MAX_SECRET_FILE_BYTES}: a password is a line, not a disk image. At most one byte
+   * more than the limit is read, whatever the file's size says.
+   */
+  private static String readBounded(Section s, String fileKey, Path p) throws IOException {
+    String limit =
+        " the limit of "
+            + ConfigLimits.bytes(ConfigLimits.MAX_SECRET_FILE_BYTES)
+            + " for a secret file; it should hold only the secret";
+    long size = Files.size(p);
+    if (size > ConfigLimits.MAX_SECRET_FILE_BYTES) {
+      s.error(fileKey, p + " is " + ConfigLimits.bytes(size) + ", more than" + limit);
+      return null;
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(p)) {
+      bytes = in.readNBytes(ConfigLimits.MAX_SECRET_FILE_BYTES + 1);
+    }
+    if (bytes.length > ConfigLimits.MAX_SECRET_FILE_BYTES) {
+      s.error(fileKey, p + " holds more than" + limit);
+      return null;
+    }
+    return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
   }
 }

@@ -16,6 +16,11 @@ import java.util.List;
  * Reads one YAML document into {@link YamlNode}s by walking Jackson's YAML parser token by token,
  * keeping the line of every key and value. Duplicate keys, aliases, extra documents and malformed
  * YAML become problems (with line and, for syntax errors, column) instead of exceptions.
+ *
+ * <p>The walk is recursive, so it stops at {@link ConfigLimits#MAX_DEPTH} levels (a file nested a
+ * thousand levels deep would otherwise overflow the agent's 256 KB stack) and at {@link
+ * ConfigLimits#MAX_VALUES} values (memory): either is one problem on the line where the limit was
+ * crossed, and the rest of the file is not read.
  */
 final class YamlReader {
 
@@ -24,6 +29,15 @@ final class YamlReader {
       YAMLFactory.builder().enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
 
   private final Problems problems;
+  private int depth;
+  private int values;
+
+  /** Thrown once a limit was crossed and reported: unwinds the walk without a stack trace. */
+  private static final class LimitReached extends RuntimeException {
+    LimitReached() {
+      super(null, null, false, false);
+    }
+  }
 
   YamlReader(Problems problems) {
     this.problems = problems;
@@ -45,11 +59,44 @@ final class YamlReader {
     } catch (JsonProcessingException e) {
       reportSyntax(e);
       return null;
+    } catch (LimitReached e) {
+      return null;
     }
   }
 
   private YamlNode value(YAMLParser p, JsonToken token, String path) throws IOException {
     int line = line(p);
+    if (++values > ConfigLimits.MAX_VALUES) {
+      problems.error(
+          line,
+          "",
+          "the file holds more than "
+              + ConfigLimits.count(ConfigLimits.MAX_VALUES)
+              + " values (the limit); a gateway's config needs far fewer");
+      throw new LimitReached();
+    }
+    if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+      if (depth >= ConfigLimits.MAX_DEPTH) {
+        problems.error(
+            line,
+            "",
+            "nested more than "
+                + ConfigLimits.MAX_DEPTH
+                + " levels deep (the limit); the agent's own keys go 5 levels deep");
+        throw new LimitReached();
+      }
+      depth++;
+      try {
+        return structure(p, token, path, line);
+      } finally {
+        depth--;
+      }
+    }
+    return structure(p, token, path, line);
+  }
+
+  private YamlNode structure(YAMLParser p, JsonToken token, String path, int line)
+      throws IOException {
     if (p.isCurrentAlias()) {
       problems.error(
           line, path, "YAML aliases (*" + p.getText() + ") are not supported; write the value out");

@@ -1,6 +1,5 @@
 package net.dhtedge.agent.contract;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -8,13 +7,15 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
+import net.dhtedge.agent.core.AgentClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Counts rejected payloads by reason and logs each reason at most once per interval (a minute by
  * default), with the number suppressed since the last line: a storm of bad messages costs a few
- * atomic increments, not a flood of log lines. Thread-safe, lock-free.
+ * atomic increments, not a flood of log lines. The interval runs on the monotonic clock (a wall
+ * clock set back an hour does not silence the log for an hour). Thread-safe, lock-free.
  */
 public final class RejectCounter {
 
@@ -23,29 +24,30 @@ public final class RejectCounter {
   /** The default log interval per reason. */
   public static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
-  private final Clock clock;
+  private final AgentClock clock;
   private final Duration interval;
   private final Consumer<String> log;
   private final AtomicLongArray counts = new AtomicLongArray(RejectReason.values().length);
   private final AtomicLongArray loggedCounts = new AtomicLongArray(RejectReason.values().length);
-  private final AtomicLong[] nextLogMillis = new AtomicLong[RejectReason.values().length];
+  private final AtomicLong[] nextLogNanos = new AtomicLong[RejectReason.values().length];
 
   /** Logs through SLF4J at WARN, at most once a minute per reason. */
-  public RejectCounter(Clock clock) {
+  public RejectCounter(AgentClock clock) {
     this(clock, LOG_INTERVAL, LOG::warn);
   }
 
   /**
-   * @param clock the time source for the log interval
+   * @param clock the time source for the log interval (its monotonic clock)
    * @param interval at most one log line per reason per interval
    * @param log where the lines go
    */
-  public RejectCounter(Clock clock, Duration interval, Consumer<String> log) {
+  public RejectCounter(AgentClock clock, Duration interval, Consumer<String> log) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.interval = Objects.requireNonNull(interval, "interval");
     this.log = Objects.requireNonNull(log, "log");
-    for (int i = 0; i < nextLogMillis.length; i++) {
-      nextLogMillis[i] = new AtomicLong(Long.MIN_VALUE);
+    long now = clock.nanos();
+    for (int i = 0; i < nextLogNanos.length; i++) {
+      nextLogNanos[i] = new AtomicLong(now); // due at once
     }
   }
 
@@ -58,10 +60,10 @@ public final class RejectCounter {
   public boolean record(ParseResult.Reject reject, String topic) {
     int i = reject.reason().ordinal();
     long total = counts.incrementAndGet(i);
-    long now = clock.millis();
-    AtomicLong next = nextLogMillis[i];
+    long now = clock.nanos();
+    AtomicLong next = nextLogNanos[i];
     long due = next.get();
-    if (now < due || !next.compareAndSet(due, now + interval.toMillis())) {
+    if (now - due < 0 || !next.compareAndSet(due, now + interval.toNanos())) {
       return false;
     }
     long before = loggedCounts.getAndSet(i, total);

@@ -1,11 +1,11 @@
 package net.dhtedge.agent.http;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.pipeline.Pipeline;
 
 /**
@@ -19,11 +19,14 @@ public interface ApiBackend {
 
   Instant startedAt();
 
+  /** How long the agent has run at {@code now} (monotonic clock; never negative). */
+  Duration uptime(AgentClock.Moment now);
+
   /** This gateway's name ({@code agent.name}). */
   String name();
 
-  /** The agent's clock (ages, uptime, receive times). */
-  Clock clock();
+  /** The agent's clock (receive times, timestamps; its steps for the status page and metrics). */
+  AgentClock clock();
 
   /** The JSON-ready snapshot behind {@code GET /api/status} (maps, lists, scalars, nulls). */
   Map<String, Object> status();

@@ -52,15 +52,14 @@ final class ApiRoutes {
   }
 
   List<Map<String, Object>> devices() {
-    Instant now = b.clock().instant();
     List<Map<String, Object>> out = new ArrayList<>();
     for (DeviceView d : b.devices()) {
-      out.add(device(d, now));
+      out.add(device(d));
     }
     return out;
   }
 
-  static Map<String, Object> device(DeviceView d, Instant now) {
+  static Map<String, Object> device(DeviceView d) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("device_id", d.id());
     m.put("local", d.local());
@@ -73,13 +72,13 @@ final class ApiRoutes {
       last.put("source", d.source());
     }
     m.put("last_reading", last);
-    Duration age = d.age(now);
+    Duration age = d.age();
     m.put("age_s", age == null ? null : age.toMillis() / 1000.0);
     m.put("expected_interval_s", d.expectedInterval().toMillis() / 1000.0);
-    m.put("stale", d.stale(now));
+    m.put("stale", d.stale());
     m.put("online", d.online());
     m.put("read_success_rate", d.successRate());
-    m.put("valid", !d.lastReadFailed() && d.lastTs() != null && !d.stale(now));
+    m.put("valid", !d.lastReadFailed() && d.lastTs() != null && !d.stale());
     m.put("last_read_failed", d.lastReadFailed());
     m.put("last_failure", d.lastFailure());
     m.put("readings", d.readings());

@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param temperature last stored temperature, or null
  * @param humidity last stored humidity, or null
  * @param lastTs when the last stored reading was measured, or null
+ * @param age how old the last stored reading is now (never negative; the monotonic clock for
+ *     readings stored since start, so a wall clock that stepped does not skew it), or null
  * @param expectedInterval how often the device is expected to report
  * @param online the device's own online/offline status (local: its loop runs; remote: its retained
  *     status topic), or null when unknown
@@ -26,6 +28,7 @@ public record DeviceView(
     Double temperature,
     Double humidity,
     Instant lastTs,
+    Duration age,
     Duration expectedInterval,
     Boolean online,
     Double successRate,
@@ -37,14 +40,8 @@ public record DeviceView(
   /** How many expected intervals a value may age before it is shown as stale. */
   public static final int STALE_INTERVALS = 3;
 
-  /** Age of the last reading at {@code now}, or null without one. */
-  public Duration age(Instant now) {
-    return lastTs == null ? null : Duration.between(lastTs, now);
-  }
-
   /** True when the last reading is older than {@link #STALE_INTERVALS} expected intervals. */
-  public boolean stale(Instant now) {
-    Duration a = age(now);
-    return a != null && a.compareTo(expectedInterval.multipliedBy(STALE_INTERVALS)) > 0;
+  public boolean stale() {
+    return age != null && age.compareTo(expectedInterval.multipliedBy(STALE_INTERVALS)) > 0;
   }
 }

@@ -132,7 +132,13 @@ final class EventHub implements PipelineListener, MqttControl.ConnectionListener
   private byte[] encode(Event e) {
     Object data =
         switch (e.data()) {
-          case Reading r -> Json.reading(r);
+          case Reading r -> {
+            // age_s on arrival: the page counts on from it with its own monotonic clock
+            Map<String, Object> m = Json.reading(r);
+            long ms = java.time.Duration.between(r.ts(), clock.instant()).toMillis();
+            m.put("age_s", Math.max(0, ms) / 1000.0);
+            yield m;
+          }
           case Transition t -> {
             Map<String, Object> m = Json.incident(t.incident());
             m.put("change", t.change().id());

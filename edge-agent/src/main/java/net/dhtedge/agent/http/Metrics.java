@@ -2,7 +2,6 @@ package net.dhtedge.agent.http;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import net.dhtedge.agent.pipeline.PipelineCounters;
@@ -40,6 +39,19 @@ final class Metrics {
         .forEach(
             (reason, n) ->
                 m.sample("edge_agent_readings_rejected_total", Map.of("reason", reason), n));
+    m.family(
+        "edge_agent_clock_steps_total",
+        "counter",
+        "Steps of the wall clock (more than 2 s against the monotonic clock) since start.");
+    m.sample("edge_agent_clock_steps_total", Map.of(), b.clock().steps());
+    m.family(
+        "edge_agent_clock_last_step_seconds",
+        "gauge",
+        "Size of the last wall-clock step (negative: set back); 0 before any.");
+    m.sample(
+        "edge_agent_clock_last_step_seconds",
+        Map.of(),
+        b.clock().lastStep().map(s -> s.seconds()).orElse(0.0));
     m.family("edge_agent_outbox_depth", "gauge", "Messages waiting to be published.");
     m.sample("edge_agent_outbox_depth", Map.of(), pc.outboxDepth());
     m.family(
@@ -102,10 +114,7 @@ final class Metrics {
         Map.of("area", "nonheap"),
         mem.getNonHeapMemoryUsage().getUsed());
     m.family("edge_agent_uptime_seconds", "gauge", "Seconds since the agent started.");
-    m.sample(
-        "edge_agent_uptime_seconds",
-        Map.of(),
-        Duration.between(b.startedAt(), b.clock().instant()).toMillis() / 1000.0);
+    m.sample("edge_agent_uptime_seconds", Map.of(), b.uptime(b.clock().now()).toMillis() / 1000.0);
     return m.out.toString();
   }
 

@@ -105,7 +105,10 @@ final class MqttRoutes {
     }
     ParseResult.Accepted a = (ParseResult.Accepted) r;
     Reading reading = a.reading();
-    ReadingIntake.Outcome outcome = ApiRoutes.await(b.pipeline().submit(reading), "reading");
+    ReadingIntake.Outcome outcome =
+        ApiRoutes.await(
+            a.stamped() ? b.pipeline().submitStamped(reading) : b.pipeline().submit(reading),
+            "reading");
     if (outcome == ReadingIntake.Outcome.REFUSED) {
       ParseResult.Reject refused = ParseResult.Reject.tooManyDevices(reading.deviceId());
       throw new HttpError(507, "too many devices")

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.pipeline.PipelineCounters;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.store.DiskSpace;
@@ -20,7 +22,9 @@ final class StatusPage {
   private StatusPage() {}
 
   static String render(ApiBackend b, boolean readRequiresToken) {
-    Instant now = b.clock().instant();
+    AgentClock.Moment moment = b.clock().now();
+    Instant now = moment.wall();
+    Duration uptime = b.uptime(moment);
     PipelineCounters pc = b.pipeline().counters();
     StringBuilder h = new StringBuilder(16 * 1024);
     h.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -37,9 +41,13 @@ final class StatusPage {
         .append(esc(b.version()))
         .append("</b> · up <b id=\"uptime\" data-started=\"")
         .append(b.startedAt().toEpochMilli())
+        .append("\" data-uptime=\"")
+        .append(uptime.toMillis())
         .append("\">")
-        .append(Html.age(Duration.between(b.startedAt(), now)))
-        .append("</b> · <span id=\"live\" class=\"muted\">connecting…</span></p></header>");
+        .append(Html.age(uptime))
+        .append("</b> · <span id=\"live\" class=\"muted\">connecting…</span></p>");
+    clockNotice(h, b.clock());
+    h.append("</header>");
 
     // Broker
     h.append("<section><h2>Broker</h2><p id=\"broker\">");
@@ -71,7 +79,7 @@ final class StatusPage {
         .append("<th>age</th><th>online</th><th>reads ok</th><th>state</th></tr></thead><tbody>");
     List<DeviceView> devices = b.devices();
     for (DeviceView d : devices) {
-      deviceRow(h, d, now);
+      deviceRow(h, d);
     }
     if (devices.isEmpty()) {
       h.append("<tr class=\"none\"><td colspan=\"7\" class=\"muted\">no device yet</td></tr>");
@@ -151,8 +159,27 @@ final class StatusPage {
     return h.toString();
   }
 
-  private static void deviceRow(StringBuilder h, DeviceView d, Instant now) {
-    boolean stale = d.stale(now);
+  /**
+   * A step of the wall clock since start, said once at the top: timestamps around it jump, while
+   * ages, debounce and stale keep running on the monotonic clock.
+   */
+  private static void clockNotice(StringBuilder h, AgentClock clock) {
+    Optional<AgentClock.Step> step = clock.lastStep();
+    if (step.isEmpty()) {
+      return;
+    }
+    long n = clock.steps();
+    h.append("<p id=\"clock-step\" class=\"warn\">The wall clock stepped ")
+        .append(esc(step.get().describe()))
+        .append(" at ")
+        .append(esc(Json.ts(step.get().noticedAt())))
+        .append(n > 1 ? " (" + n + " steps since start)" : "")
+        .append(": readings since are stamped with the new time; ages, debounce and stale")
+        .append(" run on the monotonic clock.</p>");
+  }
+
+  private static void deviceRow(StringBuilder h, DeviceView d) {
+    boolean stale = d.stale();
     boolean invalid = d.lastReadFailed();
     String cls = invalid ? "invalid" : stale ? "stale" : "";
     h.append("<tr id=\"dev-")
@@ -161,6 +188,8 @@ final class StatusPage {
         .append(cls)
         .append("\" data-ts=\"")
         .append(d.lastTs() == null ? "" : d.lastTs().toEpochMilli())
+        .append("\" data-age=\"")
+        .append(d.age() == null ? "" : d.age().toMillis())
         .append("\" data-interval=\"")
         .append(d.expectedInterval().toMillis())
         .append("\"><td>")
@@ -174,7 +203,7 @@ final class StatusPage {
         .append("</td><td class=\"h v\">")
         .append(Html.num(d.humidity(), "%RH"))
         .append("</td><td class=\"age\">")
-        .append(Html.age(d.age(now)))
+        .append(Html.age(d.age()))
         .append("</td><td class=\"on\">")
         .append(d.online() == null ? "?" : d.online() ? "online" : "offline")
         .append("</td><td class=\"rate\">")
@@ -237,7 +266,7 @@ final class StatusPage {
       tr.stale td.state{color:var(--warn)}tr.invalid td.state{color:var(--bad);white-space:normal}
       .pill{display:inline-block;border-radius:999px;padding:0 .55rem;border:1px solid currentColor;\
       font-size:.85em}
-      .ok{color:var(--ok)}.bad,.open{color:var(--bad)}.acknowledged{color:var(--warn)}
+      .ok{color:var(--ok)}.bad,.open{color:var(--bad)}.acknowledged,.warn{color:var(--warn)}
       ul{padding-left:1.1rem;margin:.2rem 0}li{margin:.25rem 0}
       button{font:inherit;padding:.2rem .6rem;border-radius:6px;border:1px solid var(--line);\
       background:var(--bg);color:var(--fg);cursor:pointer}
@@ -262,23 +291,25 @@ final class StatusPage {
       if(s<7200)return Math.floor(s/60)+' min';if(s<172800)return Math.floor(s/3600)+' h';\
       return Math.floor(s/86400)+' d';}
       function fmt(v,u){return (Math.round(v*10)/10).toFixed(1)+' '+u;}
+      var T0=performance.now();
+      function since(el){return performance.now()-Number(el.dataset.at||T0);}
       function tick(){
-        var now=Date.now();
         document.querySelectorAll('#devices tbody tr[data-ts]').forEach(function(tr){
-          var ts=Number(tr.dataset.ts);if(!tr.dataset.ts){return;}
-          var a=now-ts;tr.querySelector('.age').textContent=age(a);
+          if(!tr.dataset.ts||!tr.dataset.age){return;}
+          var a=Number(tr.dataset.age)+since(tr);tr.querySelector('.age').textContent=age(a);
           var stale=a>3*Number(tr.dataset.interval);
           if(!tr.classList.contains('invalid')){
             tr.classList.toggle('stale',stale);
             tr.querySelector('.state').textContent=stale?'stale':'ok';}
         });
-        var up=$('#uptime');up.textContent=age(now-Number(up.dataset.started));
+        var up=$('#uptime');up.textContent=age(Number(up.dataset.uptime)+since(up));
       }
       setInterval(tick,1000);
       function onReading(r){
         var tr=document.getElementById('dev-'+r.device_id);
         if(!tr){location.reload();return;}
         tr.dataset.ts=String(Date.parse(r.ts));
+        tr.dataset.age=String(Math.round(1000*(r.age_s||0)));tr.dataset.at=String(performance.now());
         tr.querySelector('.t').textContent=fmt(r.temperature,'°C');
         tr.querySelector('.h').textContent=fmt(r.humidity,'%RH');
         tr.classList.remove('invalid');tick();

@@ -2,16 +2,17 @@ package net.dhtedge.agent.mail;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.pipeline.PipelineListener;
 import net.dhtedge.agent.rules.Transition;
 import net.dhtedge.agent.store.MailJob;
@@ -40,7 +41,7 @@ public final class MailSender implements PipelineListener, AutoCloseable {
   private final MailQueue queue;
   private final MailTransport transport;
   private final MailComposer composer;
-  private final Clock clock;
+  private final AgentClock clock;
   private final Duration gather;
   private final Object lock = new Object();
   private final Thread thread;
@@ -57,6 +58,10 @@ public final class MailSender implements PipelineListener, AutoCloseable {
 
   private record Accepted(List<MailJob> jobs, Instant at) {}
 
+  // When this process last sent for a rate key, on the monotonic clock (sender thread only; one
+  // entry per device and rule that had a mail, and devices are bounded by store.max_devices).
+  private final Map<String, Long> sentNanos = new HashMap<>();
+
   /**
    * @param gather how long to wait after the first new step before sending, so a burst becomes one
    *     digest
@@ -66,7 +71,7 @@ public final class MailSender implements PipelineListener, AutoCloseable {
       MailQueue queue,
       MailTransport transport,
       MailComposer composer,
-      Clock clock,
+      AgentClock clock,
       Duration gather) {
     this.options = Objects.requireNonNull(options, "options");
     this.queue = Objects.requireNonNull(queue, "queue");
@@ -138,26 +143,22 @@ public final class MailSender implements PipelineListener, AutoCloseable {
         return;
       }
       recordUnrecorded();
-      Instant now = clock.instant();
+      AgentClock.Moment now = clock.now();
       List<MailJob> due = new ArrayList<>();
-      Instant nextDue = null;
+      Duration nextDue = null;
       List<MailJob> pending = pendingNotUnrecorded();
       Map<String, Instant> lastSent = queue.lastSent(pending);
       for (MailJob j : pending) {
-        Instant last = lastSent.get(j.rateKey());
-        Instant allowed = last == null ? Instant.MIN : last.plus(options.rateLimit());
-        if (options.rateLimit().isZero() || !allowed.isAfter(now)) {
+        Duration wait = rateLimitWait(lastSent.get(j.rateKey()), sentNanos.get(j.rateKey()), now);
+        if (!wait.isPositive()) {
           due.add(j);
-        } else if (nextDue == null || allowed.isBefore(nextDue)) {
-          nextDue = allowed;
+        } else if (nextDue == null || wait.compareTo(nextDue) < 0) {
+          nextDue = wait;
         }
       }
       if (due.isEmpty()) {
         passes.incrementAndGet();
-        long waitMs =
-            nextDue == null
-                ? 60_000
-                : Math.max(1, Math.min(60_000, Duration.between(now, nextDue).toMillis()));
+        long waitMs = nextDue == null ? 60_000 : Math.max(1, Math.min(60_000, nextDue.toMillis()));
         sleep(waitMs, true);
         continue;
       }
@@ -193,7 +194,9 @@ public final class MailSender implements PipelineListener, AutoCloseable {
       }
       // Accepted (250): from here on this process never sends these again; the sent mark is
       // committed at once, which leaves a crash only this moment to send them twice.
-      unrecorded.add(new Accepted(List.copyOf(due), clock.instant()));
+      AgentClock.Moment accepted = clock.now();
+      unrecorded.add(new Accepted(List.copyOf(due), accepted.wall()));
+      due.forEach(j -> sentNanos.put(j.rateKey(), accepted.nanos()));
       try {
         recordUnrecorded(); // a store failure goes on to run(): logged, and retried next pass
       } finally {
@@ -209,6 +212,31 @@ public final class MailSender implements PipelineListener, AutoCloseable {
             o.reply());
       }
     }
+  }
+
+  /**
+   * How long a job must still wait for its rate key's limit: zero when due. A mail this process
+   * sent is timed on the monotonic clock; one sent before a restart only by its stored wall-clock
+   * time, where a time after now (the clock was set back since) counts as just sent, not as an hour
+   * to wait.
+   */
+  private Duration rateLimitWait(Instant storedLast, Long sentHere, AgentClock.Moment now) {
+    Duration limit = options.rateLimit();
+    if (limit.isZero()) {
+      return Duration.ZERO;
+    }
+    Duration since;
+    if (sentHere != null) {
+      since = Duration.ofNanos(now.nanos() - sentHere);
+    } else if (storedLast != null) {
+      since = Duration.between(storedLast, now.wall());
+      if (since.isNegative()) {
+        since = Duration.ZERO;
+      }
+    } else {
+      return Duration.ZERO;
+    }
+    return since.compareTo(limit) >= 0 ? Duration.ZERO : limit.minus(since);
   }
 
   /** Stores the sent marks still missing (normally the one just sent); throws when it cannot. */

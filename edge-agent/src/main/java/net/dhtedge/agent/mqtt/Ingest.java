@@ -5,10 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +18,7 @@ import net.dhtedge.agent.contract.ParseResult;
 import net.dhtedge.agent.contract.ReadingParser;
 import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.contract.Topics;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.pipeline.ReadingIntake;
 import org.slf4j.Logger;
@@ -67,7 +66,7 @@ public final class Ingest {
   private final MqttConnection connection;
   private final ReadingIntake intake;
   private final RejectCounter rejects;
-  private final Clock clock;
+  private final AgentClock clock;
   private final Duration storeRetryDelay;
   private final Topics topics;
   private final ReadingParser parser;
@@ -82,10 +81,10 @@ public final class Ingest {
   private final AtomicLong statusUpdates = new AtomicLong();
   private final AtomicLong statusRejects = new AtomicLong();
   private final AtomicLong otherTopics = new AtomicLong();
-  private final AtomicLong lastStoreRetryMillis = new AtomicLong(Long.MIN_VALUE / 2);
+  private final AtomicLong lastStoreRetryNanos;
 
   public Ingest(
-      MqttConnection connection, ReadingIntake intake, RejectCounter rejects, Clock clock) {
+      MqttConnection connection, ReadingIntake intake, RejectCounter rejects, AgentClock clock) {
     this(connection, intake, rejects, clock, STORE_RETRY_DELAY);
   }
 
@@ -93,14 +92,14 @@ public final class Ingest {
    * @param connection the session (its options give prefix, QoS, default and local devices)
    * @param intake where readings go
    * @param rejects counts rejected payloads
-   * @param clock receive times and the store-retry pause
+   * @param clock receive times (wall clock) and the store-retry pause (monotonic clock)
    * @param storeRetryDelay least time between two reconnects caused by store failures
    */
   public Ingest(
       MqttConnection connection,
       ReadingIntake intake,
       RejectCounter rejects,
-      Clock clock,
+      AgentClock clock,
       Duration storeRetryDelay) {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.intake = Objects.requireNonNull(intake, "intake");
@@ -112,6 +111,7 @@ public final class Ingest {
     this.parser = new ReadingParser(o.defaultDevice());
     this.localDevices = o.localDeviceIds();
     this.acks = new AckQueue(connection::ack, connection::epoch);
+    this.lastStoreRetryNanos = new AtomicLong(clock.nanos() - storeRetryDelay.toNanos());
   }
 
   /**
@@ -189,14 +189,13 @@ public final class Ingest {
       return;
     }
     Reading reading = a.reading();
-    if (a.stamped() && reading.seq() == null) {
-      reading = stampedApart(reading);
-    }
     String deviceId = reading.deviceId();
     String topic = m.topic();
     CompletableFuture<ReadingIntake.Outcome> f;
     try {
-      f = intake.submit(reading);
+      // Without ts the reading carries the wall clock at receipt; the store keeps two of one
+      // device in one millisecond (or after the clock was set back) apart.
+      f = a.stamped() ? intake.submitStamped(reading) : intake.submit(reading);
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -222,48 +221,11 @@ public final class Ingest {
   /** Devices whose status is kept at most; statuses of further new devices are not kept. */
   static final int STATUS_DEVICES = 10_000;
 
-  /** Devices whose last receive-stamped reading is remembered (least recently used out). */
-  static final int STAMPED_DEVICES = 4096;
-
-  // Paho's single callback thread only.
-  private final Map<String, Long> lastStamped =
-      new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-          return size() > STAMPED_DEVICES;
-        }
-      };
-
-  /**
-   * A reading with neither ts nor seq is stored under (device, receive time in ms), so two from one
-   * device within a millisecond would be taken for one: the second gets the next millisecond. Only
-   * that device's own stamps move, and only when they collide, so receive times never run ahead of
-   * the clock under a burst from many devices (a global "never the same millisecond twice" did:
-   * 100,000 readings at 10,000/s ended up stamped 90 s in the future).
-   */
-  private Reading stampedApart(Reading r) {
-    long ms = r.ts().toEpochMilli();
-    Long last = lastStamped.get(r.deviceId());
-    if (last != null && ms <= last) {
-      ms = last + 1;
-    }
-    lastStamped.put(r.deviceId(), ms);
-    return ms == r.ts().toEpochMilli()
-        ? r
-        : new Reading(
-            r.deviceId(),
-            Instant.ofEpochMilli(ms),
-            null,
-            r.temperature(),
-            r.humidity(),
-            r.source());
-  }
-
   private void onStoreFailure(Throwable error) {
     long n = storeFailures.incrementAndGet();
-    long now = clock.millis();
-    long last = lastStoreRetryMillis.get();
-    if (now - last >= storeRetryDelay.toMillis() && lastStoreRetryMillis.compareAndSet(last, now)) {
+    long now = clock.nanos();
+    long last = lastStoreRetryNanos.get();
+    if (now - last >= storeRetryDelay.toNanos() && lastStoreRetryNanos.compareAndSet(last, now)) {
       String why = error == null ? "no outcome" : String.valueOf(error.getMessage());
       LOG.warn(
           "storing an MQTT reading failed ({}); {} failures so far; not acknowledged, the broker"

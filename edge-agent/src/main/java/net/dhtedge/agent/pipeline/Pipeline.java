@@ -1,14 +1,16 @@
 package net.dhtedge.agent.pipeline;
 
 import java.sql.SQLException;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.AgentClock.Moment;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.outbox.Outbox;
 import net.dhtedge.agent.outbox.OutboxPriority;
@@ -49,7 +53,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
   private final Store store;
   private final boolean ownsStore;
   private final PipelineOptions options;
-  private final Clock clock;
+  private final AgentClock clock;
   private final RulesEngine rules;
   private final List<PipelineListener> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService events;
@@ -71,9 +75,11 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
   /**
    * Wires a pipeline onto an open store (which it does not close).
    *
-   * @param clock the agent's clock: receive times, the stale rule, incident times of user actions
+   * @param clock the agent's clock: receive times and incident times (wall clock); debounce, the
+   *     stale rule, failure windows and ages (monotonic clock)
    */
-  public Pipeline(Store store, RulesOptions rulesOptions, PipelineOptions options, Clock clock) {
+  public Pipeline(
+      Store store, RulesOptions rulesOptions, PipelineOptions options, AgentClock clock) {
     this(store, false, rulesOptions, options, clock);
   }
 
@@ -82,13 +88,13 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       boolean ownsStore,
       RulesOptions rulesOptions,
       PipelineOptions options,
-      Clock clock) {
+      AgentClock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.ownsStore = ownsStore;
     this.options = Objects.requireNonNull(options, "options");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.rules = new RulesEngine(rulesOptions, store.incidentIds());
-    rules.load(store.notResolvedIncidents(), store.lastSeenByDevice());
+    rules.load(store.notResolvedIncidents(), store.lastSeenByDevice(), clock.now());
     store.lastOpened(Rule.STALE).forEach(rules::staleAlreadyRaised);
     this.incidentsOpen = rules.openCount();
     this.devicesWithIncidents = rules.devicesWithOpenIncidents();
@@ -113,7 +119,10 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
 
   /** Opens a store and a pipeline on it; closing the pipeline closes the store. */
   public static Pipeline open(
-      StoreOptions storeOptions, RulesOptions rulesOptions, PipelineOptions options, Clock clock) {
+      StoreOptions storeOptions,
+      RulesOptions rulesOptions,
+      PipelineOptions options,
+      AgentClock clock) {
     Store s = Store.open(storeOptions, clock);
     try {
       return new Pipeline(s, true, rulesOptions, options, clock);
@@ -158,22 +167,71 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
         eventsDropped.get());
   }
 
+  public AgentClock clock() {
+    return clock;
+  }
+
   @Override
   public CompletableFuture<Outcome> submit(Reading reading) {
+    return submit(reading, false);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The writer moves such a reading to the first millisecond not taken by a stored reading of
+   * its device (at most {@link #MAX_STAMP_SHIFT_MS} ahead), in the same transaction that stores it.
+   */
+  @Override
+  public CompletableFuture<Outcome> submitStamped(Reading reading) {
+    return submit(reading, reading.seq() == null);
+  }
+
+  /** How far a stamped reading may move to a free millisecond before it counts as a duplicate. */
+  public static final int MAX_STAMP_SHIFT_MS = 1_000;
+
+  private CompletableFuture<Outcome> submit(Reading reading, boolean stamped) {
     Objects.requireNonNull(reading, "reading");
     CompletableFuture<Outcome> done = new CompletableFuture<>();
     boolean urgent =
         rules.options().nearOrOutsideBand(reading)
             || devicesWithIncidents.contains(reading.deviceId());
-    store.submit(new ReadingJob(reading, clock.instant(), done, urgent));
+    store.submit(new ReadingJob(reading, stamped, clock.now(), done, urgent));
     return done;
+  }
+
+  /**
+   * When this run stored the newest reading of a device: monotonic arrival and the reading's ts.
+   */
+  private record Arrival(Moment received, Instant ts) {}
+
+  // Written by the writer thread after each commit, read by the HTTP views; at most one entry per
+  // stored device, and devices are bounded by store.max_devices.
+  private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+
+  /**
+   * How old the device's newest reading is at {@code now}, or empty when this run has not stored
+   * one: the monotonic time since it arrived, plus how old it was on arrival (its ts against the
+   * wall clock then; never negative). A wall clock that stepped since then changes neither part, so
+   * an age is never negative and never an hour off.
+   */
+  public Optional<Duration> age(String deviceId, Moment now) {
+    Arrival a = arrivals.get(deviceId);
+    if (a == null) {
+      return Optional.empty();
+    }
+    Duration onArrival = Duration.between(a.ts(), a.received().wall());
+    Duration since = now.since(a.received());
+    return Optional.of(
+        (onArrival.isNegative() ? Duration.ZERO : onArrival)
+            .plus(since.isNegative() ? Duration.ZERO : since));
   }
 
   @Override
   public void recordFailure(String deviceId, Instant ts, String reason) {
     Objects.requireNonNull(deviceId, "deviceId");
     Objects.requireNonNull(ts, "ts");
-    Instant received = clock.instant();
+    Moment received = clock.now();
     store.submit(
         new Job<Void>(new CompletableFuture<>()) {
           @Override
@@ -235,7 +293,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
   /** Evaluates the stale rule now (the timer calls this every {@code staleCheckInterval}). */
   public CompletableFuture<List<Transition>> checkStale() {
     CompletableFuture<List<Transition>> done = new CompletableFuture<>();
-    Instant now = clock.instant();
+    Moment now = clock.now();
     store.submit(
         new Job<List<Transition>>(done) {
           @Override
@@ -379,17 +437,27 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
   private boolean transitionsInBatch; // writer thread only
 
   private final class ReadingJob extends Job<Outcome> {
-    private final Reading reading;
-    private final Instant received;
+    private final Reading submitted;
+    private final boolean stamped;
+    private final Moment received;
     private final boolean urgent;
+    private Reading reading; // as stored: a stamped one may have moved to a free millisecond
 
     /**
+     * @param stamped the agent stamped it (no ts and no seq of its own): never a duplicate
      * @param urgent the reading may open or resolve an incident: commit without waiting out the
      *     commit window
      */
-    ReadingJob(Reading reading, Instant received, CompletableFuture<Outcome> done, boolean urgent) {
+    ReadingJob(
+        Reading reading,
+        boolean stamped,
+        Moment received,
+        CompletableFuture<Outcome> done,
+        boolean urgent) {
       super(done);
+      this.submitted = reading;
       this.reading = reading;
+      this.stamped = stamped;
       this.received = received;
       this.urgent = urgent;
     }
@@ -401,6 +469,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
 
     @Override
     Outcome run(Tx tx) throws SQLException {
+      reading = stamped ? tx.freeStamp(submitted, MAX_STAMP_SHIFT_MS) : submitted;
       if (!options.isLocal(reading)
           && !tx.knowsDevice(reading.deviceId())
           && tx.deviceCount() >= options.maxDevices()) {
@@ -410,7 +479,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       if (key == Tx.Key.DUPLICATE) {
         return Outcome.DUPLICATE;
       }
-      tx.insertReading(reading, received, key);
+      tx.insertReading(reading, received.wall(), key, stamped);
       if (options.isLocal(reading)) {
         tx.enqueue(
             options.readingsTopic(),
@@ -433,6 +502,12 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
         return;
       }
       (result == Outcome.DUPLICATE ? duplicates : stored).incrementAndGet();
+      if (result == Outcome.STORED) {
+        arrivals.merge(
+            reading.deviceId(),
+            new Arrival(received, reading.ts()),
+            (old, now) -> stamped || !now.ts().isBefore(old.ts()) ? now : old);
+      }
       done.complete(result);
       if (!listeners.isEmpty()) {
         announce(reading, result, transitions);

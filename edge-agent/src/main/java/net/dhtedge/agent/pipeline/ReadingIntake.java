@@ -30,6 +30,17 @@ public interface ReadingIntake {
    */
   CompletableFuture<Outcome> submit(Reading reading);
 
+  /**
+   * Submits a reading the agent stamped itself: its ts is the wall clock when it was read or
+   * received, because the sender gave none (and no seq). Such a reading has no identity of its own,
+   * so it is never a duplicate: when a stored reading of its device already has that millisecond
+   * (two within one millisecond, or the wall clock set back over times already stamped) it is
+   * stored at the next free one. A reading with a seq is submitted as by {@link #submit}.
+   */
+  default CompletableFuture<Outcome> submitStamped(Reading reading) {
+    return submit(reading);
+  }
+
   /** Records a failed local read (the sensor-failure rule and the status page count these). */
   void recordFailure(String deviceId, java.time.Instant ts, String reason);
 }

@@ -1,10 +1,13 @@
 package net.dhtedge.agent.rules;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 
-/** Read attempts of one device over a sliding window, in ten buckets. Copyable for rollback. */
+/**
+ * Read attempts of one device over a sliding window, in ten buckets. Copyable for rollback. Times
+ * are monotonic milliseconds: a wall clock set back must not pile an hour of attempts into one
+ * bucket.
+ */
 final class FailureWindow {
 
   private static final int BUCKETS = 10;
@@ -32,8 +35,7 @@ final class FailureWindow {
     return new FailureWindow(this);
   }
 
-  void add(Instant at, boolean ok) {
-    long now = at.toEpochMilli();
+  void add(long now, boolean ok) {
     long start = Math.floorDiv(now, bucketMillis) * bucketMillis;
     long[] last = buckets.peekLast();
     if (last == null || start > last[0]) {
@@ -50,8 +52,8 @@ final class FailureWindow {
     }
   }
 
-  long attempts(Instant at) {
-    evict(at.toEpochMilli());
+  long attempts(long at) {
+    evict(at);
     long n = 0;
     for (long[] b : buckets) {
       n += b[1] + b[2];
@@ -60,8 +62,8 @@ final class FailureWindow {
   }
 
   /** Failed attempts as a percentage of all attempts in the window (0 when there were none). */
-  double failedPercent(Instant at) {
-    evict(at.toEpochMilli());
+  double failedPercent(long at) {
+    evict(at);
     long ok = 0;
     long failed = 0;
     for (long[] b : buckets) {

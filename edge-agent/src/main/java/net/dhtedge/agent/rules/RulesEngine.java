@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import net.dhtedge.agent.core.AgentClock.Moment;
 import net.dhtedge.agent.core.Reading;
 
 /**
@@ -17,12 +18,18 @@ import net.dhtedge.agent.core.Reading;
  * and no threads: the pipeline calls it from its single writer thread, persists what it returns in
  * the same transaction as the reading, and on a failed commit puts the state back with {@link
  * #restore(Snapshot)}.
+ *
+ * <p>Time comes in as {@link Moment}s (wall and monotonic clock read together): incidents are
+ * stamped with the wall clock, and every duration (debounce time, stale silence, the failure
+ * window) is measured on the monotonic clock, so a wall clock that steps neither delays nor hastens
+ * an incident.
  */
 public final class RulesEngine {
 
   private record Key(String deviceId, Rule rule) {}
 
-  private record Pending(int count, Instant since) {}
+  /** Consecutive violations so far, and when the first arrived (monotonic clock). */
+  private record Pending(int count, long sinceNanos) {}
 
   /**
    * A point to go back to when a batch's commit failed. Only the latest snapshot can be restored:
@@ -40,8 +47,8 @@ public final class RulesEngine {
   private final LongSupplier incidentIds;
   private final JournaledMap<Key, Incident> open = new JournaledMap<>();
   private final JournaledMap<Key, Pending> pending = new JournaledMap<>();
-  private final JournaledMap<String, Instant> lastSeen = new JournaledMap<>();
-  private final JournaledMap<String, Instant> staleRaisedFor = new JournaledMap<>();
+  private final JournaledMap<String, Moment> lastSeen = new JournaledMap<>();
+  private final JournaledMap<String, Moment> staleRaisedFor = new JournaledMap<>();
   private final JournaledMap<String, FailureWindow> failures = new JournaledMap<>();
   private final List<JournaledMap<?, ?>> journaled =
       List.of(open, pending, lastSeen, staleRaisedFor, failures);
@@ -59,14 +66,24 @@ public final class RulesEngine {
     return options;
   }
 
-  /** Loads what the store remembers: incidents not resolved and when each device was last seen. */
-  public void load(Collection<Incident> notResolved, Map<String, Instant> lastSeenByDevice) {
+  /**
+   * Loads what the store remembers: incidents not resolved and when each device was last seen (wall
+   * clock). The silence before {@code now} is taken from the wall clock, the only one that spans a
+   * restart; a last-seen time after {@code now} (the clock was set back while the agent was down)
+   * counts as a silence of zero.
+   */
+  public void load(
+      Collection<Incident> notResolved, Map<String, Instant> lastSeenByDevice, Moment now) {
     for (Incident i : notResolved) {
       if (!i.isResolved()) {
         open.put(new Key(i.deviceId(), i.rule()), i);
       }
     }
-    lastSeen.putAll(lastSeenByDevice);
+    lastSeenByDevice.forEach(
+        (dev, wall) -> {
+          long silentNanos = Math.max(0, Duration.between(wall, now.wall()).toNanos());
+          lastSeen.put(dev, new Moment(wall, now.nanos() - silentNanos));
+        });
   }
 
   /**
@@ -75,8 +92,8 @@ public final class RulesEngine {
    * a device someone resolved by hand.
    */
   public void staleAlreadyRaised(String deviceId, Instant staleOpenedAt) {
-    Instant seen = lastSeen.get(deviceId);
-    if (seen != null && staleOpenedAt.isAfter(seen)) {
+    Moment seen = lastSeen.get(deviceId);
+    if (seen != null && staleOpenedAt.isAfter(seen.wall())) {
       staleRaisedFor.put(deviceId, seen);
     }
   }
@@ -123,44 +140,49 @@ public final class RulesEngine {
   }
 
   /**
-   * A stored reading. {@code receivedAt} is the agent's clock when it arrived (stale and failure
-   * windows use it); thresholds and debounce durations use the reading's own ts.
+   * A stored reading. {@code received} is when it arrived: the stale silence, the debounce time and
+   * the failure window are measured on its monotonic clock; threshold incidents open and resolve at
+   * the reading's own ts, a stale incident resolves at the wall-clock time of arrival.
    */
-  public List<Transition> onReading(Reading r, Instant receivedAt) {
+  public List<Transition> onReading(Reading r, Moment received) {
     List<Transition> out = new ArrayList<>(0);
     String dev = r.deviceId();
-    Instant before = lastSeen.put(dev, receivedAt);
+    Moment before = lastSeen.put(dev, received);
     staleRaisedFor.remove(dev);
     Incident stale = open.get(new Key(dev, Rule.STALE));
     if (stale != null) {
-      long gap = before == null ? 0 : Duration.between(before, receivedAt).toSeconds();
+      long gap = before == null ? 0 : Math.max(0, received.since(before).toSeconds());
       out.add(
           resolve(
               stale,
               Transition.RULES,
-              receivedAt,
+              received.wall(),
               (double) gap,
               "readings from " + dev + " resumed after " + gap + " s"));
     }
     Threshold t = options.threshold(dev, true);
     Threshold h = options.threshold(dev, false);
-    band(out, r, Rule.TEMPERATURE_MAX, r.temperature(), t.max(), t.hysteresis(), true, "°C");
-    band(out, r, Rule.TEMPERATURE_MIN, r.temperature(), t.min(), t.hysteresis(), false, "°C");
-    band(out, r, Rule.HUMIDITY_MAX, r.humidity(), h.max(), h.hysteresis(), true, "%RH");
-    band(out, r, Rule.HUMIDITY_MIN, r.humidity(), h.min(), h.hysteresis(), false, "%RH");
-    attempt(out, dev, receivedAt, true);
+    long at = received.nanos();
+    band(out, r, at, Rule.TEMPERATURE_MAX, r.temperature(), t.max(), t.hysteresis(), true, "°C");
+    band(out, r, at, Rule.TEMPERATURE_MIN, r.temperature(), t.min(), t.hysteresis(), false, "°C");
+    band(out, r, at, Rule.HUMIDITY_MAX, r.humidity(), h.max(), h.hysteresis(), true, "%RH");
+    band(out, r, at, Rule.HUMIDITY_MIN, r.humidity(), h.min(), h.hysteresis(), false, "%RH");
+    attempt(out, dev, received, true);
     return out;
   }
 
-  /** A failed local read attempt. */
-  public List<Transition> onFailure(String deviceId, Instant at) {
+  /** A failed local read attempt, noticed at {@code at}. */
+  public List<Transition> onFailure(String deviceId, Moment at) {
     List<Transition> out = new ArrayList<>(0);
     attempt(out, deviceId, at, false);
     return out;
   }
 
-  /** Opens a stale incident for each device silent for longer than its limit. */
-  public List<Transition> checkStale(Instant now) {
+  /**
+   * Opens a stale incident for each device silent (monotonic clock) for longer than its limit; the
+   * incident carries the wall-clock time {@code now}.
+   */
+  public List<Transition> checkStale(Moment now) {
     List<Transition> out = new ArrayList<>(0);
     for (var e : new ArrayList<>(lastSeen.entrySet())) {
       String dev = e.getKey();
@@ -168,7 +190,7 @@ public final class RulesEngine {
       if (open.containsKey(k) || e.getValue().equals(staleRaisedFor.get(dev))) {
         continue;
       }
-      Duration silent = Duration.between(e.getValue(), now);
+      Duration silent = now.since(e.getValue());
       Duration limit = options.staleAfter(dev);
       if (silent.compareTo(limit) > 0) {
         staleRaisedFor.put(dev, e.getValue());
@@ -185,7 +207,7 @@ public final class RulesEngine {
                     + " s (limit "
                     + limit.toSeconds()
                     + " s)",
-                now));
+                now.wall()));
       }
     }
     return out;
@@ -230,6 +252,7 @@ public final class RulesEngine {
   private void band(
       List<Transition> out,
       Reading r,
+      long receivedNanos,
       Rule rule,
       double value,
       Double limit,
@@ -265,9 +288,8 @@ public final class RulesEngine {
       return;
     }
     Pending p = pending.get(k);
-    p = p == null ? new Pending(1, r.ts()) : new Pending(p.count() + 1, p.since());
-    boolean longEnough =
-        Duration.between(p.since(), r.ts()).compareTo(options.debounceDuration()) >= 0;
+    p = p == null ? new Pending(1, receivedNanos) : new Pending(p.count() + 1, p.sinceNanos());
+    boolean longEnough = receivedNanos - p.sinceNanos() >= options.debounceDuration().toNanos();
     if (p.count() >= options.debounceCount() && longEnough) {
       pending.remove(k);
       String msg =
@@ -287,7 +309,8 @@ public final class RulesEngine {
     }
   }
 
-  private void attempt(List<Transition> out, String dev, Instant at, boolean ok) {
+  private void attempt(List<Transition> out, String dev, Moment moment, boolean ok) {
+    long at = Math.floorDiv(moment.nanos(), 1_000_000); // the failure window counts in ms
     FailureWindow w = failures.get(dev);
     if (w == null) {
       w = new FailureWindow(options.failureWindow());
@@ -320,13 +343,13 @@ public final class RulesEngine {
                   pct,
                   secs,
                   options.failurePercent()),
-              at));
+              moment.wall()));
     } else if (inc != null && pct <= options.failureResolvePercent()) {
       out.add(
           resolve(
               inc,
               Transition.RULES,
-              at,
+              moment.wall(),
               round1(pct),
               String.format(
                   Locale.ROOT, "failed reads down to %.0f %% over the last %d s", pct, secs)));

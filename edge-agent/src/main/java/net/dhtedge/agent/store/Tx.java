@@ -43,6 +43,7 @@ public final class Tx {
     Long maxSeq;
     Long maxTsKey;
     Long lastTs;
+    boolean lastStamped; // the last reading was stamped by the agent: the newest, whatever its ts
     Long lastSeq;
     Double lastTemperature;
     Double lastHumidity;
@@ -126,6 +127,30 @@ public final class Tx {
     return tsSeen(r.deviceId(), ts) ? Key.DUPLICATE : Key.BY_TS;
   }
 
+  /**
+   * {@code r} itself when no reading of its device is stored (or buffered in this batch) at its ts,
+   * else {@code r} moved to the first free millisecond after it, at most {@code maxShiftMs} ahead
+   * (beyond that, {@code r} unchanged: {@link #dedup} then calls it a duplicate). For readings the
+   * agent stamped itself, which have no identity but that stamp.
+   */
+  public Reading freeStamp(Reading r, int maxShiftMs) throws SQLException {
+    long ts = r.ts().toEpochMilli();
+    for (int shift = 0; shift <= maxShiftMs; shift++) {
+      if (!tsSeen(r.deviceId(), ts + shift)) {
+        return shift == 0
+            ? r
+            : new Reading(
+                r.deviceId(),
+                Instant.ofEpochMilli(ts + shift),
+                r.seq(),
+                r.temperature(),
+                r.humidity(),
+                r.source());
+      }
+    }
+    return r;
+  }
+
   /** The ts of the stored reading with this seq, or null. */
   private Long seqSeenAt(String deviceId, long seq) throws SQLException {
     Long inBatch = batchKeys.get(new DedupKey(deviceId, 0, seq));
@@ -183,6 +208,19 @@ public final class Tx {
 
   /** Buffers a new reading keyed as {@link #dedup} decided (not {@code DUPLICATE}). */
   public void insertReading(Reading r, Instant received, Key key) throws SQLException {
+    insertReading(r, received, key, false);
+  }
+
+  /**
+   * Buffers a new reading keyed as {@link #dedup} decided (not {@code DUPLICATE}).
+   *
+   * @param stamped the agent stamped it with its wall clock as it was read or received: it becomes
+   *     the device's last reading even when an earlier one has a later ts (the wall clock was set
+   *     back); other readings become the last one only with a ts at or after it (a backlog sent
+   *     late does not hide the newest value)
+   */
+  public void insertReading(Reading r, Instant received, Key key, boolean stamped)
+      throws SQLException {
     if (key == Key.DUPLICATE) {
       throw new IllegalArgumentException("a duplicate is not inserted");
     }
@@ -200,8 +238,9 @@ public final class Tx {
     d.count++;
     long rec = received.toEpochMilli();
     d.lastSeen = d.lastSeen == null ? rec : Math.max(d.lastSeen, rec);
-    if (d.lastTs == null || ts >= d.lastTs) {
+    if (stamped || d.lastTs == null || ts >= d.lastTs) {
       d.lastTs = ts;
+      d.lastStamped = stamped;
       d.lastSeq = r.seq();
       d.lastTemperature = r.temperature();
       d.lastHumidity = r.humidity();
@@ -576,7 +615,8 @@ public final class Tx {
           continue;
         }
         Long storedLast = state.devices.get(d.deviceId).lastTs;
-        boolean newer = d.lastTs != null && (storedLast == null || d.lastTs >= storedLast);
+        boolean newer =
+            d.lastTs != null && (d.lastStamped || storedLast == null || d.lastTs >= storedLast);
         PreparedStatement ps = newer ? upLast : up;
         setLong(ps, 1, d.lastSeen);
         ps.setLong(2, d.count);
@@ -777,7 +817,7 @@ public final class Tx {
       } else {
         s.maxSeq = d.maxSeq;
         s.maxTsKey = d.maxTsKey;
-        if (d.lastTs != null && (s.lastTs == null || d.lastTs > s.lastTs)) {
+        if (d.lastTs != null && (d.lastStamped || s.lastTs == null || d.lastTs > s.lastTs)) {
           s.lastTs = d.lastTs;
         }
         s.live = d.live;

@@ -7,10 +7,10 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -76,7 +76,7 @@ class AgentAlertsEndToEndTest {
       throws Exception {
     try (TestClient homeAssistant = TestClient.connect(broker.url(), "hass-e2e")) {
       homeAssistant.subscribe("hass/sensor/+/config", 1).subscribe("dht11/sensor/+/state", 1);
-      try (Agent agent = Agent.start(config(data), Agent.Mode.LISTEN, Clock.systemUTC())) {
+      try (Agent agent = Agent.start(config(data), Agent.Mode.LISTEN, AgentClock.system())) {
         assertThat(agent.connection().awaitConnected(Duration.ofSeconds(10))).isTrue();
         try (TestClient esp = TestClient.connect(broker.url(), "esp-alerts")) {
           esp.publish(

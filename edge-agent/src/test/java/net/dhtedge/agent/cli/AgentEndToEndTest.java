@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestClient;
@@ -69,7 +69,7 @@ class AgentEndToEndTest {
           .subscribe("dht11/incidents", 1)
           .subscribe("dht11/alerts", 1)
           .subscribe("dht11/sensor/data", 1);
-      try (Agent agent = Agent.start(config(data, ""), Agent.Mode.LISTEN, Clock.systemUTC())) {
+      try (Agent agent = Agent.start(config(data, ""), Agent.Mode.LISTEN, AgentClock.system())) {
         assertThat(agent.connection().awaitConnected(Duration.ofSeconds(10))).isTrue();
         try (TestClient esp = TestClient.connect(broker.url(), "esp-1")) {
           esp.publish(
@@ -121,7 +121,7 @@ class AgentEndToEndTest {
         """;
     try (TestClient watcher = TestClient.connect(broker.url(), "watch-outage", false)) {
       watcher.subscribe("dht11/sensor/data", 1);
-      try (Agent agent = Agent.start(config(data, sensor), Agent.Mode.RUN, Clock.systemUTC())) {
+      try (Agent agent = Agent.start(config(data, sensor), Agent.Mode.RUN, AgentClock.system())) {
         assertThat(agent.connection().awaitConnected(Duration.ofSeconds(10))).isTrue();
         broker.stop();
         await().atMost(Duration.ofSeconds(10)).until(() -> !agent.connection().isConnected());
@@ -170,7 +170,7 @@ class AgentEndToEndTest {
   @Test
   void aStormOfMalformedPayloadsIsCountedByReasonAndGoodReadingsStillGetThrough(@TempDir Path data)
       throws Exception {
-    try (Agent agent = Agent.start(config(data, ""), Agent.Mode.LISTEN, Clock.systemUTC())) {
+    try (Agent agent = Agent.start(config(data, ""), Agent.Mode.LISTEN, AgentClock.system())) {
       assertThat(agent.connection().awaitConnected(Duration.ofSeconds(10))).isTrue();
       List<byte[]> storm = new ArrayList<>();
       int good = 0;
@@ -229,7 +229,7 @@ class AgentEndToEndTest {
       @TempDir Path data) throws Exception {
     try (Agent agent =
         Agent.start(
-            config(data, "store:\n  max_devices: 50\n"), Agent.Mode.LISTEN, Clock.systemUTC())) {
+            config(data, "store:\n  max_devices: 50\n"), Agent.Mode.LISTEN, AgentClock.system())) {
       assertThat(agent.connection().awaitConnected(Duration.ofSeconds(10))).isTrue();
       List<byte[]> flood = new ArrayList<>();
       for (int i = 0; i < 500; i++) {

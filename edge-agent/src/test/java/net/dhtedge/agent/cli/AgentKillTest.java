@@ -11,11 +11,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import net.dhtedge.agent.config.ConfigLoader;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestClient;
 import org.junit.jupiter.api.Test;
@@ -87,7 +87,7 @@ class AgentKillTest {
               .load(yaml)
               .config()
               .withHttp(new ConfigLoader().load(yaml).config().http().withPort(0));
-      try (Agent agent = Agent.start(config, Agent.Mode.LISTEN, Clock.systemUTC())) {
+      try (Agent agent = Agent.start(config, Agent.Mode.LISTEN, AgentClock.system())) {
         await()
             .atMost(Duration.ofSeconds(90))
             .until(() -> agent.pipeline().store().counts().readingsKept() >= READINGS);

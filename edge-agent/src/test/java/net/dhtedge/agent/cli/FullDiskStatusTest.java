@@ -10,11 +10,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.Tmpfs;
@@ -67,7 +67,7 @@ class FullDiskStatusTest {
                 "test.yml")
             .config();
     config = config.withHttp(config.http().withPort(MosquittoBroker.freePort()));
-    try (Agent agent = Agent.start(config, Agent.Mode.LISTEN, Clock.systemUTC())) {
+    try (Agent agent = Agent.start(config, Agent.Mode.LISTEN, AgentClock.system())) {
       int port = agent.httpPort();
       agent.pipeline().submit(reading(1)).get(10, TimeUnit.SECONDS);
       assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);

@@ -2,40 +2,19 @@ package net.dhtedge.agent.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import net.dhtedge.agent.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 class RejectCounterTest {
 
-  /** A clock the test moves by hand. */
-  static final class ManualClock extends Clock {
-    volatile Instant now = Instant.parse("2026-11-27T22:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  final ManualClock clock = new ManualClock();
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T22:00:00Z"));
   final List<String> lines = new CopyOnWriteArrayList<>();
   final RejectCounter counter = new RejectCounter(clock, Duration.ofMinutes(1), lines::add);
 
@@ -50,9 +29,9 @@ class RejectCounterTest {
       assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isFalse();
     }
     assertThat(counter.record(reject(RejectReason.BAD_TS), "t")).isTrue();
-    clock.now = clock.now.plusSeconds(59);
+    clock.advance(Duration.ofSeconds(59));
     assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isFalse();
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isTrue();
     assertThat(lines).hasSize(3);
     assertThat(lines.get(0)).contains("not-json").doesNotContain("more since");
@@ -65,6 +44,15 @@ class RejectCounterTest {
     assertThat(counter.snapshot())
         .containsEntry(RejectReason.BAD_TS, 1L)
         .containsEntry(RejectReason.TOO_LARGE, 0L);
+  }
+
+  @Test
+  void aWallClockSetBackAnHourDoesNotSilenceTheLogForAnHour() {
+    assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isTrue();
+    clock.step(Duration.ofHours(-1));
+    clock.advance(Duration.ofSeconds(60));
+
+    assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isTrue();
   }
 
   @Test

@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +24,7 @@ import java.util.stream.Stream;
 import net.dhtedge.agent.cli.Agent;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
+import net.dhtedge.agent.core.AgentClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +65,7 @@ class HostileClientsTest {
             .formatted(data, CAP, IDLE.toMillis());
     AgentConfig c = new ConfigLoader().parse(yaml, "test.yml").config();
     c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
-    agent = Agent.start(c, Agent.Mode.RUN, Clock.systemUTC());
+    agent = Agent.start(c, Agent.Mode.RUN, AgentClock.system());
     http = new Http(agent.httpPort(), Http.tokenOf(data));
   }
 

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import net.dhtedge.agent.cli.Agent;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +65,7 @@ class HttpApiTest {
             .formatted(data, ORIGIN);
     AgentConfig c = new ConfigLoader().parse(yaml, "test.yml").config();
     c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
-    agent = Agent.start(c, Agent.Mode.RUN, Clock.systemUTC());
+    agent = Agent.start(c, Agent.Mode.RUN, AgentClock.system());
     http = new Http(agent.httpPort(), Http.tokenOf(data));
     List<CompletableFuture<?>> stored = new ArrayList<>();
     for (int i = 0; i < HISTORY; i++) {

@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +19,7 @@ import java.util.stream.Stream;
 import net.dhtedge.agent.cli.Agent;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 
 /**
@@ -74,7 +74,7 @@ public final class HttpBenchmark {
             .formatted(dir);
     AgentConfig c = new ConfigLoader().parse(yaml, "bench.yml").config();
     c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
-    try (Agent agent = Agent.start(c, Agent.Mode.RUN, Clock.systemUTC())) {
+    try (Agent agent = Agent.start(c, Agent.Mode.RUN, AgentClock.system())) {
       startupAndMemory(agent);
       String base = "http://127.0.0.1:" + agent.httpPort();
 

@@ -7,11 +7,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import net.dhtedge.agent.cli.Agent;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -63,7 +63,7 @@ class MqttEndpointsTest {
             .formatted(data, brokerA.url(), extraYaml);
     AgentConfig c = new ConfigLoader().parse(yaml, "test.yml").config();
     c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
-    return Agent.start(c, Agent.Mode.LISTEN, Clock.systemUTC());
+    return Agent.start(c, Agent.Mode.LISTEN, AgentClock.system());
   }
 
   @Test

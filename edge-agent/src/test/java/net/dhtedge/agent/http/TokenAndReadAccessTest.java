@@ -11,11 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import net.dhtedge.agent.cli.Agent;
 import net.dhtedge.agent.cli.Main;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,6 +127,6 @@ class TokenAndReadAccessTest {
             .formatted(data, tokenLine, readToken);
     AgentConfig c = new ConfigLoader().parse(yaml, "test.yml").config();
     c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
-    return Agent.start(c, Agent.Mode.RUN, Clock.systemUTC());
+    return Agent.start(c, Agent.Mode.RUN, AgentClock.system());
   }
 }

@@ -7,13 +7,13 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import net.dhtedge.agent.config.MailConfig;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineOptions;
@@ -90,7 +90,7 @@ class MailQueueTest {
             store.mailQueue(),
             new SmtpTransport(o),
             new MailComposer(o, "gw1"),
-            Clock.systemUTC(),
+            AgentClock.system(),
             Duration.ZERO);
     sender.start();
     return sender;
@@ -101,7 +101,7 @@ class MailQueueTest {
         StoreOptions.defaults(dir),
         RULES,
         PipelineOptions.defaults().withMailEnabled(mail),
-        Clock.systemUTC());
+        AgentClock.system());
   }
 
   private static Reading hot(long seq) {
@@ -141,13 +141,13 @@ class MailQueueTest {
   void aFailedCommitLosesTheIncidentAndItsMailTogetherAndTheRedeliveryQueuesBoth() {
     StoreOptions so = StoreOptions.defaults(dir);
     FaultyConnections connections = new FaultyConnections(so.dbDir());
-    try (Store store = Store.open(so, Clock.systemUTC(), Dialect.hsqldb(), connections);
+    try (Store store = Store.open(so, AgentClock.system(), Dialect.hsqldb(), connections);
         Pipeline p =
             new Pipeline(
                 store,
                 RULES,
                 PipelineOptions.defaults().withMailEnabled(true),
-                Clock.systemUTC())) {
+                AgentClock.system())) {
       connections.failNextCommits(1);
       CompletableFuture<?> failed = p.submit(hot(1));
       assertThat(failed).failsWithin(Duration.ofSeconds(10));

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import net.dhtedge.agent.config.MailConfig;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.rules.Rule;
 import net.dhtedge.agent.rules.Transition;
@@ -105,7 +106,7 @@ class MailSenderTest {
         null);
   }
 
-  private MailSender sender(MailOptions o, Clock clock, Duration gather) {
+  private MailSender sender(MailOptions o, AgentClock clock, Duration gather) {
     MailSender s =
         new MailSender(
             o,
@@ -159,7 +160,7 @@ class MailSenderTest {
   void anOpenedAndAResolvedIncidentEachSendOneMailWithTheDetails() throws Exception {
     port = MosquittoBroker.freePort();
     startSmtp(port);
-    MailSender s = sender(options(Duration.ZERO), Clock.systemUTC(), Duration.ZERO);
+    MailSender s = sender(options(Duration.ZERO), AgentClock.system(), Duration.ZERO);
     s.start();
     Transition open = opened(7, "greenhouse", 31.25);
     step(s, open);
@@ -192,7 +193,7 @@ class MailSenderTest {
   @Test
   void anAcknowledgementSendsNoMail() {
     port = MosquittoBroker.freePort();
-    MailSender s = sender(options(Duration.ZERO), Clock.systemUTC(), Duration.ZERO);
+    MailSender s = sender(options(Duration.ZERO), AgentClock.system(), Duration.ZERO);
     Transition open = opened(8, "lab", 31.0);
     Transition ack =
         new Transition(
@@ -205,7 +206,7 @@ class MailSenderTest {
   void aMailQueuedWhileSmtpIsDownArrivesExactlyOnceEvenAfterARestartAndARedelivery()
       throws Exception {
     port = MosquittoBroker.freePort();
-    MailSender s = sender(options(Duration.ZERO), Clock.systemUTC(), Duration.ZERO);
+    MailSender s = sender(options(Duration.ZERO), AgentClock.system(), Duration.ZERO);
     s.start();
     Transition open = opened(9, "cellar", 33.0);
     step(s, open);
@@ -220,8 +221,8 @@ class MailSenderTest {
     // The pipeline delivers the same transition again, and the agent restarts.
     step(s, open);
     s.close();
-    restartStore(Clock.systemUTC());
-    MailSender again = sender(options(Duration.ZERO), Clock.systemUTC(), Duration.ZERO);
+    restartStore(AgentClock.system());
+    MailSender again = sender(options(Duration.ZERO), AgentClock.system(), Duration.ZERO);
     step(again, open);
     again.start();
     long passes = again.stats().passes();
@@ -271,6 +272,30 @@ class MailSenderTest {
   }
 
   @Test
+  void aWallClockSetBackAnHourDoesNotHoldTheNextMailBackForAnHour() throws Exception {
+    port = MosquittoBroker.freePort();
+    startSmtp(port);
+    MutableClock clock = new MutableClock(T0);
+    MailSender s = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
+    s.start();
+    step(s, opened(50, "cellar", 31.0));
+    await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> s.stats().queued() == 0);
+
+    clock.step(Duration.ofHours(-1));
+    clock.advance(Duration.ofMinutes(14));
+    step(s, opened(51, "cellar", 32.0));
+    long passes = s.stats().passes();
+    s.wake();
+    await().atMost(Duration.ofSeconds(20)).until(() -> s.stats().passes() > passes);
+    assertThat(smtp.getReceivedMessages()).as("14 min: within the rate limit").hasSize(1);
+
+    clock.advance(Duration.ofMinutes(1));
+    s.wake();
+    await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 2);
+  }
+
+  @Test
   void theRateLimitSurvivesARestartBecauseTheLastMailIsReadFromTheStore() throws Exception {
     port = MosquittoBroker.freePort();
     startSmtp(port);
@@ -305,7 +330,7 @@ class MailSenderTest {
     port = MosquittoBroker.freePort();
     startSmtp(port);
     MailSender s =
-        sender(options(Duration.ofMinutes(15)), Clock.systemUTC(), Duration.ofMillis(300));
+        sender(options(Duration.ofMinutes(15)), AgentClock.system(), Duration.ofMillis(300));
     for (int i = 0; i < 5; i++) {
       step(s, opened(20 + i, "room" + i, 31.0 + i));
     }
@@ -321,7 +346,7 @@ class MailSenderTest {
   void aDeviceNameWithLineBreaksCannotAddHeadersOrRecipients() throws Exception {
     port = MosquittoBroker.freePort();
     startSmtp(port);
-    MailSender s = sender(options(Duration.ZERO), Clock.systemUTC(), Duration.ZERO);
+    MailSender s = sender(options(Duration.ZERO), AgentClock.system(), Duration.ZERO);
     s.start();
     String evil = "x\r\nBcc: attacker@evil.example\r\nX-Injected: yes\r\n\r\n<script>";
     Incident i =

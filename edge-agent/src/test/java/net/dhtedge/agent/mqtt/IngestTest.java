@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,9 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.contract.RejectReason;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.testing.InMemoryIntake;
 import net.dhtedge.agent.testing.MosquittoBroker;
+import net.dhtedge.agent.testing.MutableClock;
 import net.dhtedge.agent.testing.TestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -64,13 +65,13 @@ class IngestTest {
   }
 
   void startAgent(MqttOptions.Builder b, Duration storeRetryDelay) throws InterruptedException {
-    startAgent(b, storeRetryDelay, Clock.systemUTC());
+    startAgent(b, storeRetryDelay, AgentClock.system());
   }
 
   /**
    * {@code ingestClock} stamps receive times (the connection and reject counter use the real one).
    */
-  void startAgent(MqttOptions.Builder b, Duration storeRetryDelay, Clock ingestClock)
+  void startAgent(MqttOptions.Builder b, Duration storeRetryDelay, AgentClock ingestClock)
       throws InterruptedException {
     prefix = "ing" + N.incrementAndGet();
     MqttOptions o =
@@ -79,11 +80,15 @@ class IngestTest {
             .topicPrefix(prefix)
             .reconnect(Duration.ofMillis(100), Duration.ofMillis(400))
             .build();
-    connection = MqttConnection.create(o, Clock.systemUTC(), "test");
+    connection = MqttConnection.create(o, AgentClock.system(), "test");
     toClose.add(connection);
     ingest =
         new Ingest(
-            connection, intake, new RejectCounter(Clock.systemUTC()), ingestClock, storeRetryDelay);
+            connection,
+            intake,
+            new RejectCounter(AgentClock.system()),
+            ingestClock,
+            storeRetryDelay);
     ingest.start();
     connection.start();
     assertThat(connection.awaitConnected(Duration.ofSeconds(10))).isTrue();
@@ -150,7 +155,7 @@ class IngestTest {
     startAgent(
         MqttOptions.builder().defaultDevice("greenhouse"),
         Duration.ofMillis(1),
-        Clock.fixed(now, java.time.ZoneOffset.UTC));
+        new MutableClock(now));
 
     for (int i = 0; i < 3; i++) {
       device.publish(data(), "{\"temperature\":25,\"humidity\":60}", 1, false);

@@ -3,7 +3,6 @@ package net.dhtedge.agent.mqtt;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.dhtedge.agent.contract.ReadingParser;
 import net.dhtedge.agent.contract.RejectCounter;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.testing.InMemoryIntake;
 import net.dhtedge.agent.testing.InMemoryOutbox;
 import net.dhtedge.agent.testing.MosquittoBroker;
@@ -80,10 +80,10 @@ public final class IngestThroughput {
               .clientId("bench-agent")
               .topicPrefix("bench2")
               .build();
-      try (MqttConnection c = MqttConnection.create(o, Clock.systemUTC(), "bench");
+      try (MqttConnection c = MqttConnection.create(o, AgentClock.system(), "bench");
           TestClient pub = TestClient.connect(broker.url(), "bench-pub2")) {
         Ingest ingest =
-            new Ingest(c, intake, new RejectCounter(Clock.systemUTC()), Clock.systemUTC());
+            new Ingest(c, intake, new RejectCounter(AgentClock.system()), AgentClock.system());
         ingest.start();
         c.start();
         c.awaitConnected(Duration.ofSeconds(10));
@@ -111,7 +111,7 @@ public final class IngestThroughput {
               .drainRatePerSecond(100_000)
               .inflightWindow(100)
               .build();
-      try (MqttConnection c = MqttConnection.create(po, Clock.systemUTC(), "bench");
+      try (MqttConnection c = MqttConnection.create(po, AgentClock.system(), "bench");
           Publisher p = new Publisher(c, outbox)) {
         p.start();
         long t0 = System.nanoTime();

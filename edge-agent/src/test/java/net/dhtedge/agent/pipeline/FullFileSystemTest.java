@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.store.Dialect;
@@ -202,6 +202,6 @@ class FullFileSystemTest {
 
   private static Pipeline open(StoreOptions so) {
     return Pipeline.open(
-        so, RulesOptions.defaults(), PipelineOptions.defaults(), Clock.systemUTC());
+        so, RulesOptions.defaults(), PipelineOptions.defaults(), AgentClock.system());
   }
 }

@@ -4,12 +4,12 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.store.StoreOptions;
@@ -56,7 +56,7 @@ public final class KillMain {
             "printer");
     printer.setDaemon(true);
     printer.start();
-    Clock clock = Clock.systemUTC();
+    AgentClock clock = AgentClock.system();
     Pipeline p =
         Pipeline.open(
             StoreOptions.defaults(dir), RulesOptions.defaults(), PipelineOptions.defaults(), clock);

@@ -2,12 +2,12 @@ package net.dhtedge.agent.pipeline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.store.StoreOptions;
@@ -61,7 +61,7 @@ public final class PipelineBenchmark {
       Path dir, int n, int devices, String source, int outstanding, int commitWindow, boolean now)
       throws Exception {
     Instant t0 = Instant.parse("2026-11-27T00:00:00Z");
-    Clock clock = Clock.systemUTC();
+    AgentClock clock = AgentClock.system();
     try (Pipeline p =
         Pipeline.open(
             StoreOptions.defaults(dir).withCommitWindowMillis(commitWindow),

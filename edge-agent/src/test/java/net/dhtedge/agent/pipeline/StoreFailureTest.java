@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.pipeline.ReadingIntake.Outcome;
 import net.dhtedge.agent.rules.Incident;
@@ -42,7 +42,7 @@ class StoreFailureTest {
   void open() {
     StoreOptions so = StoreOptions.defaults(dir);
     connections = new FaultyConnections(so.dbDir());
-    store = Store.open(so, Clock.systemUTC(), Dialect.hsqldb(), connections);
+    store = Store.open(so, AgentClock.system(), Dialect.hsqldb(), connections);
     pipeline =
         new Pipeline(
             store,
@@ -50,7 +50,7 @@ class StoreFailureTest {
                 .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
                 .withDebounce(2, Duration.ZERO),
             PipelineOptions.defaults(),
-            Clock.systemUTC());
+            AgentClock.system());
   }
 
   @AfterEach
@@ -148,7 +148,8 @@ class StoreFailureTest {
       throws Exception {
     StoreOptions so = StoreOptions.defaults(other).withMinFreeBytes(Long.MAX_VALUE);
     try (Pipeline p =
-        Pipeline.open(so, RulesOptions.defaults(), PipelineOptions.defaults(), Clock.systemUTC())) {
+        Pipeline.open(
+            so, RulesOptions.defaults(), PipelineOptions.defaults(), AgentClock.system())) {
       CompletableFuture<Outcome> f = p.submit(r(1, 20));
       assertThat(f)
           .failsWithin(Duration.ofSeconds(10))

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import net.dhtedge.agent.core.AgentClock.Moment;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.rules.Transition.Change;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,11 @@ class RulesEngineTest {
 
   final AtomicLong ids = new AtomicLong();
   long seq;
+
+  /** The wall clock at {@code t}, with the monotonic clock moving in step with it since T0. */
+  static Moment at(Instant t) {
+    return new Moment(t, Duration.between(T0, t).toNanos());
+  }
 
   RulesEngine engine(RulesOptions o) {
     return new RulesEngine(o, ids::incrementAndGet);
@@ -37,7 +43,7 @@ class RulesEngineTest {
     List<Transition> out = new ArrayList<>();
     for (double t : temps) {
       Instant ts = T0.plusSeconds(seq);
-      out.addAll(e.onReading(temp(dev, t, ts), ts));
+      out.addAll(e.onReading(temp(dev, t, ts), at(ts)));
     }
     return out;
   }
@@ -65,13 +71,57 @@ class RulesEngineTest {
     List<Transition> out = new ArrayList<>();
     for (int s = 0; s <= 10; s += 2) {
       Instant ts = T0.plusSeconds(s);
-      out.addAll(e.onReading(temp("d", 31, ts), ts));
+      out.addAll(e.onReading(temp("d", 31, ts), at(ts)));
       if (s < 10) {
         assertThat(out).as("at %d s", s).isEmpty();
       }
     }
     assertThat(out).hasSize(1);
     assertThat(out.get(0).ts()).isEqualTo(T0.plusSeconds(10));
+  }
+
+  @Test
+  void aDebounceTimeRunsOnTheMonotonicClockWhenTheWallClockIsSetBackAnHour() {
+    RulesEngine e = engine(tempMax30(1).withDebounce(1, Duration.ofSeconds(10)));
+    long s = 1_000_000_000L;
+    // The breach begins; 5 s later the wall clock is set back an hour; readings go on every 1 s,
+    // stamped with the wall clock as it is.
+    assertThat(e.onReading(temp("d", 31, T0), new Moment(T0, 0))).isEmpty();
+    Instant back = T0.plusSeconds(5).minus(Duration.ofHours(1));
+    List<Transition> out = new ArrayList<>();
+    for (int i = 5; i <= 10; i++) {
+      Instant wall = back.plusSeconds(i - 5);
+      out.addAll(e.onReading(temp("d", 31, wall), new Moment(wall, i * s)));
+      if (i < 10) {
+        assertThat(out).as("%d s of monotonic time", i).isEmpty();
+      }
+    }
+    assertThat(out).as("opens after 10 s of monotonic time").hasSize(1);
+    assertThat(out.get(0).ts()).as("stamped with the wall clock").isEqualTo(back.plusSeconds(5));
+  }
+
+  @Test
+  void aDebounceTimeIsNotCutShortByAWallClockSetForwardAnHour() {
+    RulesEngine e = engine(tempMax30(1).withDebounce(1, Duration.ofSeconds(10)));
+    assertThat(e.onReading(temp("d", 31, T0), new Moment(T0, 0))).isEmpty();
+    Instant ahead = T0.plus(Duration.ofHours(1));
+
+    assertThat(e.onReading(temp("d", 31, ahead), new Moment(ahead, 2_000_000_000L))).isEmpty();
+  }
+
+  @Test
+  void theStaleRuleRunsOnTheMonotonicClockWhicheverWayTheWallClockSteps() {
+    RulesEngine e = engine(RulesOptions.defaults()); // stale after 150 s
+    e.onReading(new Reading("esp", T0, 1L, 20, 50, "mqtt"), new Moment(T0, 0));
+    Instant ahead = T0.plus(Duration.ofHours(1));
+    assertThat(e.checkStale(new Moment(ahead, 10_000_000_000L)))
+        .as("set forward an hour after 10 s: not silent for an hour")
+        .isEmpty();
+    Instant back = T0.minus(Duration.ofHours(1)).plusSeconds(151);
+    assertThat(e.checkStale(new Moment(back, 151_000_000_000L)))
+        .as("set back an hour: still stale after 151 s")
+        .singleElement()
+        .satisfies(t -> assertThat(t.incident().openedAt()).isEqualTo(back));
   }
 
   @Test
@@ -101,8 +151,8 @@ class RulesEngineTest {
                 .withThresholds(Threshold.none(), new Threshold(20.0, null, 2.0))
                 .withDebounce(2, Duration.ZERO));
     Instant ts = T0;
-    assertThat(e.onReading(new Reading("d", ts, 1L, 20, 19, "sim"), ts)).isEmpty();
-    List<Transition> open = e.onReading(new Reading("d", ts, 2L, 20, 18.5, "sim"), ts);
+    assertThat(e.onReading(new Reading("d", ts, 1L, 20, 19, "sim"), at(ts))).isEmpty();
+    List<Transition> open = e.onReading(new Reading("d", ts, 2L, 20, 18.5, "sim"), at(ts));
     assertThat(open)
         .singleElement()
         .satisfies(
@@ -110,8 +160,8 @@ class RulesEngineTest {
               assertThat(t.incident().rule()).isEqualTo(Rule.HUMIDITY_MIN);
               assertThat(t.message()).isEqualTo("humidity 18.5 %RH below minimum 20.0 %RH");
             });
-    assertThat(e.onReading(new Reading("d", ts, 3L, 20, 21.9, "sim"), ts)).isEmpty();
-    assertThat(e.onReading(new Reading("d", ts, 4L, 20, 22, "sim"), ts))
+    assertThat(e.onReading(new Reading("d", ts, 3L, 20, 21.9, "sim"), at(ts))).isEmpty();
+    assertThat(e.onReading(new Reading("d", ts, 4L, 20, 22, "sim"), at(ts)))
         .singleElement()
         .extracting(Transition::change)
         .isEqualTo(Change.RESOLVED);
@@ -139,9 +189,9 @@ class RulesEngineTest {
   void aSilentDeviceBecomesStaleOnceAndRecoversWithItsNextReading() {
     RulesOptions o = RulesOptions.defaults(); // 30 s x 5 = 150 s
     RulesEngine e = engine(o);
-    e.onReading(new Reading("esp", T0, 1L, 20, 50, "mqtt"), T0);
-    assertThat(e.checkStale(T0.plusSeconds(150))).isEmpty();
-    List<Transition> stale = e.checkStale(T0.plusSeconds(151));
+    e.onReading(new Reading("esp", T0, 1L, 20, 50, "mqtt"), at(T0));
+    assertThat(e.checkStale(at(T0.plusSeconds(150)))).isEmpty();
+    List<Transition> stale = e.checkStale(at(T0.plusSeconds(151)));
     assertThat(stale)
         .singleElement()
         .satisfies(
@@ -151,10 +201,10 @@ class RulesEngineTest {
               assertThat(t.incident().threshold()).isEqualTo(150.0);
               assertThat(t.message()).isEqualTo("no reading from esp for 151 s (limit 150 s)");
             });
-    assertThat(e.checkStale(T0.plusSeconds(500))).isEmpty();
+    assertThat(e.checkStale(at(T0.plusSeconds(500)))).isEmpty();
     List<Transition> back =
         e.onReading(
-            new Reading("esp", T0.plusSeconds(600), 2L, 20, 50, "mqtt"), T0.plusSeconds(600));
+            new Reading("esp", T0.plusSeconds(600), 2L, 20, 50, "mqtt"), at(T0.plusSeconds(600)));
     assertThat(back)
         .singleElement()
         .satisfies(
@@ -167,10 +217,10 @@ class RulesEngineTest {
   @Test
   void aStaleIncidentResolvedByHandDoesNotReopenUntilTheDeviceReportsAgain() {
     RulesEngine e = engine(RulesOptions.defaults());
-    e.load(List.of(), Map.of("esp", T0));
-    Transition stale = e.checkStale(T0.plusSeconds(200)).get(0);
+    e.load(List.of(), Map.of("esp", T0), at(T0));
+    Transition stale = e.checkStale(at(T0.plusSeconds(200))).get(0);
     assertThat(e.resolve(stale.incident().id(), "alice", T0.plusSeconds(210))).isPresent();
-    assertThat(e.checkStale(T0.plusSeconds(400))).isEmpty();
+    assertThat(e.checkStale(at(T0.plusSeconds(400)))).isEmpty();
   }
 
   @Test
@@ -179,11 +229,11 @@ class RulesEngineTest {
         RulesOptions.defaults()
             .withDevices(Map.of("slow", new DeviceRules(null, null, Duration.ofMinutes(10))));
     RulesEngine e = engine(o);
-    e.load(List.of(), Map.of("slow", T0, "fast", T0));
-    assertThat(e.checkStale(T0.plusSeconds(600)))
+    e.load(List.of(), Map.of("slow", T0, "fast", T0), at(T0));
+    assertThat(e.checkStale(at(T0.plusSeconds(600))))
         .extracting(t -> t.incident().deviceId())
         .containsExactly("fast");
-    assertThat(e.checkStale(T0.plusSeconds(3001)))
+    assertThat(e.checkStale(at(T0.plusSeconds(3001))))
         .extracting(t -> t.incident().deviceId())
         .containsExactly("slow");
   }
@@ -195,14 +245,14 @@ class RulesEngineTest {
     List<Transition> out = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       t = t.plusSeconds(2);
-      out.addAll(e.onReading(new Reading("pi", t, (long) i, 20, 50, "gpiod"), t));
+      out.addAll(e.onReading(new Reading("pi", t, (long) i, 20, 50, "gpiod"), at(t)));
     }
     t = t.plusSeconds(2);
-    out.addAll(e.onFailure("pi", t));
+    out.addAll(e.onFailure("pi", at(t)));
     assertThat(out).as("1 of 9 attempts, under the minimum attempt count").isEmpty();
     for (int i = 0; i < 2; i++) {
       t = t.plusSeconds(2);
-      out.addAll(e.onFailure("pi", t));
+      out.addAll(e.onFailure("pi", at(t)));
     }
     assertThat(out)
         .as("3 of 11 = 27 %")
@@ -219,11 +269,11 @@ class RulesEngineTest {
     // recover: 3 failures stay in the window until they age out or are outweighed
     for (int i = 0; i < 18; i++) {
       t = t.plusSeconds(2);
-      out.addAll(e.onReading(new Reading("pi", t, 100L + i, 20, 50, "gpiod"), t));
+      out.addAll(e.onReading(new Reading("pi", t, 100L + i, 20, 50, "gpiod"), at(t)));
     }
     assertThat(out).as("3 of 29 = 10.3 %, still above 10 %").isEmpty();
     t = t.plusSeconds(2);
-    out.addAll(e.onReading(new Reading("pi", t, 200L, 20, 50, "gpiod"), t));
+    out.addAll(e.onReading(new Reading("pi", t, 200L, 20, 50, "gpiod"), at(t)));
     assertThat(out).singleElement().extracting(Transition::change).isEqualTo(Change.RESOLVED);
   }
 
@@ -232,15 +282,15 @@ class RulesEngineTest {
     RulesEngine e = engine(RulesOptions.defaults());
     Instant t = T0;
     for (int i = 0; i < 5; i++) {
-      e.onFailure("pi", t = t.plusSeconds(1));
+      e.onFailure("pi", at(t = t.plusSeconds(1)));
     }
     t = t.plus(Duration.ofMinutes(10));
     List<Transition> out = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       t = t.plusSeconds(2);
-      out.addAll(e.onReading(new Reading("pi", t, (long) i, 20, 50, "gpiod"), t));
+      out.addAll(e.onReading(new Reading("pi", t, (long) i, 20, 50, "gpiod"), at(t)));
     }
-    out.addAll(e.onFailure("pi", t.plusSeconds(1)));
+    out.addAll(e.onFailure("pi", at(t.plusSeconds(1))));
     assertThat(out).as("1 of 11 in the window").isEmpty();
   }
 
@@ -281,7 +331,7 @@ class RulesEngineTest {
     feed(e, "d", 31);
     RulesEngine.Snapshot s = e.snapshot();
     assertThat(feed(e, "d", 31)).hasSize(1);
-    e.onFailure("d", T0);
+    e.onFailure("d", at(T0));
     e.restore(s);
     assertThat(e.openCount()).isZero();
     assertThat(feed(e, "d", 31)).as("the pending count of 1 was restored too").hasSize(1);
@@ -293,18 +343,18 @@ class RulesEngineTest {
     Instant t = T0;
     for (int i = 0; i < 8; i++) {
       t = t.plusSeconds(2);
-      e.onReading(new Reading("pi", t, (long) i, 20, 50, "gpiod"), t);
+      e.onReading(new Reading("pi", t, (long) i, 20, 50, "gpiod"), at(t));
     }
-    e.onFailure("pi", t = t.plusSeconds(2));
+    e.onFailure("pi", at(t = t.plusSeconds(2)));
     RulesEngine.Snapshot s = e.snapshot();
-    e.onFailure("pi", t.plusSeconds(2));
-    assertThat(e.onFailure("pi", t.plusSeconds(4))).hasSize(1);
+    e.onFailure("pi", at(t.plusSeconds(2)));
+    assertThat(e.onFailure("pi", at(t.plusSeconds(4)))).hasSize(1);
     e.restore(s);
     assertThat(e.openCount()).isZero();
 
     List<Transition> out = new ArrayList<>();
-    out.addAll(e.onFailure("pi", t = t.plusSeconds(2)));
-    out.addAll(e.onFailure("pi", t.plusSeconds(2)));
+    out.addAll(e.onFailure("pi", at(t = t.plusSeconds(2))));
+    out.addAll(e.onFailure("pi", at(t.plusSeconds(2))));
     assertThat(out)
         .as("3 of 11 again, not 5 of 13: the undone failures are gone from the window")
         .singleElement()
@@ -325,7 +375,7 @@ class RulesEngineTest {
     RulesEngine first = engine(tempMax30(1));
     Incident open = feed(first, "d", 31).get(0).incident();
     RulesEngine second = engine(tempMax30(1));
-    second.load(List.of(open), Map.of());
+    second.load(List.of(open), Map.of(), at(T0));
     assertThat(feed(second, "d", 33)).isEmpty();
     assertThat(feed(second, "d", 20))
         .singleElement()

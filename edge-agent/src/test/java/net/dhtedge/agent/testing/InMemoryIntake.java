@@ -11,8 +11,9 @@ import net.dhtedge.agent.pipeline.ReadingIntake;
 
 /**
  * A small honest in-memory {@link ReadingIntake} for the MQTT tests. It dedups like the contract
- * says ((device, seq), or (device, ts) without seq) and can be told to complete at once, to hold
- * the futures until {@link #completeHeld()}, or to fail (a broken store).
+ * says ((device, seq), or (device, ts) without seq; a reading the agent stamped moves to the next
+ * free millisecond instead of being a duplicate) and can be told to complete at once, to hold the
+ * futures until {@link #completeHeld()}, or to fail (a broken store).
  */
 public final class InMemoryIntake implements ReadingIntake {
 
@@ -32,7 +33,7 @@ public final class InMemoryIntake implements ReadingIntake {
   private final List<Held> held = new ArrayList<>();
   private volatile Mode mode = Mode.IMMEDIATE;
 
-  private record Held(Reading reading, CompletableFuture<Outcome> future) {}
+  private record Held(Reading reading, boolean stamped, CompletableFuture<Outcome> future) {}
 
   public void mode(Mode m) {
     mode = m;
@@ -40,6 +41,15 @@ public final class InMemoryIntake implements ReadingIntake {
 
   @Override
   public CompletableFuture<Outcome> submit(Reading r) {
+    return submit(r, false);
+  }
+
+  @Override
+  public CompletableFuture<Outcome> submitStamped(Reading r) {
+    return submit(r, r.seq() == null);
+  }
+
+  private CompletableFuture<Outcome> submit(Reading r, boolean stamped) {
     synchronized (this) {
       submitted.add(r);
       switch (mode) {
@@ -49,24 +59,33 @@ public final class InMemoryIntake implements ReadingIntake {
         }
         case HOLD -> {
           CompletableFuture<Outcome> f = new CompletableFuture<>();
-          held.add(new Held(r, f));
+          held.add(new Held(r, stamped, f));
           return f;
         }
         default -> {
-          return CompletableFuture.completedFuture(store(r));
+          return CompletableFuture.completedFuture(store(r, stamped));
         }
       }
     }
   }
 
-  private Outcome store(Reading r) {
-    String key =
-        r.deviceId() + "|" + (r.seq() != null ? "seq:" + r.seq() : "ts:" + r.ts().toEpochMilli());
-    if (!keys.add(key)) {
+  private Outcome store(Reading r, boolean stamped) {
+    while (stamped && keys.contains(key(r))) {
+      r =
+          new Reading(
+              r.deviceId(), r.ts().plusMillis(1), null, r.temperature(), r.humidity(), r.source());
+    }
+    if (!keys.add(key(r))) {
       return Outcome.DUPLICATE;
     }
     stored.add(r);
     return Outcome.STORED;
+  }
+
+  private static String key(Reading r) {
+    return r.deviceId()
+        + "|"
+        + (r.seq() != null ? "seq:" + r.seq() : "ts:" + r.ts().toEpochMilli());
   }
 
   /** Completes every held submit (storing it), outside the lock. */
@@ -77,7 +96,7 @@ public final class InMemoryIntake implements ReadingIntake {
       todo = new ArrayList<>(held);
       held.clear();
       for (Held h : todo) {
-        outcomes.add(store(h.reading()));
+        outcomes.add(store(h.reading(), h.stamped()));
       }
     }
     for (int i = 0; i < todo.size(); i++) {

@@ -46,6 +46,7 @@ public final class SensorLoop implements AutoCloseable {
   private boolean valid;
   private DhtResult.Reading lastGood;
   private Instant lastGoodAt;
+  private long lastGoodNanos; // when lastGood was measured, on clock.nanoTime()
   private DhtResult.Failure lastFailure;
   private Instant lastFailureAt;
   private Thread thread;
@@ -99,10 +100,10 @@ public final class SensorLoop implements AutoCloseable {
 
   private void run() {
     while (!Thread.currentThread().isInterrupted()) {
-      Instant started = clock.now();
+      long started = clock.nanoTime();
       try {
         Duration delay = readOnce();
-        Duration left = Duration.between(clock.now(), started.plus(delay));
+        Duration left = delay.minusNanos(clock.nanoTime() - started);
         if (left.isPositive()) {
           clock.sleep(left);
         }
@@ -124,6 +125,7 @@ public final class SensorLoop implements AutoCloseable {
       result = DhtResult.fail(FailureReason.IO, "backend error: " + e);
     }
     Instant at = clock.now();
+    long atNanos = clock.nanoTime();
     SensorUpdate update;
     Duration delay;
     synchronized (lock) {
@@ -140,6 +142,9 @@ public final class SensorLoop implements AutoCloseable {
         valid = true;
         lastGood = chosen.reading();
         lastGoodAt = chosen.at();
+        Duration older =
+            Duration.between(chosen.at(), at); // the spike filter may keep an older one
+        lastGoodNanos = atNanos - (older.isNegative() ? 0 : older.toNanos());
         update = new SensorUpdate.Good(options.id(), chosen.at(), chosen.reading(), filtered);
         delay = options.interval();
       } else {
@@ -179,7 +184,7 @@ public final class SensorLoop implements AutoCloseable {
 
   /** A consistent snapshot of the counters and last values; safe from any thread. */
   public SensorStatus status() {
-    Instant now = clock.now();
+    long nowNanos = clock.nanoTime();
     String describe = backend.describe();
     synchronized (lock) {
       return new SensorStatus(
@@ -194,7 +199,7 @@ public final class SensorLoop implements AutoCloseable {
           spikesRejected,
           lastGood,
           lastGoodAt,
-          lastGoodAt == null ? null : Duration.between(lastGoodAt, now),
+          lastGoodAt == null ? null : Duration.ofNanos(Math.max(0, nowNanos - lastGoodNanos)),
           lastFailure,
           lastFailureAt);
     }

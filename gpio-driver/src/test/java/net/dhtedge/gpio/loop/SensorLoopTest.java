@@ -175,6 +175,44 @@ class SensorLoopTest {
   }
 
   @Test
+  void aWallClockSetBackAnHourDuringAReadDoesNotStopTheLoopForAnHour() {
+    SimOptions so = sim(DhtModel.DHT11, Trajectory.steady(20, 50), SimFaults.NONE);
+    SensorOptions o = options(DhtModel.DHT11).interval(Duration.ofSeconds(1)).sim(so).build();
+    TestLoopClock lc = new TestLoopClock(clock, true);
+    SimBackend sim = new SimBackend(so);
+    DhtBackend stepping =
+        new DhtBackend() {
+          @Override
+          public DhtResult read() throws InterruptedException {
+            DhtResult r = sim.read();
+            if (lc.sleeps.isEmpty()) {
+              lc.stepWall(Duration.ofHours(-1)); // NTP sets the clock back while we read
+            }
+            return r;
+          }
+
+          @Override
+          public String describe() {
+            return sim.describe();
+          }
+
+          @Override
+          public void close() {
+            sim.close();
+          }
+        };
+    try (SensorLoop l = loop(o, stepping, lc)) {
+      l.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> lc.sleeps.size() == 1);
+      lc.allowRounds(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> updates.size() == 2);
+
+      assertThat(lc.sleeps.get(0)).isEqualTo(Duration.ofSeconds(1));
+      assertThat(l.status().lastGoodAge().isNegative()).isFalse();
+    }
+  }
+
+  @Test
   void aListenerThatThrowsDoesNotStopTheOthers() throws Exception {
     SensorOptions o = options(DhtModel.DHT22).build();
     try (SensorLoop l =

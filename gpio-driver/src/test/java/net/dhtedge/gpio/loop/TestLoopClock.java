@@ -15,6 +15,7 @@ final class TestLoopClock implements LoopClock {
   final MutableClock clock;
   final List<Duration> sleeps = new CopyOnWriteArrayList<>();
   private final Semaphore rounds;
+  private volatile Duration wallStep = Duration.ZERO;
 
   TestLoopClock(MutableClock clock, boolean gated) {
     this.clock = clock;
@@ -25,9 +26,20 @@ final class TestLoopClock implements LoopClock {
     rounds.release(n);
   }
 
+  /** The wall clock steps by {@code d} (negative: back); the monotonic clock does not. */
+  void stepWall(Duration d) {
+    wallStep = wallStep.plus(d);
+  }
+
   @Override
   public Instant now() {
-    return clock.instant();
+    return clock.instant().plus(wallStep);
+  }
+
+  /** Follows the test's clock (which only moves forward), not the wall clock's steps. */
+  @Override
+  public long nanoTime() {
+    return clock.millis() * 1_000_000;
   }
 
   @Override
