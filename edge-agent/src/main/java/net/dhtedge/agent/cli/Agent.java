@@ -108,6 +108,8 @@ public final class Agent implements AutoCloseable {
       throw new UncheckedIOException("cannot create data dir " + dataDir, e);
     }
     List<SensorConfig> localSensors = mode == Mode.LISTEN ? List.of() : config.sensors();
+    // Before anything connects or opens: a taken HTTP port is the one thing said, at once.
+    HttpWiring.checkPort(config.http());
 
     pipeline =
         Pipeline.open(
