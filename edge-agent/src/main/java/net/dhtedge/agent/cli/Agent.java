@@ -26,12 +26,14 @@ import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.homeassistant.Discovery;
 import net.dhtedge.agent.http.ApiServer;
 import net.dhtedge.agent.mail.MailSender;
+import net.dhtedge.agent.mqtt.ClientIdFile;
 import net.dhtedge.agent.mqtt.DeviceStatus;
 import net.dhtedge.agent.mqtt.EmbeddedBroker;
 import net.dhtedge.agent.mqtt.Ingest;
 import net.dhtedge.agent.mqtt.MqttConnection;
 import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.agent.mqtt.Publisher;
+import net.dhtedge.agent.mqtt.SessionTakeoverWatch;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineCounters;
 import net.dhtedge.agent.store.DiskSpace;
@@ -113,6 +115,13 @@ public final class Agent implements AutoCloseable {
       throw new UncheckedIOException("cannot create data dir " + dataDir, e);
     }
     List<SensorConfig> localSensors = mode == Mode.LISTEN ? List.of() : config.sensors();
+    // Before anything connects or opens: a taken HTTP port is the one thing said, at once.
+    HttpWiring.checkPort(config.http());
+    // Before the store opens: a data dir that already holds one keeps the id earlier versions used.
+    String clientId =
+        config.mqtt().enabled()
+            ? ClientIdFile.resolve(config.mqtt().clientId(), config.agent().name(), dataDir, true)
+            : null;
 
     pipeline =
         Pipeline.open(
@@ -144,7 +153,7 @@ public final class Agent implements AutoCloseable {
       }
       Set<String> localIds = new LinkedHashSet<>();
       localSensors.forEach(s -> localIds.add(s.id()));
-      MqttOptions options = RuntimeOptions.mqtt(config, servers, localIds);
+      MqttOptions options = RuntimeOptions.mqtt(config, servers, localIds, clientId);
       connection = MqttConnection.create(options, clock, VersionProvider.version());
       closeables.push(connection);
       connection.addListener(
@@ -154,6 +163,8 @@ public final class Agent implements AutoCloseable {
               errors.add(clock.instant(), "mqtt: " + cause);
             }
           });
+      connection.addListener(
+          new SessionTakeoverWatch(options.clientId(), System::nanoTime, LOG::warn));
       // The publisher wakes on every commit that queued messages (Outbox.onEnqueued).
       publisher = new Publisher(connection, pipeline.outbox());
       closeables.push(publisher);

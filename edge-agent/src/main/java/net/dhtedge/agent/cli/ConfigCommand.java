@@ -26,7 +26,10 @@ public final class ConfigCommand implements Runnable {
   @Command(
       name = "check",
       mixinStandardHelpOptions = true,
-      description = "Validate the configuration (file and options); print ok or every problem.")
+      description = {
+        "Validate the configuration and print ok or every problem.",
+        "Reads the file named by --config (or the default one) with the data dir given."
+      })
   public static final class Check implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -23,27 +23,56 @@ public final class ConfigOptions {
       names = "--config",
       paramLabel = "FILE",
       description =
-          "Configuration file (default: $EDGE_AGENT_CONFIG, else ./edge-agent.yml if present,"
-              + " else built-in defaults).")
+          "Configuration file. Default: $EDGE_AGENT_CONFIG, else edge-agent.yml in the current"
+              + " directory if present, else built-in defaults.")
   Path configFile;
-
-  @Option(
-      names = "--broker",
-      paramLabel = "URL|embedded",
-      description = "MQTT broker, e.g. tcp://localhost:1883, or 'embedded' for the built-in one.")
-  String broker;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Where data is kept.")
   Path dataDir;
 
-  @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (0 = off).")
+  // Set from the mixins of the commands that offer them (BrokerOption, HttpPortOption,
+  // SensorOption), so each command's help lists only the options it uses.
+  String broker;
   Integer httpPort;
-
-  @Option(
-      names = "--sensor",
-      paramLabel = "SPEC",
-      description = "Local sensor: sim, gpiod:PIN (BCM), iio or none.")
   String sensor;
+
+  /** {@code --broker}, for the commands that talk to a broker. */
+  static final class BrokerOption {
+    @Option(
+        names = "--broker",
+        paramLabel = "URL|embedded",
+        description = "MQTT broker, e.g. tcp://localhost:1883, or 'embedded' for the built-in one.")
+    String broker;
+  }
+
+  /** {@code --http-port}, for the commands that serve HTTP. */
+  static final class HttpPortOption {
+    @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (0 = off).")
+    Integer httpPort;
+  }
+
+  /** {@code --sensor}, for the commands that read a local sensor. */
+  static final class SensorOption {
+    @Option(
+        names = "--sensor",
+        paramLabel = "SPEC",
+        description = "Local sensor: sim, gpiod:PIN (BCM), iio or none.")
+    String sensor;
+  }
+
+  /** Takes the values of the command's own option mixins; null for a mixin it does not have. */
+  ConfigOptions with(BrokerOption b, HttpPortOption h, SensorOption s) {
+    if (b != null && b.broker != null) {
+      broker = b.broker;
+    }
+    if (h != null && h.httpPort != null) {
+      httpPort = h.httpPort;
+    }
+    if (s != null && s.sensor != null) {
+      sensor = s.sensor;
+    }
+    return this;
+  }
 
   /** The options as given (null fields were not given). */
   public ConfigOverrides overrides() {

@@ -28,10 +28,11 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Decodes recorded DHT11/DHT22 edge traces (<timestamp_ns> <R|F> per line) and prints one"
-          + " JSON object per file, in order, one per line:",
-      "  {\"file\":\"t.trace\",\"ok\":true,\"model\":\"dht11\",\"bytes\":[52,9,22,1,84],"
-          + "\"humidity\":52.9,\"temperature\":22.1}",
+      "Decode recorded DHT edge traces; print one JSON line each.",
+      "The traces are DHT11 or DHT22 captures with one edge per line (<timestamp_ns> <R|F>). The files are decoded in order,"
+          + " and each gives one line, such as (shown here on two):",
+      "  {\"file\":\"t.trace\",\"ok\":true,\"model\":\"dht11\",\"bytes\":[52,9,22,1,84],",
+      "   \"humidity\":52.9,\"temperature\":22.1}",
       "  {\"file\":\"t.trace\",\"ok\":false,\"error\":\"checksum\",\"detail\":\"...\"}",
       "error is a decoder failure reason (no-response, too-few-edges, timing, checksum,"
           + " implausible, ambiguous, lost-edge) or, for a file that cannot be used, unreadable"

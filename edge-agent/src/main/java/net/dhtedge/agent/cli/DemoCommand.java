@@ -17,20 +17,25 @@ import picocli.CommandLine.Mixin;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run everything locally with nothing else installed: a simulated DHT11, an embedded MQTT",
-      "broker (TCP and WebSocket on loopback), the store in ./demo-data and the status page.",
-      "Defaults: --broker embedded --sensor sim --data-dir demo-data --http-port 8080 (or a free",
-      "port when 8080 is taken). A temperature band of 15..25 °C is set when the configuration",
-      "has none, so the simulated daily swing raises and resolves incidents. Ctrl-C stops it."
+      "Run everything locally with nothing else installed, to try the gateway.",
+      "A simulated DHT11, an embedded MQTT broker (TCP and WebSocket on loopback), the store in"
+          + " demo-data/ and the status page.",
+      "Defaults: --broker embedded --sensor sim --data-dir demo-data --http-port 8080 (or a free"
+          + " port when 8080 is taken).",
+      "A temperature band of 15..25 °C is set when the configuration has none, so the simulated"
+          + " daily swing raises and resolves incidents. Ctrl-C stops it."
     })
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions config;
-
+  @Mixin ConfigOptions.BrokerOption broker;
+  @Mixin ConfigOptions.HttpPortOption http;
+  @Mixin ConfigOptions.SensorOption sensor;
   @Mixin ExitAfterOption exit;
 
   @Override
   public Integer call() {
+    config.with(broker, http, sensor);
     if (config.broker == null) {
       config.broker = "embedded";
     }

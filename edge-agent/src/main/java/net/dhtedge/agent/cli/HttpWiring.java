@@ -14,6 +14,34 @@ final class HttpWiring {
   private HttpWiring() {}
 
   /**
+   * Fails at once, with the option that changes it, when the HTTP port cannot be bound: called
+   * before the store opens or MQTT connects, so a taken port is the first and only thing said. The
+   * real bind follows a moment later (and says the same if the port was taken in between).
+   */
+  static void checkPort(HttpConfig h) {
+    if (!h.enabled() || h.port() == HttpOptions.EPHEMERAL) {
+      return;
+    }
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new java.net.InetSocketAddress(h.bind(), h.port()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(cannotListen(h, e.getMessage()), e);
+    }
+  }
+
+  static String cannotListen(HttpConfig h, String why) {
+    return "cannot listen on "
+        + h.bind()
+        + ":"
+        + h.port()
+        + " ("
+        + why
+        + "); choose another port with --http-port N or http.port in the configuration"
+        + " (0 turns HTTP off)";
+  }
+
+  /**
    * Starts the server.
    *
    * @param onNewToken told the token when this start generated it (to print it once)

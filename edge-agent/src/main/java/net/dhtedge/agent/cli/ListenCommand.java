@@ -16,11 +16,13 @@ import picocli.CommandLine.Mixin;
 final class ListenCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions config;
-
+  @Mixin ConfigOptions.BrokerOption broker;
+  @Mixin ConfigOptions.HttpPortOption http;
   @Mixin ExitAfterOption exit;
 
   @Override
   public Integer call() {
-    return RunCommand.start(spec, config, exit.exitAfter, Agent.Mode.LISTEN);
+    return RunCommand.start(
+        spec, config.with(broker, http, null), exit.exitAfter, Agent.Mode.LISTEN);
   }
 }

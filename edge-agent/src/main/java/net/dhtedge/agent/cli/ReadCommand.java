@@ -99,8 +99,12 @@ public final class ReadCommand implements Callable<Integer> {
       defaultValue = "none",
       paramLabel = "SPEC",
       description =
-          "Simulator capture faults, e.g. jitter=2us,glitches=0.05,lost=0.1,"
-              + "no-response=0.1,late=0.2:200us,poll=4us,spikes=0.01.")
+          // Short forced lines: picocli may wrap after a '.', which would split 0.1 in two.
+          "Simulator capture faults, comma-separated,%n"
+              + "e.g. jitter=2us,lost=0.1. Faults:%n"
+              + "jitter=2us glitches=0.05 lost=0.1%n"
+              + "no-response=0.1 late=0.2:200us%n"
+              + "poll=4us spikes=0.01")
   String simFaults;
 
   @Option(

@@ -15,17 +15,20 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     description = {
       "Run the agent: local sensors, ingest from the broker, rules, publishing, HTTP.",
-      "Talks to an external broker (default tcp://localhost:1883). Stops cleanly on SIGTERM/Ctrl-C."
+      "Talks to an external broker (default tcp://localhost:1883). Stops cleanly on SIGTERM or"
+          + " Ctrl-C."
     })
 final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ConfigOptions config;
-
+  @Mixin ConfigOptions.BrokerOption broker;
+  @Mixin ConfigOptions.HttpPortOption http;
+  @Mixin ConfigOptions.SensorOption sensor;
   @Mixin ExitAfterOption exit;
 
   @Override
   public Integer call() {
-    return start(spec, config, exit.exitAfter, Agent.Mode.RUN);
+    return start(spec, config.with(broker, http, sensor), exit.exitAfter, Agent.Mode.RUN);
   }
 
   static Integer start(

@@ -118,12 +118,13 @@ final class RuntimeOptions {
         c.store().maxDevices());
   }
 
-  static MqttOptions mqtt(AgentConfig c, List<String> servers, Set<String> localIds) {
+  static MqttOptions mqtt(
+      AgentConfig c, List<String> servers, Set<String> localIds, String clientId) {
     MqttConfig m = c.mqtt();
     MqttOptions.Builder b =
         MqttOptions.builder()
             .serverUris(servers)
-            .clientId(m.clientId())
+            .clientId(clientId)
             .topicPrefix(m.topicPrefix())
             .readingQos(m.readingQos())
             .cleanSession(false)

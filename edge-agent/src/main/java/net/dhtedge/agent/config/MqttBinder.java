@@ -71,9 +71,9 @@ final class MqttBinder {
         servers = List.of();
       }
     }
-    // The derived default is valid whenever agent.name is; only a written id is checked.
-    String clientId = s.text("client_id", "edge-agent-" + agentName);
-    if (s.has("client_id") && !clientId.matches("[\\x21-\\x7e]{1,128}")) {
+    // Null: the default, one id per data dir, made once and kept there (cli.ClientIdFile).
+    String clientId = s.has("client_id") ? s.text("client_id", null) : null;
+    if (clientId != null && !clientId.matches("[\\x21-\\x7e]{1,128}")) {
       s.error(
           "client_id",
           "\"" + clientId + "\" must be 1 to 128 printable ASCII characters, no spaces");

@@ -13,7 +13,8 @@ import java.util.Objects;
  *     {@code servers} is then empty
  * @param servers broker URIs ({@code tcp://}, {@code ssl://}, {@code ws://}, {@code wss://}), tried
  *     in order
- * @param clientId the MQTT client id (default {@code edge-agent-<agent.name>})
+ * @param clientId the MQTT client id as written in {@code mqtt.client_id}, or null for the default:
+ *     one per data dir, generated once and kept there ({@code cli.ClientIdFile})
  * @param username null for none
  * @param password null for none
  * @param topicPrefix first topic level(s), e.g. {@code dht11} gives {@code dht11/sensor/data}
@@ -48,7 +49,6 @@ public record MqttConfig(
 
   public MqttConfig {
     servers = List.copyOf(servers);
-    Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(topicPrefix, "topicPrefix");
     Objects.requireNonNull(defaultDevice, "defaultDevice");
     Objects.requireNonNull(keepAlive, "keepAlive");

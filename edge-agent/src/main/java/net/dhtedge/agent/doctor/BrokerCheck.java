@@ -44,13 +44,14 @@ public final class BrokerCheck implements Check {
       return List.of(Finding.ok(name(), "embedded broker: started by the agent itself"));
     }
     List<Finding> out = new ArrayList<>();
+    String id = doctorId(m, config.agent().name(), config.agent().dataDir());
     for (URI server : m.servers()) {
-      out.add(connect(m, server));
+      out.add(connect(m, server, id));
     }
     return out;
   }
 
-  private Finding connect(MqttConfig m, URI server) {
+  private Finding connect(MqttConfig m, URI server, String clientId) {
     MqttConnectOptions o = new MqttConnectOptions();
     o.setCleanSession(true);
     o.setAutomaticReconnect(false);
@@ -72,7 +73,7 @@ public final class BrokerCheck implements Check {
       o.setHttpsHostnameVerificationEnabled(m.tls().verifyHostname());
     }
     String user = m.username() == null ? "anonymous" : "user " + m.username();
-    try (MqttClient c = new MqttClient(server.toString(), doctorId(m), new MemoryPersistence())) {
+    try (MqttClient c = new MqttClient(server.toString(), clientId, new MemoryPersistence())) {
       c.setTimeToWait(env.networkTimeout().toMillis());
       c.connect(o);
       c.disconnect();
@@ -140,8 +141,10 @@ public final class BrokerCheck implements Check {
             + " against the broker's password file");
   }
 
-  private static String doctorId(MqttConfig m) {
-    String id = m.clientId() + "-doctor";
+  private static String doctorId(MqttConfig m, String agentName, java.nio.file.Path dataDir) {
+    String id =
+        net.dhtedge.agent.mqtt.ClientIdFile.resolve(m.clientId(), agentName, dataDir, false)
+            + "-doctor";
     return id.length() > 128 ? id.substring(0, 128) : id;
   }
 }

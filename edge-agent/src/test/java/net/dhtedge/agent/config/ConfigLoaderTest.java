@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import net.dhtedge.gpio.DhtModel;
 import org.junit.jupiter.api.Test;
@@ -46,7 +45,8 @@ class ConfigLoaderTest {
     assertThat(c.mqtt().enabled()).isTrue();
     assertThat(c.mqtt().embedded()).isFalse();
     assertThat(c.mqtt().servers()).containsExactly(URI.create("tcp://localhost:1883"));
-    assertThat(c.mqtt().clientId()).isEqualTo("edge-agent-kitchen-pi");
+    // Not written: the agent makes one per data dir (ClientIdFileTest).
+    assertThat(c.mqtt().clientId()).isNull();
     assertThat(c.mqtt().password()).isNull();
     assertThat(c.mqtt().topicPrefix()).isEqualTo("dht11");
     assertThat(c.mqtt().readingQos()).isEqualTo(1);
@@ -405,7 +405,9 @@ class ConfigLoaderTest {
     ConfigLoader odd = new ConfigLoader(env::get, () -> "my pi!", dir);
 
     assertThat(odd.loadDefaults().config().agent().name()).isEqualTo("my-pi-");
-    assertThat(List.of(odd.loadDefaults().config().mqtt().clientId()))
-        .containsExactly("edge-agent-my-pi-");
+    assertThat(
+            net.dhtedge.agent.mqtt.ClientIdFile.resolve(
+                odd.loadDefaults().config().mqtt().clientId(), "my-pi-", dir, false))
+        .startsWith("edge-agent-my-pi--");
   }
 }
