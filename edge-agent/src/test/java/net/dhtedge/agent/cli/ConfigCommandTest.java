@@ -62,7 +62,8 @@ class ConfigCommandTest {
   void theOptionsAreCheckedToo() throws Exception {
     Path f = Files.writeString(dir.resolve("good.yml"), "");
 
-    Run r = run("config", "check", "--config", f.toString(), "--sensor", "gpiod:99");
+    // config check no longer offers --sensor (issue 18.8); run checks it before it starts anything.
+    Run r = run("run", "--config", f.toString(), "--sensor", "gpiod:99");
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("--sensor: GPIO 99 is out of range");
@@ -71,7 +72,11 @@ class ConfigCommandTest {
   @Test
   void aMixinHostGetsTheConfigOrAnExitCode() throws Exception {
     ConfigOptions options = new ConfigOptions();
-    new CommandLine(options).parseArgs("--http-port", "0", "--broker", "embedded");
+    ConfigOptions.HttpPortOption http = new ConfigOptions.HttpPortOption();
+    ConfigOptions.BrokerOption broker = new ConfigOptions.BrokerOption();
+    new CommandLine(http).parseArgs("--http-port", "0");
+    new CommandLine(broker).parseArgs("--broker", "embedded");
+    options.with(broker, http, null);
     StringWriter err = new StringWriter();
     ConfigLoader loader = new ConfigLoader(Map.<String, String>of()::get, () -> "h", dir);
 
