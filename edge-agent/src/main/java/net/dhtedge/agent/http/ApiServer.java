@@ -147,16 +147,6 @@ public final class ApiServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** Open connections, and what the guard closed: for /metrics, the benchmarks and tests. */
-  ConnectionGuard guard() {
-    return guard;
-  }
-
-  /** Open TCP connections now. */
-  public int openConnections() {
-    return guard.open();
-  }
-
   /** Connected SSE clients (benchmarks, metrics). */
   public int eventClients() {
     return events.clients();

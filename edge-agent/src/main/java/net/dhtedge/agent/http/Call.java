@@ -127,11 +127,6 @@ final class Call {
     send(status, "application/json; charset=utf-8", Json.bytes(body));
   }
 
-  /** True once the status line and headers are on their way: no error answer can follow. */
-  boolean committed() {
-    return response.isCommitted();
-  }
-
   /**
    * Starts a streamed answer (Server-Sent Events): status 200, the headers set so far, and a stream
    * whose writes block until the client has taken them.

@@ -33,7 +33,6 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
   private final LongSupplier nanoTime;
   private final Map<Connection, State> open = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper;
-  private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong timedOut = new AtomicLong();
   private final AtomicLong evicted = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
@@ -68,7 +67,6 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
   // the same victim (measured: 176 open at a cap of 128 without it).
   @Override
   public synchronized void onOpened(Connection connection) {
-    accepted.incrementAndGet();
     open.put(connection, new State(nanoTime.getAsLong()));
     if (open.size() > maxConnections) {
       makeRoom(connection);
@@ -145,10 +143,6 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
     }
   }
 
-  long accepted() {
-    return accepted.get();
-  }
-
   /** Closed because they sat without a (complete) request for the idle time. */
   long timedOut() {
     return timedOut.get();
@@ -162,10 +156,6 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
   /** Refused at the cap because every open connection was inside a request. */
   long refused() {
     return refused.get();
-  }
-
-  int maxConnections() {
-    return maxConnections;
   }
 
   @Override

@@ -74,49 +74,6 @@ public record HttpOptions(
     return new HttpOptions(bind, port, DEFAULT_MAX_BODY, token, false, List.of(), 0, 0, 0, 0);
   }
 
-  public HttpOptions withCors(List<String> origins) {
-    return new HttpOptions(
-        bind,
-        port,
-        maxBodyBytes,
-        token,
-        readRequiresToken,
-        origins,
-        sseQueue,
-        heartbeatSeconds,
-        maxConnections,
-        idleMillis);
-  }
-
-  public HttpOptions withReadRequiresToken(boolean v) {
-    return new HttpOptions(
-        bind,
-        port,
-        maxBodyBytes,
-        token,
-        v,
-        corsOrigins,
-        sseQueue,
-        heartbeatSeconds,
-        maxConnections,
-        idleMillis);
-  }
-
-  /** The same options with other connection limits (tests, benchmarks). */
-  public HttpOptions withLimits(int maxConnections, long idleMillis) {
-    return new HttpOptions(
-        bind,
-        port,
-        maxBodyBytes,
-        token,
-        readRequiresToken,
-        corsOrigins,
-        sseQueue,
-        heartbeatSeconds,
-        maxConnections,
-        idleMillis);
-  }
-
   public boolean enabled() {
     return port != 0;
   }
