@@ -3,7 +3,7 @@
 # Installs, upgrades, removes and purges the package in a throwaway Debian chroot
 # and checks what each step leaves behind. Needs root and debootstrap; downloads a
 # minimal Debian (about 60 MB with OpenJDK 21) the first time, so it is not part of
-# `mvn verify` (the cheap checks are: packaging/test/check-deb.sh, PackagingTest).
+# `mvn verify` (the cheap checks are: packaging/test/check-deb.sh, PackagingIT).
 #   sudo packaging/test/install-in-chroot.sh [path/to/edge-agent_*_all.deb]
 # Env: SUITE (default trixie: the first Debian with openjdk-21), MIRROR,
 #      CHROOT_CACHE (a directory to keep the base system between runs).

@@ -16,7 +16,7 @@ final class HsqldbDialect implements Dialect {
    * 10.1 s old. HSQLDB 2.7.4 polls 10 times, 1.02 s apart, so its last look comes 9.2 s after the
    * first: a store reopened less than ~0.9 s after the dead owner's last heartbeat was refused
    * ("Database lock acquisition failure"), e.g. a restart right after a kill that came soon after
-   * start-up (SigkillTest on a fast machine). With 51 polls 208 ms apart the last look comes at
+   * start-up (SigkillIT on a fast machine). With 51 polls 208 ms apart the last look comes at
    * 10.4 s, after any dead owner's heartbeat has expired; a live owner is still refused after ~10 s.
    * HSQLDB reads this only as a system property; one set by the user wins.
    */

@@ -39,7 +39,7 @@ import net.dhtedge.agent.testing.Tmpfs;
  * everything the agent did not acknowledge. A reading the broker accepted and the reopened store
  * lacks was acknowledged by the agent (else the broker would have redelivered it) and lost.
  *
- * <p>{@link DiskFullUnderIngestTest} runs a few rounds; {@code bin/bench-diskfull} runs many and
+ * <p>{@link DiskFullUnderIngestIT} runs a few rounds; {@code bin/bench-diskfull} runs many and
  * prints the table of docs/performance.md.
  */
 public final class DiskFullRounds {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The one-line connect failures for a broker that wants a client certificate, for each form the
  * failure takes (the broker's alert, or with TLS 1.3 the closed socket that overtakes it). {@link
- * BrokerClientCertificateTest} gets them from a real Mosquitto, where which form wins is a race.
+ * BrokerClientCertificateIT} gets them from a real Mosquitto, where which form wins is a race.
  */
 class PahoClientPortConnectFailureTest {
 

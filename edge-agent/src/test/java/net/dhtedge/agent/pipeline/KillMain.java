@@ -15,7 +15,7 @@ import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
 /**
- * Child process of {@link SigkillTest}: submits readings as fast as the store takes them and prints
+ * Child process of {@link SigkillIT}: submits readings as fast as the store takes them and prints
  * "ok &lt;seq&gt;;" for each reading whose future completed (after its commit). It runs until it is
  * killed. Every tenth reading also stores one of device {@code pi-live}, stamped with the clock, so
  * its aggregate buckets are live (in memory) when the kill comes.

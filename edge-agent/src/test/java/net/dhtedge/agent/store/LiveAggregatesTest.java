@@ -157,7 +157,7 @@ class LiveAggregatesTest {
     try (Store s = open()) {
       store(s, reading(T0.plusSeconds(1), 1, 20, 40), reading(T0.plusSeconds(2), 2, 26, 40));
     }
-    // What a kill leaves (SigkillTest does it for real): the buckets marked live, no rows.
+    // What a kill leaves (SigkillIT does it for real): the buckets marked live, no rows.
     HsqldbDialect d = new HsqldbDialect();
     try (Connection c =
             DriverManager.getConnection(

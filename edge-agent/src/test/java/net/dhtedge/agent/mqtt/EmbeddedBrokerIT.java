@@ -1,0 +1,80 @@
+package net.dhtedge.agent.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import net.dhtedge.agent.testing.MosquittoBroker;
+import net.dhtedge.agent.testing.TestClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedBrokerIT {
+
+  @Test
+  void pahoConnectsOverTcpAndWebSocketAndARetainedMessageRoundTrips() {
+    try (EmbeddedBroker b = new EmbeddedBroker(new EmbeddedBroker.Options(0, 0, null))) {
+      b.start();
+      assertThat(b.tcpUrl()).matches("tcp://127\\.0\\.0\\.1:\\d+");
+      try (TestClient pub = TestClient.connect(b.tcpUrl(), "pub")) {
+        pub.publish("dht11/status", "{\"status\":\"online\"}", 1, true);
+      }
+      try (TestClient sub = TestClient.connect(b.tcpUrl(), "sub")) {
+        sub.subscribe("dht11/status", 1);
+        // The subscriber came after the publisher left: only a retained message can reach it.
+        // (Moquette 0.17 delivers it without the RETAIN flag set; Mosquitto sets it.)
+        await()
+            .untilAsserted(
+                () ->
+                    assertThat(sub.received())
+                        .singleElement()
+                        .satisfies(
+                            r -> assertThat(r.payload()).isEqualTo("{\"status\":\"online\"}")));
+      }
+      assertThat(b.webSocketUrl()).matches("ws://127\\.0\\.0\\.1:\\d+/mqtt");
+      try (TestClient ws = TestClient.connect(b.webSocketUrl(), "ws-sub");
+          TestClient tcp = TestClient.connect(b.tcpUrl(), "tcp-pub")) {
+        ws.subscribe("dht11/sensor/data", 1);
+        tcp.publish("dht11/sensor/data", "{\"temperature\":25,\"humidity\":60}", 1, false);
+        await().until(() -> ws.payloads("dht11/sensor/data").size() == 1);
+      }
+    }
+  }
+
+  @Test
+  void retainedMessagesSurviveARestartWithADataDirectory(@TempDir Path dir) {
+    int port = MosquittoBroker.freePort();
+    try (EmbeddedBroker b = new EmbeddedBroker(new EmbeddedBroker.Options(port, -1, dir))) {
+      b.start();
+      assertThat(b.webSocketUrl()).isNull();
+      try (TestClient pub = TestClient.connect(b.tcpUrl(), "pub")) {
+        pub.publish("dht11/status/esp32-a", "{\"status\":\"offline\"}", 1, true);
+      }
+      b.stop();
+      b.stop();
+      assertThat(b.isRunning()).isFalse();
+      assertThatThrownBy(b::tcpUrl).hasMessageContaining("not running");
+      b.start();
+      assertThat(b.tcpUrl()).endsWith(":" + port);
+      try (TestClient sub = TestClient.connect(b.tcpUrl(), "sub")) {
+        sub.subscribe("dht11/status/+", 1);
+        await().until(() -> sub.received().size() == 1);
+      }
+    }
+  }
+
+  @Test
+  void aTakenPortGivesAClearErrorAndCloseTwiceIsSafe() {
+    try (EmbeddedBroker first = new EmbeddedBroker(new EmbeddedBroker.Options(0, -1, null))) {
+      first.start();
+      int port = Integer.parseInt(first.tcpUrl().replaceAll(".*:", ""));
+      EmbeddedBroker second = new EmbeddedBroker(new EmbeddedBroker.Options(port, -1, null));
+      assertThatThrownBy(second::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("could not start on 127.0.0.1:" + port);
+      second.close();
+      second.close();
+    }
+  }
+}
