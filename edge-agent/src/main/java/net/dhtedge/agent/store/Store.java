@@ -62,7 +62,7 @@ public final class Store implements AutoCloseable {
     Connection c = connections.open();
     try {
       writer.start(c); // settings and the durability watch first: migrations are writes too
-      Migrations.migrate(c, dialect, clock.millis());
+      Migrations.migrate(c, dialect, MigrationSource.classpath(), clock.millis());
       c.commit();
       writer.opened();
       FileModes.tighten(options.dataDir(), options.dbDir());
