@@ -20,7 +20,8 @@ const run = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DASH = join(HERE, '..');
 const ROOT = process.env.ROOT || join(DASH, '..');
-const SCREENSHOT = join(DASH, 'docs', 'screenshot.png');
+// Screenshots go under target/, never into docs/ (bin/screenshots refreshes the docs images).
+const SCREENSHOT = join(DASH, 'target', 'screenshot.png');
 const results = {};
 
 let web;
