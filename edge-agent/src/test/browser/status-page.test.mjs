@@ -253,7 +253,9 @@ test('the 24 h chart of a device draws its 1-minute aggregates at the right minu
 test('at 390 px the devices fit the screen: no column cut off, nothing to scroll sideways', async () => {
   const p = await browser.newPage();
   const requests = [];
+  const failed = [];
   p.on('request', (r) => requests.push(r.url()));
+  p.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
   try {
     await p.setViewportSize({ width: 390, height: 844 });
     await p.goto(BASE_URL);
@@ -282,6 +284,9 @@ test('at 390 px the devices fit the screen: no column cut off, nothing to scroll
     await p.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-phone.png'), fullPage: true });
     // Works offline: nothing but the page itself and its own API.
     assert.deepEqual(requests.filter((u) => !u.startsWith(BASE_URL)), []);
+    // Its icon is inline: no /favicon.ico request, no 404.
+    assert.deepEqual(failed, []);
+    assert.equal(requests.filter((u) => u.endsWith('/favicon.ico')).length, 0);
   } finally {
     await p.close();
   }

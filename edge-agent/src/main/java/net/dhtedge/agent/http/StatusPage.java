@@ -34,7 +34,9 @@ final class StatusPage {
     h.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .append("<meta name=\"color-scheme\" content=\"light dark\">")
-        .append("<title>edge-agent status</title><style>")
+        .append("<title>edge-agent status</title>")
+        .append(FAVICON)
+        .append("<style>")
         .append(CSS)
         .append("</style></head><body")
         .append(readRequiresToken ? " data-readtoken=\"1\">" : ">");
@@ -344,6 +346,13 @@ final class StatusPage {
     }
     h.append("<button data-action=\"resolve\">Resolve</button></li>");
   }
+
+  /** An inline icon: the browser asks for no {@code /favicon.ico} (nothing external, no 404). */
+  private static final String FAVICON =
+      "<link rel=\"icon\" href=\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'"
+          + " viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='7' fill='%230b63c5'/%3E"
+          + "%3Ccircle cx='16' cy='22' r='5' fill='%23fff'/%3E%3Crect x='13' y='5' width='6'"
+          + " height='16' rx='3' fill='%23fff'/%3E%3C/svg%3E\">";
 
   private static final String CSS =
       """
