@@ -342,7 +342,7 @@ async function loadFromApi() {
       }
       renderCard(d);
     }
-    autoSelect();
+    autoSelect({ freshest: true });
   } catch (e) {
     $('#incidents-note').textContent = `devices from API unavailable: ${e.message}`;
   }
@@ -393,12 +393,14 @@ function setChartData(data) {
   charts.h.setData([data[0], data[2]]);
 }
 
-/** While nobody has picked a device: the freshest one, not a stale one that sorts first. */
-function autoSelect() {
+/** While nobody has picked a device: the freshest one, not one that sorts first. Once the
+ * devices are loaded it takes the freshest; later it moves only off a device gone stale, so the
+ * chart does not hop between devices that all report. */
+function autoSelect({ freshest = false } = {}) {
   if (userSelected) return;
   const now = Date.now();
   const current = devices.get(selected)?.model;
-  if (current && !current.isStale(now)) return;
+  if (!freshest && current && !current.isStale(now)) return;
   const id = pickDefault([...devices.values()].map((d) => d.model), now);
   if (id && id !== selected) select(id, { auto: true });
 }

@@ -221,26 +221,30 @@ test('temperature and humidity are drawn in two panes, each with its own axis an
   assert.deepEqual(data.h[1].slice(-5).filter((v) => ring.h.includes(v)).length > 0, true);
 });
 
-test('the default chart is the freshest device, not a stale one that sorts first', async () => {
-  const res = await fetch(`${agent.api}/mqtt/publish/sensor`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${agent.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ device_id: 'aaa-stale', temperature: 20, humidity: 50, ts: new Date(Date.now() - 2 * HOUR_MS).toISOString() }),
-  });
-  assert.equal(res.status, 201, await res.text());
+test('the default chart is the freshest device, not one that sorts first', async () => {
+  // Sorting first: one 8 s old (not stale, but older than the simulated sensor's last reading,
+  // which comes every second or two), then one 2 h old.
+  for (const [id, agoMs] of [['aaa-older', 8000], ['aab-stale', 2 * HOUR_MS]]) {
+    const res = await fetch(`${agent.api}/mqtt/publish/sensor`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${agent.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ device_id: id, temperature: 20, humidity: 50, ts: new Date(Date.now() - agoMs).toISOString() }),
+    });
+    assert.equal(res.status, 201, await res.text());
+  }
   const local = (await (await fetch(`${agent.api}/api/devices`)).json()).devices.find((d) => d.local);
   const p = await browser.newPage();
   try {
     await p.goto(dashUrl());
-    await p.locator('[id="dev-aaa-stale"]').waitFor({ timeout: 10_000 });
-    assert.equal(await p.locator('#devices .card').first().getAttribute('data-device'), 'aaa-stale', 'it sorts first');
+    await p.locator('[id="dev-aab-stale"]').waitFor({ timeout: 10_000 });
+    assert.equal(await p.locator('#devices .card').first().getAttribute('data-device'), 'aaa-older', 'it sorts first');
     await p.waitForFunction((id) => document.querySelector('#chart-device').value === id, local.device_id, { timeout: 10_000 });
     assert.match(await p.textContent('#chart-note'), new RegExp(`^${local.device_id}: live`));
-    assert.equal(await p.locator('[id="dev-aaa-stale"].selected').count(), 0);
+    assert.equal(await p.locator('#devices .card.selected').count(), 1);
     // A device someone picks stays picked, stale or not.
-    await p.click('[id="dev-aaa-stale"]');
+    await p.click('[id="dev-aab-stale"]');
     await sleep(1500);
-    assert.equal(await p.inputValue('#chart-device'), 'aaa-stale');
+    assert.equal(await p.inputValue('#chart-device'), 'aab-stale');
   } finally {
     await p.close();
   }
