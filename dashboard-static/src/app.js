@@ -5,7 +5,7 @@ import {
   validateReading, validateDeviceStatus, validateAgentStatus, validateIncident, DEVICE_ID,
 } from './validate.js';
 import {
-  Device, TREND_ARROW, formatAge, sortIncidents, mergeIncident, resolveSettings,
+  Device, TREND_ARROW, formatAge, sortIncidents, mergeIncident, resolveSettings, pickDefault,
 } from './model.js';
 
 const $ = (s) => document.querySelector(s);
@@ -40,13 +40,17 @@ const devices = new Map(); // id -> {model: Device, el}
 const incidents = new Map(); // id -> incident
 const counters = { messages: 0, ok: 0, bad: 0, rejects: new Map() };
 let selected = null;
+let userSelected = false; // until someone picks a device, the page shows the freshest one
 let range = '1h';
 let client = null;
-let chart = null;
+let charts = null; // {t, h}: temperature and humidity, each in a pane of its own
 let chartDirty = false;
 let agentStatus = null;
 const perf = { scriptAt: performance.now(), connectedAt: null, apiDevicesAt: null, firstCardAt: null, messages: 0 };
-window.__dash = { perf, devices, counters, incidents, settings: () => ({ ...settings, password: undefined }) };
+window.__dash = {
+  perf, devices, counters, incidents, settings: () => ({ ...settings, password: undefined }),
+  charts: () => charts && { t: charts.t.data, h: charts.h.data },
+};
 
 // ---- diagnostics ----
 function reject(kind, reason) {
@@ -85,7 +89,7 @@ function deviceEntry(id) {
   el.innerHTML = '<h3></h3><div class="vals"><span class="t">–</span><span class="h">–</span></div>'
     + '<div class="meta"><span class="state">?</span><span class="age">no data</span></div>';
   el.querySelector('h3').textContent = id;
-  el.addEventListener('click', () => select(id));
+  el.addEventListener('click', () => select(id, { user: true }));
   d = { model: new Device(id), el };
   devices.set(id, d);
   const list = $('#devices');
@@ -99,7 +103,7 @@ function deviceEntry(id) {
   const sel = $('#chart-device');
   const nextOpt = [...sel.options].find((o) => o.value > id);
   sel.insertBefore(opt, nextOpt || null);
-  if (!selected) select(id);
+  if (!selected) select(id, { auto: true });
   if (perf.firstCardAt === null) perf.firstCardAt = performance.now();
   return d;
 }
@@ -178,7 +182,7 @@ function forgetDevice(id) {
   d.el.remove();
   [...$('#chart-device').options].find((o) => o.value === id)?.remove();
   devices.delete(id);
-  if (selected === id) select(devices.keys().next().value ?? null);
+  if (selected === id) select(pickDefault([...devices.values()].map((x) => x.model), Date.now()), { auto: true });
 }
 
 function renderAgent() {
@@ -338,6 +342,7 @@ async function loadFromApi() {
       }
       renderCard(d);
     }
+    autoSelect({ freshest: true });
   } catch (e) {
     $('#incidents-note').textContent = `devices from API unavailable: ${e.message}`;
   }
@@ -356,28 +361,52 @@ async function loadFromApi() {
 // ---- charts ----
 function chartSize() {
   const w = Math.max(260, $('#chart').clientWidth || 600);
-  return { width: w, height: Math.min(320, Math.round(w * 0.5)) };
+  return { width: w, height: Math.max(120, Math.min(200, Math.round(w * 0.3))) };
 }
 
+/** Temperature and humidity in two panes with their own axis and legend, cursors in step, so
+ * 31 °C and 60 %RH never share a pixel row. */
 function makeChart(data) {
   const css = getComputedStyle(document.documentElement);
   const fg = css.getPropertyValue('--muted').trim() || '#888';
   const grid = css.getPropertyValue('--line').trim() || '#ddd';
   const axis = { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } };
-  chart?.destroy();
-  chart = new uPlot({
+  charts?.t.destroy();
+  charts?.h.destroy();
+  const sync = uPlot.sync('dht-dash');
+  const pane = (label, unit, color, values, el) => new uPlot({
     ...chartSize(),
-    series: [
-      {},
-      { label: 'temperature °C', stroke: css.getPropertyValue('--t').trim(), width: 2, scale: 't', spanGaps: false },
-      { label: 'humidity %RH', stroke: css.getPropertyValue('--h').trim(), width: 1.5, scale: 'h', spanGaps: false },
-    ],
-    axes: [axis, { ...axis, scale: 't', label: '°C' }, { ...axis, scale: 'h', side: 1, label: '%RH', grid: { show: false } }],
+    cursor: { sync: { key: sync.key } },
+    series: [{}, { label, stroke: color, width: 2, spanGaps: false }],
+    axes: [axis, { ...axis, label: unit, size: 56 }],
     scales: { x: { time: true } },
-  }, data, $('#chart'));
+  }, [data[0], values], el);
+  charts = {
+    t: pane('temperature °C', '°C', css.getPropertyValue('--t').trim(), data[1], $('#chart-t')),
+    h: pane('humidity %RH', '%RH', css.getPropertyValue('--h').trim(), data[2], $('#chart-h')),
+  };
 }
 
-function select(id) {
+function setChartData(data) {
+  if (!charts) return makeChart(data);
+  charts.t.setData([data[0], data[1]]);
+  charts.h.setData([data[0], data[2]]);
+}
+
+/** While nobody has picked a device: the freshest one, not one that sorts first. Once the
+ * devices are loaded it takes the freshest; later it moves only off a device gone stale, so the
+ * chart does not hop between devices that all report. */
+function autoSelect({ freshest = false } = {}) {
+  if (userSelected) return;
+  const now = Date.now();
+  const current = devices.get(selected)?.model;
+  if (!freshest && current && !current.isStale(now)) return;
+  const id = pickDefault([...devices.values()].map((d) => d.model), now);
+  if (id && id !== selected) select(id, { auto: true });
+}
+
+function select(id, { user = false } = {}) {
+  if (user) userSelected = true;
   selected = id;
   for (const d of devices.values()) d.el.classList.toggle('selected', d.model.id === id);
   $('#chart-device').value = id ?? '';
@@ -457,8 +486,7 @@ function redrawLive() {
   chartDirty = false;
   const d = devices.get(selected);
   const data = d ? d.model.ring.toColumns(Date.now() - HOUR) : [[], [], []];
-  if (chart && chart.series.length === 3) chart.setData(data);
-  else makeChart(data);
+  setChartData(data);
 }
 
 // ---- settings dialog ----
@@ -489,6 +517,7 @@ function saveSettings() {
   devices.clear();
   $('#chart-device').replaceChildren();
   selected = null;
+  userSelected = false;
   incidents.clear();
   renderIncidents();
   loadFromApi();
@@ -500,7 +529,7 @@ $('#open-settings').addEventListener('click', openSettings);
 $('#settings-form').addEventListener('submit', (e) => {
   if (e.submitter?.value === 'save') saveSettings();
 });
-$('#chart-device').addEventListener('change', (e) => select(e.target.value));
+$('#chart-device').addEventListener('change', (e) => select(e.target.value, { user: true }));
 for (const b of document.querySelectorAll('.tabs button')) b.addEventListener('click', () => showRange(b.dataset.range));
 $('#theme').addEventListener('click', () => {
   const root = document.documentElement;
@@ -509,12 +538,16 @@ $('#theme').addEventListener('click', () => {
   try { localStorage.setItem('dht-dash-theme', root.dataset.theme); } catch { /* storage off */ }
   showRange(range);
 });
-window.addEventListener('resize', () => chart?.setSize(chartSize()));
+window.addEventListener('resize', () => {
+  charts?.t.setSize(chartSize());
+  charts?.h.setSize(chartSize());
+});
 
 // Ages tick every second; stale cards grey out even when no message arrives.
 setInterval(() => {
   const now = Date.now();
   for (const d of devices.values()) renderCard(d, now);
+  autoSelect();
 }, 1000);
 // Chart and counters at most 4 times a second, whatever the message rate.
 setInterval(() => { redrawLive(); renderDiagnostics(); }, 250);

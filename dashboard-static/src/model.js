@@ -117,6 +117,20 @@ export class Device {
   }
 }
 
+/** The device to show when nobody has picked one: the one whose last reading arrived last,
+ * among those that are not stale if there are any; null without devices. */
+export function pickDefault(models, now) {
+  let best = null;
+  for (const m of models) {
+    if (!best) { best = m; continue; }
+    const fresh = !m.isStale(now);
+    const bestFresh = !best.isStale(now);
+    if (fresh !== bestFresh) { if (fresh) best = m; continue; }
+    if ((m.last?.receivedAt ?? -Infinity) > (best.last?.receivedAt ?? -Infinity)) best = m;
+  }
+  return best ? best.id : null;
+}
+
 export const TREND_ARROW = { up: '↑', down: '↓', flat: '→' };
 
 /** "3 s", "4 min", "2 h", "5 d". */

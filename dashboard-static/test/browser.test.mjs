@@ -20,8 +20,10 @@ const run = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DASH = join(HERE, '..');
 const ROOT = process.env.ROOT || join(DASH, '..');
-const SCREENSHOT = join(DASH, 'docs', 'screenshot.png');
+// Screenshots go under target/, never into docs/ (bin/screenshots refreshes the docs images).
+const SCREENSHOT = join(DASH, 'target', 'screenshot.png');
 const results = {};
+const HOUR_MS = 3_600_000;
 
 let web;
 let agent;
@@ -194,6 +196,82 @@ test('24 h history comes from the API as per-minute averages, 7 d as hourly', as
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
 });
 
+test('temperature and humidity are drawn in two panes, each with its own axis and legend', async () => {
+  await page.waitForSelector('#chart-t canvas');
+  await page.waitForSelector('#chart-h canvas');
+  const t = await page.locator('#chart-t').boundingBox();
+  const h = await page.locator('#chart-h').boundingBox();
+  assert.ok(t.height > 100 && h.height > 100, JSON.stringify({ t, h }));
+  assert.ok(t.y + t.height <= h.y, `the panes overlap: ${JSON.stringify({ t, h })}`);
+  assert.match(await page.locator('#chart-t .u-legend').textContent(), /temperature °C/);
+  assert.doesNotMatch(await page.locator('#chart-t .u-legend').textContent(), /humidity/);
+  assert.match(await page.locator('#chart-h .u-legend').textContent(), /humidity %RH/);
+  // Each pane holds one series: the selected device's temperatures, and its humidities.
+  await page.waitForFunction(() => window.__dash.charts()?.t[0].length > 0, null, { timeout: 10_000 });
+  const { data, ring } = await page.evaluate(() => {
+    const id = document.querySelector('#chart-device').value;
+    const cols = window.__dash.devices.get(id).model.ring.toColumns(Date.now() - 3_600_000);
+    const c = window.__dash.charts();
+    return { data: { t: c.t, h: c.h }, ring: { t: cols[1].slice(-5), h: cols[2].slice(-5), n: cols[0].length } };
+  });
+  assert.equal(data.t.length, 2);
+  assert.equal(data.h.length, 2);
+  assert.ok(data.t[0].length >= ring.n - 5, `${data.t[0].length} of ${ring.n} points`);
+  assert.deepEqual(data.t[1].slice(-5).filter((v) => ring.t.includes(v)).length > 0, true);
+  assert.deepEqual(data.h[1].slice(-5).filter((v) => ring.h.includes(v)).length > 0, true);
+});
+
+test('the default chart is the freshest device, not one that sorts first', async () => {
+  // Sorting first: one 8 s old (not stale, but older than the simulated sensor's last reading,
+  // which comes every second or two), then one 2 h old.
+  for (const [id, agoMs] of [['aaa-older', 8000], ['aab-stale', 2 * HOUR_MS]]) {
+    const res = await fetch(`${agent.api}/mqtt/publish/sensor`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${agent.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ device_id: id, temperature: 20, humidity: 50, ts: new Date(Date.now() - agoMs).toISOString() }),
+    });
+    assert.equal(res.status, 201, await res.text());
+  }
+  const local = (await (await fetch(`${agent.api}/api/devices`)).json()).devices.find((d) => d.local);
+  const p = await browser.newPage();
+  try {
+    await p.goto(dashUrl());
+    await p.locator('[id="dev-aab-stale"]').waitFor({ timeout: 10_000 });
+    assert.equal(await p.locator('#devices .card').first().getAttribute('data-device'), 'aaa-older', 'it sorts first');
+    await p.waitForFunction((id) => document.querySelector('#chart-device').value === id, local.device_id, { timeout: 10_000 });
+    assert.match(await p.textContent('#chart-note'), new RegExp(`^${local.device_id}: live`));
+    assert.equal(await p.locator('#devices .card.selected').count(), 1);
+    // A device someone picks stays picked, stale or not.
+    await p.click('[id="dev-aab-stale"]');
+    await sleep(1500);
+    assert.equal(await p.inputValue('#chart-device'), 'aab-stale');
+  } finally {
+    await p.close();
+  }
+});
+
+test('the page has an icon: no request 404s, /favicon.ico included', async () => {
+  const p = await browser.newPage();
+  const failed = [];
+  p.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+  try {
+    await p.goto(dashUrl());
+    await p.waitForSelector('#conn[data-state="connected"]', { timeout: 10_000 });
+    await sleep(500);
+    const icons = await p.evaluate(() => [...document.querySelectorAll('link[rel="icon"]')].map((l) => l.href));
+    assert.ok(icons.length >= 1);
+    for (const href of [...icons, `${web.url}/favicon.ico`]) {
+      const r = await fetch(href);
+      assert.equal(r.status, 200, href);
+      assert.match(r.headers.get('content-type'), /^image\//, href);
+      assert.ok((await r.arrayBuffer()).byteLength > 100, href);
+    }
+    assert.deepEqual(failed, []);
+  } finally {
+    await p.close();
+  }
+});
+
 test('without an API the live view works and history says why it is unavailable', async () => {
   const p = await browser.newPage();
   await p.evaluate(() => 0);
@@ -207,7 +285,24 @@ test('without an API the live view works and history says why it is unavailable'
   await p.setViewportSize({ width: 390, height: 844 });
   await p.emulateMedia({ colorScheme: 'dark' });
   await p.click('.tabs button[data-range="1h"]');
-  await sleep(500);
+  // A device that sends no status topic, last heard of 59 min ago: its card says "status ?" and
+  // "stale · 59 min ago", the longest pair.
+  const c = await nodeClient(agent.tcp.replace('tcp://', 'mqtt://'));
+  const ts = new Date(Date.now() - 59 * 60_000 - 5000).toISOString();
+  await c.publishAsync('dht11/sensor/data', JSON.stringify({ device_id: 'no-status-dev', ts, temperature: 21.5, humidity: 47 }));
+  await c.endAsync();
+  await p.locator('[id="dev-no-status-dev"]').waitFor({ timeout: 5000 });
+  await sleep(1500); // ages tick: "N s ago"
+  // "status ?" and "stale · N s ago" each on one line (two cards a row leave ~150 px each).
+  const wrapped = await p.evaluate(() => [...document.querySelectorAll('#devices .card .meta span')]
+    .filter((el) => {
+      const r = document.createRange();
+      r.selectNodeContents(el);
+      return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1;
+    }).map((el) => `${el.closest('.card').dataset.device}: ${el.textContent}`));
+  assert.deepEqual(wrapped, [], 'texts broken over two lines');
+  assert.equal(await p.textContent('[id="dev-no-status-dev"] .state'), 'status ?');
+  assert.equal(await p.textContent('[id="dev-no-status-dev"] .age'), 'stale · 59 min ago');
   await p.screenshot({ path: join(dirname(SCREENSHOT), 'screenshot-phone-dark.png') });
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);

@@ -24,6 +24,7 @@ export async function freePort() {
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml', '.ico': 'image/x-icon',
 };
 
 /** Serves dir read-only on loopback, like any static host would. */

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import {
   validateReading, validateDeviceStatus, validateAgentStatus, validateIncident, hasDuplicateKeys,
 } from '../src/validate.js';
-import { Ring, Device, formatAge, sortIncidents, mergeIncident, resolveSettings } from '../src/model.js';
+import {
+  Ring, Device, formatAge, sortIncidents, mergeIncident, resolveSettings, pickDefault,
+} from '../src/model.js';
 
 const NOW = Date.parse('2026-11-27T22:00:05.000Z');
 const reason = (p) => {
@@ -151,4 +153,18 @@ test('a reading that arrives long after it was measured is shown with its real a
   assert.equal(d.estimatedMs, null);
   d.addReading({ ts: now - 3000, tsGiven: true, temperature: 20, humidity: 40 }, now);
   assert.equal(d.isStale(now), false, 'seconds of skew are not a backlog');
+});
+
+test('the default device is the freshest one, a stale one only when all are', () => {
+  const now = 1_000_000;
+  const dev = (id, agoMs) => {
+    const d = new Device(id, { intervalMs: 10_000 });
+    if (agoMs !== null) d.addReading({ ts: now - agoMs, temperature: 20, humidity: 50 }, now - agoMs);
+    return d;
+  };
+  assert.equal(pickDefault([], now), null);
+  // "aaa" sorts first but is an hour old.
+  assert.equal(pickDefault([dev('aaa', 3_600_000), dev('bbb', 5_000), dev('ccc', 2_000)], now), 'ccc');
+  assert.equal(pickDefault([dev('aaa', 3_600_000), dev('none', null), dev('bbb', 20_000)], now), 'bbb');
+  assert.equal(pickDefault([dev('old', 3_600_000), dev('older', 7_200_000), dev('none', null)], now), 'old');
 });

@@ -99,6 +99,14 @@ test('an incident can be acknowledged through the page with the token typed in',
   const item = page.locator('#incidents li', { hasText: 'browser-hot' });
   await item.waitFor({ timeout: 10000 });
   await item.locator('button[data-action="ack"]').click();
+  // The device's row says so, live (no reload): not "ok" while an incident is open.
+  const state = page.locator('#dev-browser-hot .state');
+  await page.waitForFunction(
+    () => document.querySelector('#dev-browser-hot .state')?.textContent === 'incident open: temperature_max',
+    null,
+    { timeout: 5000 },
+  );
+  assert.ok(await page.locator('#dev-browser-hot.alert').count(), 'the row is marked as alerting');
   await page.waitForSelector('#tokenform:not([hidden])');
   await page.fill('#token', TOKEN);
   await page.click('#tokenform button[type="submit"]');
@@ -109,6 +117,13 @@ test('an incident can be acknowledged through the page with the token typed in',
   );
   await page.locator('#incidents li', { hasText: 'browser-hot' })
     .locator('.pill.acknowledged').waitFor({ timeout: 5000 });
+  await page.waitForFunction(
+    () => document.querySelector('#dev-browser-hot .state')?.textContent
+      === 'incident acknowledged: temperature_max',
+    null,
+    { timeout: 5000 },
+  );
+  assert.equal(await state.textContent(), 'incident acknowledged: temperature_max');
   const stored = await (await fetch(`${BASE_URL}/api/incidents?status=acknowledged`)).json();
   assert.ok(stored.incidents.some((i) => i.device_id === 'browser-hot'));
   assert.equal(await page.evaluate(() => sessionStorage.getItem('edgeAgentToken')), TOKEN);
@@ -133,4 +148,165 @@ test('an incident opened while the live stream was down is shown once it reconne
   await page.unroute('**/api/events*');
   await page.waitForSelector('#live.ok', { timeout: 15000 });
   await page.locator('#incidents li', { hasText: 'browser-gap' }).waitFor({ timeout: 5000 });
+});
+
+async function mosquittoPub(topic, payload) {
+  const u = new URL(BROKER_URL.replace('tcp://', 'mqtt://'));
+  await run('mosquitto_pub', [
+    '-i', `status-page-test-${process.pid}`, '-h', u.hostname, '-p', u.port,
+    '-t', topic, '-q', '1', '-r', '-m', payload,
+  ]);
+}
+
+const cellText = (id, cls) => page.locator(`[id="dev-${id}"] .${cls}`).textContent();
+
+test('a device without a status topic is "reporting" or "silent" by its age, never "?"', async () => {
+  await page.reload();
+  await page.waitForSelector('#dev-browser-dev');
+  // browser-dev was published with bin/edge-agent publish: readings only, no status topic.
+  assert.equal(await cellText('browser-dev', 'on'), 'reporting');
+  // A device whose last reading is an hour old: stale, and silent.
+  await postReading({
+    device_id: 'browser-old', temperature: 20, humidity: 50,
+    ts: new Date(Date.now() - 3600_000).toISOString(),
+  });
+  await page.waitForSelector('#dev-browser-old', { timeout: 10000 }); // the new row reloads the page
+  await page.waitForFunction(
+    () => document.querySelector('[id="dev-browser-old"] .on')?.textContent === 'silent',
+    null,
+    { timeout: 5000 },
+  );
+  assert.match(await cellText('browser-old', 'state'), /^stale\b/);
+  // An ESP32 that sends its retained status: what it says.
+  await mosquittoPub('dht11/status/browser-esp', JSON.stringify({ status: 'online', device_id: 'browser-esp' }));
+  await postReading({ device_id: 'browser-esp', temperature: 21, humidity: 45 });
+  await page.waitForSelector('#dev-browser-esp', { timeout: 10000 });
+  await page.waitForFunction(
+    () => document.querySelector('[id="dev-browser-esp"] .on')?.textContent === 'online',
+    null,
+    { timeout: 15000 },
+  );
+  assert.equal(await cellText('browser-esp', 'state'), 'ok');
+  await mosquittoPub('dht11/status/browser-esp', JSON.stringify({ status: 'offline', device_id: 'browser-esp' }));
+  await page.waitForFunction(
+    () => document.querySelector('[id="dev-browser-esp"] .on')?.textContent === 'offline',
+    null,
+    { timeout: 15000 },
+  );
+  const all = await page.locator('#devices tbody td.on').allTextContents();
+  assert.ok(all.length >= 4 && all.every((t) => !t.includes('?')), all.join(', '));
+});
+
+test('the 24 h chart of a device draws its 1-minute aggregates at the right minutes and extent', async () => {
+  const now = Date.now();
+  // 21 hourly readings, 23 h to 3 h ago, then a run of 30 one minute apart (90..61 min ago).
+  const hourly = [];
+  for (let k = 23; k >= 3; k--) hourly.push({ ago: k * 60, t: 16 + (k % 5), h: 40 + k });
+  const run = [];
+  for (let m = 90; m >= 61; m--) run.push({ ago: m, t: 23.5, h: 70 });
+  for (const p of [...hourly, ...run]) {
+    await postReading({
+      device_id: 'browser-chart', temperature: p.t, humidity: p.h,
+      ts: new Date(now - p.ago * 60_000 + 5_000).toISOString(),
+    });
+  }
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const q = new URLSearchParams({ device: 'browser-chart', step: '1m', from: String(now - 86400_000) });
+    const body = await (await fetch(`${BASE_URL}/api/readings?${q}`)).json();
+    if (body.count === 51) break;
+    assert.ok(Date.now() < deadline, `stored ${body.count} of 51 minutes`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await page.reload();
+  const fig = page.locator('figure.day[data-device="browser-chart"]');
+  await fig.waitFor({ timeout: 10000 });
+  assert.equal(await fig.getAttribute('data-points'), '51');
+  const from = Number(await fig.getAttribute('data-from'));
+  for (const [pane, lo, hi] of [['t', '16.0', '23.5'], ['h', '43.0', '70.0']]) {
+    const d = await fig.locator(`.pane.${pane} path`).getAttribute('d');
+    const points = [...d.matchAll(/(\d+),(-?\d+(?:\.\d)?)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    assert.equal(points.length, 51, `${pane}: ${d}`);
+    // 21 lone hourly points and one line through the 30-minute run.
+    assert.equal(d.split('M').length - 1, 22, `${pane} segments: ${d}`);
+    // x is the minute since the window's start of the reading's minute bucket: 23 h ago is
+    // minute 59 or 60 of 1440.
+    const expectX = (ago) => {
+      const bucket = Math.floor((now - ago * 60_000 + 5_000) / 60_000) * 60_000;
+      return Math.floor((bucket - from) / 60_000);
+    };
+    assert.equal(points[0][0], expectX(23 * 60));
+    assert.equal(points.at(-1)[0], expectX(61));
+    assert.ok(points.every(([x, y]) => x >= 0 && x < 1440 && y >= 0 && y <= 100), d);
+    // The extent: the lowest value at the bottom (y 100), the highest at the top (y 0).
+    const ys = points.map((p) => p[1]);
+    assert.equal(Math.max(...ys), 100);
+    assert.equal(Math.min(...ys), 0);
+    assert.equal(await fig.locator(`.pane.${pane} .min`).textContent(), lo);
+    assert.equal(await fig.locator(`.pane.${pane} .max`).textContent(), hi);
+  }
+  // Drawn, not just present: the path has a size on screen, and the page loaded nothing else.
+  const box = await fig.locator('.pane.t svg').boundingBox();
+  assert.ok(box.width > 100 && box.height > 20, JSON.stringify(box));
+});
+
+test('at 390 px the devices fit the screen: no column cut off, nothing to scroll sideways', async () => {
+  const p = await browser.newPage();
+  const requests = [];
+  const failed = [];
+  p.on('request', (r) => requests.push(r.url()));
+  p.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+  try {
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.goto(BASE_URL);
+    await p.waitForSelector('#dev-browser-hot');
+    const cut = await p.evaluate(() => {
+      const out = [];
+      for (const td of document.querySelectorAll('#devices tbody td')) {
+        // "reads ok" of a remote device is "–" and left out on a phone, on purpose.
+        if (td.classList.contains('na') && getComputedStyle(td).display === 'none') continue;
+        const r = td.getBoundingClientRect();
+        if (r.width === 0 || r.right > window.innerWidth || r.left < 0) {
+          out.push(`${td.dataset.label}: ${Math.round(r.left)}..${Math.round(r.right)}`);
+        }
+      }
+      const s = document.querySelector('#devices').parentNode;
+      return { out, overflow: s.scrollWidth - s.clientWidth, page: document.documentElement.scrollWidth - window.innerWidth };
+    });
+    assert.deepEqual(cut.out, [], 'cells outside the screen');
+    assert.ok(cut.overflow <= 0 && cut.page <= 0, JSON.stringify(cut));
+    // Each value is labelled, as the header row is not shown.
+    const label = await p.evaluate(() => getComputedStyle(
+      document.querySelector('#dev-browser-hot td.state'), '::before').content);
+    assert.equal(label, '"state"');
+    assert.equal(await p.locator('#scroll-hint').isVisible(), false);
+    await p.emulateMedia({ colorScheme: 'dark' });
+    await p.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-phone.png'), fullPage: true });
+    // Works offline: nothing but the page itself and its own API.
+    assert.deepEqual(requests.filter((u) => !u.startsWith(BASE_URL)), []);
+    // Its icon is inline: no /favicon.ico request, no 404.
+    assert.deepEqual(failed, []);
+    assert.equal(requests.filter((u) => u.endsWith('/favicon.ico')).length, 0);
+  } finally {
+    await p.close();
+  }
+});
+
+test('where the table is wider than the screen, a hint says it scrolls', async () => {
+  const id = `browser-${'w'.repeat(56)}`;
+  await postReading({ device_id: id, temperature: 20, humidity: 50 });
+  const p = await browser.newPage();
+  try {
+    await p.setViewportSize({ width: 640, height: 800 });
+    await p.goto(BASE_URL);
+    await p.waitForSelector(`[id="dev-${id}"]`, { timeout: 10000 });
+    const s = await p.evaluate(() => {
+      const el = document.querySelector('#devices').parentNode;
+      return el.scrollWidth - el.clientWidth;
+    });
+    assert.ok(s > 0, 'the table overflows at 640 px with a 64-character device id');
+    assert.equal(await p.locator('#scroll-hint').isVisible(), true);
+  } finally {
+    await p.close();
+  }
 });
