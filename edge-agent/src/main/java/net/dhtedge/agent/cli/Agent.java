@@ -182,7 +182,7 @@ public final class Agent implements AutoCloseable {
     }
 
     for (SensorConfig s : localSensors) {
-      SensorLoop loop = SensorLoop.create(SensorWiring.toOptions(s));
+      SensorLoop loop = SensorLoop.create(SensorWiring.toOptions(s), clock);
       String source = s.backend().name().toLowerCase(java.util.Locale.ROOT);
       loop.addListener(update -> onSensorUpdate(update, source));
       sensors.add(loop);

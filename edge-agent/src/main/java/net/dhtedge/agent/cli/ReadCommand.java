@@ -15,12 +15,12 @@ import net.dhtedge.gpio.DhtBackend;
 import net.dhtedge.gpio.DhtModel;
 import net.dhtedge.gpio.DhtResult;
 import net.dhtedge.gpio.FailureReason;
+import net.dhtedge.gpio.clock.DriverClock;
 import net.dhtedge.gpio.gpiod.CaptureStats;
 import net.dhtedge.gpio.gpiod.GpiodBackend;
 import net.dhtedge.gpio.loop.BackendKind;
 import net.dhtedge.gpio.loop.BackendSetupException;
 import net.dhtedge.gpio.loop.DhtBackends;
-import net.dhtedge.gpio.loop.LoopClock;
 import net.dhtedge.gpio.loop.SensorOptions;
 import net.dhtedge.gpio.sim.SimFaults;
 import net.dhtedge.gpio.sim.SimOptions;
@@ -155,7 +155,7 @@ public final class ReadCommand implements Callable<Integer> {
         if (i + 1 < count) {
           Duration left = Duration.between(Instant.now(), started.plus(options.interval()));
           if (left.isPositive()) {
-            LoopClock.SYSTEM.sleep(left);
+            DriverClock.SYSTEM.sleep(left);
           }
         }
       }

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Optional;
+import net.dhtedge.gpio.clock.DriverClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +28,12 @@ import org.slf4j.LoggerFactory;
  * {@code /api/status} and {@code /metrics}. NTP's gradual slewing (at most 0.05 %) never adds up to
  * the threshold between two reads.
  *
- * <p>It is a {@link Clock}, so it goes wherever a {@code Clock} is taken (the store, mail); the
- * parts that measure durations take an {@code AgentClock}. Tests step the wall clock of {@code
- * testing.MutableClock} without moving its monotonic clock.
+ * <p>It is a {@link Clock}, so it goes wherever a {@code Clock} is taken (the store, mail), and the
+ * driver's {@link DriverClock}, so the sensor loops read it too; the parts that measure durations
+ * take an {@code AgentClock}. Tests step the wall clock of {@code testing.MutableClock} without
+ * moving its monotonic clock.
  */
-public abstract class AgentClock extends Clock {
+public abstract class AgentClock extends Clock implements DriverClock {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentClock.class);
 
@@ -134,6 +136,12 @@ public abstract class AgentClock extends Clock {
   /** The monotonic clock in nanoseconds: what durations are measured on. */
   public final long nanos() {
     return now().nanos();
+  }
+
+  /** Sleeps on the system's clock; a test clock's time does not pass while its thread sleeps. */
+  @Override
+  public void sleepNanos(long ns) throws InterruptedException {
+    DriverClock.parkNanos(ns);
   }
 
   /** Steps of the wall clock noticed since this clock was made. */

@@ -129,7 +129,7 @@ public final class TestClient implements AutoCloseable {
     try {
       List<IMqttDeliveryToken> tokens = new ArrayList<>();
       for (byte[] p : payloads) {
-        tokens.add(client.publish(topic, p, 1, false));
+        tokens.add(publishWhenThereIsRoom(topic, p, tokens));
         if (tokens.size() >= 500) {
           for (IMqttDeliveryToken t : tokens) {
             t.waitForCompletion(30_000);
@@ -142,6 +142,33 @@ public final class TestClient implements AutoCloseable {
       }
     } catch (MqttException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Publishes at QoS 1; when Paho's in-flight window is full (32202, seen on a loaded machine with
+   * PUBACKs of the previous window still being processed) waits for the outstanding ones first, as
+   * a well-behaved publisher does, instead of failing.
+   */
+  private IMqttDeliveryToken publishWhenThereIsRoom(
+      String topic, byte[] p, List<IMqttDeliveryToken> outstanding) throws MqttException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return client.publish(topic, p, 1, false);
+      } catch (MqttException e) {
+        if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT || attempt >= 100) {
+          throw e;
+        }
+        for (IMqttDeliveryToken t : outstanding) {
+          t.waitForCompletion(30_000);
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 

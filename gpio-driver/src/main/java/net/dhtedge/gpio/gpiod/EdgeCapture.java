@@ -2,6 +2,7 @@ package net.dhtedge.gpio.gpiod;
 
 import net.dhtedge.gpio.DhtModel;
 import net.dhtedge.gpio.EdgeBuffer;
+import net.dhtedge.gpio.clock.DriverClock;
 
 /**
  * One read on the wire: the start pulse, then the answer's edges with kernel timestamps. Runs on
@@ -10,10 +11,10 @@ import net.dhtedge.gpio.EdgeBuffer;
  */
 public final class EdgeCapture {
   private final GpioLinePort line;
-  private final CaptureClock clock;
+  private final DriverClock clock;
   private final CaptureOptions options;
 
-  public EdgeCapture(GpioLinePort line, CaptureClock clock, CaptureOptions options) {
+  public EdgeCapture(GpioLinePort line, DriverClock clock, CaptureOptions options) {
     this.line = line;
     this.clock = clock;
     this.options = options;
@@ -30,13 +31,13 @@ public final class EdgeCapture {
     try {
       line.requestOutput(0);
       clock.sleepNanos(options.startPulseNs(model));
-      long releasedAt = clock.nanoTime();
+      long releasedAt = clock.nanos();
       line.switchToEdgeEvents();
-      long listeningAt = clock.nanoTime();
+      long listeningAt = clock.nanos();
       long deadline = releasedAt + options.timeoutNs();
       boolean timedOut = false;
       while (out.size() < max) {
-        long left = deadline - clock.nanoTime();
+        long left = deadline - clock.nanos();
         if (left <= 0) {
           timedOut = true;
           break;

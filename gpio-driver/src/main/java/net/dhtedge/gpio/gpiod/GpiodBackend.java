@@ -11,6 +11,7 @@ import net.dhtedge.gpio.DhtModel;
 import net.dhtedge.gpio.DhtResult;
 import net.dhtedge.gpio.EdgeBuffer;
 import net.dhtedge.gpio.FailureReason;
+import net.dhtedge.gpio.clock.DriverClock;
 import net.dhtedge.gpio.decode.DhtDecoder;
 
 /**
@@ -32,7 +33,7 @@ public final class GpiodBackend implements DhtBackend {
   /** Builds on any line (tests pass a replaying fake). The backend owns and closes the line. */
   public GpiodBackend(
       GpioLinePort line,
-      CaptureClock clock,
+      DriverClock clock,
       DhtModel model,
       CaptureOptions options,
       String description) {
@@ -64,7 +65,7 @@ public final class GpiodBackend implements DhtBackend {
     Pi4jGpioLine line = new Pi4jGpioLine(chip, pin, pullUp);
     return new GpiodBackend(
         line,
-        CaptureClock.SYSTEM,
+        DriverClock.SYSTEM,
         model,
         CaptureOptions.DEFAULTS,
         "gpiod:" + line + " " + model.id());

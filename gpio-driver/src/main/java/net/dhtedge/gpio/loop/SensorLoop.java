@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import net.dhtedge.gpio.DhtBackend;
 import net.dhtedge.gpio.DhtResult;
 import net.dhtedge.gpio.FailureReason;
+import net.dhtedge.gpio.clock.DriverClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ public final class SensorLoop implements AutoCloseable {
 
   private final SensorOptions options;
   private final DhtBackend backend;
-  private final LoopClock clock;
+  private final DriverClock clock;
   private final SpikeFilter spikeFilter;
   private final List<SensorListener> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
@@ -46,7 +47,7 @@ public final class SensorLoop implements AutoCloseable {
   private boolean valid;
   private DhtResult.Reading lastGood;
   private Instant lastGoodAt;
-  private long lastGoodNanos; // when lastGood was measured, on clock.nanoTime()
+  private long lastGoodNanos; // when lastGood was measured, on clock.nanos()
   private DhtResult.Failure lastFailure;
   private Instant lastFailureAt;
   private Thread thread;
@@ -55,7 +56,7 @@ public final class SensorLoop implements AutoCloseable {
   /**
    * @param backend the loop owns it and closes it on {@link #close()}
    */
-  public SensorLoop(SensorOptions options, DhtBackend backend, LoopClock clock) {
+  public SensorLoop(SensorOptions options, DhtBackend backend, DriverClock clock) {
     this.options = options;
     this.backend = backend;
     this.clock = clock;
@@ -70,7 +71,12 @@ public final class SensorLoop implements AutoCloseable {
 
   /** A loop on the backend the options name, opened lazily ({@link DhtBackends#openLazily}). */
   public static SensorLoop create(SensorOptions options) {
-    return new SensorLoop(options, DhtBackends.openLazily(options), LoopClock.SYSTEM);
+    return create(options, DriverClock.SYSTEM);
+  }
+
+  /** The same on {@code clock}: the agent hands in its own, so the loop and the agent read one. */
+  public static SensorLoop create(SensorOptions options, DriverClock clock) {
+    return new SensorLoop(options, DhtBackends.openLazily(options), clock);
   }
 
   public void addListener(SensorListener listener) {
@@ -100,10 +106,10 @@ public final class SensorLoop implements AutoCloseable {
 
   private void run() {
     while (!Thread.currentThread().isInterrupted()) {
-      long started = clock.nanoTime();
+      long started = clock.nanos();
       try {
         Duration delay = readOnce();
-        Duration left = delay.minusNanos(clock.nanoTime() - started);
+        Duration left = delay.minusNanos(clock.nanos() - started);
         if (left.isPositive()) {
           clock.sleep(left);
         }
@@ -124,8 +130,8 @@ public final class SensorLoop implements AutoCloseable {
     } catch (RuntimeException e) {
       result = DhtResult.fail(FailureReason.IO, "backend error: " + e);
     }
-    Instant at = clock.now();
-    long atNanos = clock.nanoTime();
+    Instant at = clock.wall();
+    long atNanos = clock.nanos();
     SensorUpdate update;
     Duration delay;
     synchronized (lock) {
@@ -184,7 +190,7 @@ public final class SensorLoop implements AutoCloseable {
 
   /** A consistent snapshot of the counters and last values; safe from any thread. */
   public SensorStatus status() {
-    long nowNanos = clock.nanoTime();
+    long nowNanos = clock.nanos();
     String describe = backend.describe();
     synchronized (lock) {
       return new SensorStatus(

@@ -72,14 +72,14 @@ class GpiodBackendTest {
   @Test
   void aSensorThatNeverAnswersIsNoResponseAndTheLineIsReleased() throws Exception {
     ReplayLine line = ReplayLine.silent();
-    long before = line.nanoTime();
+    long before = line.nanos();
     DhtResult r = readOnce(line, DhtModel.DHT22);
     assertThat(r)
         .isInstanceOfSatisfying(
             DhtResult.Failure.class,
             f -> assertThat(f.reason()).isEqualTo(FailureReason.NO_RESPONSE));
     assertThat(line.calls).containsExactly("requestOutput 0", "switchToEdgeEvents", "release");
-    assertThat(line.nanoTime() - before)
+    assertThat(line.nanos() - before)
         .as("virtual time spent: start pulse + time-out")
         .isGreaterThanOrEqualTo(2_000_000 + 10_000_000);
   }

@@ -2,13 +2,12 @@ package net.dhtedge.gpio.gpiod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import net.dhtedge.gpio.DhtModel;
+import net.dhtedge.gpio.clock.DriverClock;
 import net.dhtedge.gpio.loop.BackendKind;
-import net.dhtedge.gpio.loop.LoopClock;
 import net.dhtedge.gpio.loop.SensorLoop;
 import net.dhtedge.gpio.loop.SensorOptions;
 import net.dhtedge.gpio.loop.SensorStatus;
@@ -28,15 +27,20 @@ class GpiodSensorLoopTest {
             .findFirst()
             .orElseThrow();
     List<SensorUpdate> updates = new ArrayList<>();
-    LoopClock clock =
-        new LoopClock() {
+    DriverClock clock =
+        new DriverClock() {
           @Override
-          public Instant now() {
+          public Instant wall() {
             return Instant.parse("2026-03-01T00:00:00Z");
           }
 
           @Override
-          public void sleep(Duration d) {}
+          public long nanos() {
+            return System.nanoTime();
+          }
+
+          @Override
+          public void sleepNanos(long ns) {}
         };
     SensorOptions o =
         SensorOptions.builder("replayed", DhtModel.DHT22, BackendKind.GPIOD).pin(4).build();

@@ -3,6 +3,7 @@ package net.dhtedge.gpio.gpiod;
 import java.util.ArrayList;
 import java.util.List;
 import net.dhtedge.gpio.EdgeBuffer;
+import net.dhtedge.gpio.clock.DriverClock;
 import net.dhtedge.gpio.testing.Traces;
 
 /**
@@ -12,7 +13,7 @@ import net.dhtedge.gpio.testing.Traces;
  * pays {@code readCostNs} of virtual time per event and can be made to stall once (a GC pause, a
  * preempted thread) after {@code stallAfter} events.
  */
-final class ReplayLine implements GpioLinePort, CaptureClock {
+final class ReplayLine implements GpioLinePort, DriverClock {
   static final int KERNEL_QUEUE = 16;
 
   private final long[] offsets;
@@ -186,8 +187,14 @@ final class ReplayLine implements GpioLinePort, CaptureClock {
   }
 
   @Override
-  public long nanoTime() {
+  public long nanos() {
     return now;
+  }
+
+  /** Capture time only: the wall clock is the epoch plus the replayed time. */
+  @Override
+  public java.time.Instant wall() {
+    return java.time.Instant.EPOCH.plusNanos(now);
   }
 
   @Override

@@ -5,13 +5,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
+import net.dhtedge.gpio.clock.DriverClock;
 import net.dhtedge.gpio.testing.MutableClock;
 
 /**
  * Loop time under test control: a sleep advances the shared {@link MutableClock} at once and is
  * recorded; when gated, each sleep then waits until the test grants another round.
  */
-final class TestLoopClock implements LoopClock {
+final class TestLoopClock implements DriverClock {
   final MutableClock clock;
   final List<Duration> sleeps = new CopyOnWriteArrayList<>();
   private final Semaphore rounds;
@@ -32,14 +33,19 @@ final class TestLoopClock implements LoopClock {
   }
 
   @Override
-  public Instant now() {
+  public Instant wall() {
     return clock.instant().plus(wallStep);
   }
 
   /** Follows the test's clock (which only moves forward), not the wall clock's steps. */
   @Override
-  public long nanoTime() {
+  public long nanos() {
     return clock.millis() * 1_000_000;
+  }
+
+  @Override
+  public void sleepNanos(long ns) throws InterruptedException {
+    sleep(Duration.ofNanos(ns));
   }
 
   @Override
