@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
+import net.dhtedge.agent.contract.Payloads;
 import net.dhtedge.agent.core.Reading;
-import net.dhtedge.agent.pipeline.Payloads;
 
 /**
  * The retained discovery config of one sensor entity (temperature or humidity of one device) and

@@ -9,8 +9,8 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import net.dhtedge.agent.contract.Payloads;
 import net.dhtedge.agent.core.Reading;
-import net.dhtedge.agent.pipeline.Payloads;
 import net.dhtedge.agent.rules.Incident;
 
 /** JSON in and out of the API. */

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import net.dhtedge.agent.contract.Payloads;
+import net.dhtedge.agent.contract.Topics;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.AgentClock.Moment;
 import net.dhtedge.agent.core.Reading;
@@ -53,6 +55,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
   private final Store store;
   private final boolean ownsStore;
   private final PipelineOptions options;
+  private final Topics topics;
   private final AgentClock clock;
   private final RulesEngine rules;
   private final List<PipelineListener> listeners = new CopyOnWriteArrayList<>();
@@ -92,6 +95,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     this.store = Objects.requireNonNull(store, "store");
     this.ownsStore = ownsStore;
     this.options = Objects.requireNonNull(options, "options");
+    this.topics = options.topics();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.rules = new RulesEngine(rulesOptions, store.incidentIds());
     rules.load(store.notResolvedIncidents(), store.lastSeenByDevice(), clock.now());
@@ -319,8 +323,8 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
   private void writeTransitions(Tx tx, List<Transition> transitions) throws SQLException {
     for (Transition t : transitions) {
       long alertId = tx.saveTransition(t);
-      tx.enqueue(options.incidentsTopic(), Payloads.incident(t), 1, false, OutboxPriority.INCIDENT);
-      tx.enqueue(options.alertsTopic(), Payloads.alert(alertId, t), 1, false, OutboxPriority.ALERT);
+      tx.enqueue(topics.incidents(), Payloads.incident(t), 1, false, OutboxPriority.INCIDENT);
+      tx.enqueue(topics.alerts(), Payloads.alert(alertId, t), 1, false, OutboxPriority.ALERT);
       if (options.mailEnabled()) {
         tx.queueMail(t);
       }
@@ -482,7 +486,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       tx.insertReading(reading, received.wall(), key, stamped);
       if (options.isLocal(reading)) {
         tx.enqueue(
-            options.readingsTopic(),
+            topics.sensorData(),
             Payloads.reading(reading, options.models().get(reading.deviceId())),
             options.readingQos(),
             false,

@@ -3,6 +3,7 @@ package net.dhtedge.agent.pipeline;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import net.dhtedge.agent.contract.Topics;
 import net.dhtedge.agent.core.Reading;
 
 /**
@@ -76,12 +77,7 @@ public record PipelineOptions(
     Objects.requireNonNull(agentDeviceId, "agentDeviceId");
     Objects.requireNonNull(staleCheckInterval, "staleCheckInterval");
     models = Map.copyOf(Objects.requireNonNull(models, "models"));
-    if (topicPrefix.isEmpty()
-        || topicPrefix.contains("+")
-        || topicPrefix.contains("#")
-        || topicPrefix.endsWith("/")) {
-      throw new IllegalArgumentException("invalid topic prefix: '" + topicPrefix + "'");
-    }
+    new Topics(topicPrefix); // the contract's check of a prefix
     if (readingQos < 0 || readingQos > 1) {
       throw new IllegalArgumentException("readingQos must be 0 or 1: " + readingQos);
     }
@@ -154,15 +150,8 @@ public record PipelineOptions(
         max);
   }
 
-  public String readingsTopic() {
-    return topicPrefix + "/sensor/data";
-  }
-
-  public String incidentsTopic() {
-    return topicPrefix + "/incidents";
-  }
-
-  public String alertsTopic() {
-    return topicPrefix + "/alerts";
+  /** The contract's topics under {@link #topicPrefix}. */
+  public Topics topics() {
+    return new Topics(topicPrefix);
   }
 }

@@ -1,4 +1,4 @@
-package net.dhtedge.agent.pipeline;
+package net.dhtedge.agent.contract;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -6,8 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.rules.Transition;
@@ -19,14 +17,12 @@ import net.dhtedge.agent.rules.Transition;
 public final class Payloads {
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final DateTimeFormatter TS =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private Payloads() {}
 
-  /** {@code 2026-11-27T22:00:00.123Z}. */
+  /** {@code 2026-11-27T22:00:00.123Z}: {@link Timestamps#format}. */
   public static String ts(Instant t) {
-    return TS.format(t);
+    return Timestamps.format(t);
   }
 
   @FunctionalInterface
@@ -103,7 +99,9 @@ public final class Payloads {
         });
   }
 
-  /** The agent's own retained status for {@code <prefix>/status}. */
+  /**
+   * The agent's own retained status for {@code <prefix>/status}: online, with its time and version.
+   */
   public static byte[] agentStatus(String status, Instant ts, String version) {
     return object(
         g -> {
@@ -111,6 +109,15 @@ public final class Payloads {
           g.writeStringField("ts", ts(ts));
           g.writeStringField("version", version);
         });
+  }
+
+  /**
+   * The agent's last will and clean-stop status for {@code <prefix>/status}: {@code
+   * {"status":"offline"}}, with nothing else (a will is written at connect, long before it is
+   * sent).
+   */
+  public static byte[] agentOffline() {
+    return object(g -> g.writeStringField("status", "offline"));
   }
 
   /** A local device's retained status for {@code <prefix>/status/<device_id>}. */
