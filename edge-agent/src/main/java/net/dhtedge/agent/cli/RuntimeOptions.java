@@ -28,7 +28,7 @@ final class RuntimeOptions {
     StoreOptions d = StoreOptions.defaults(c.agent().dataDir());
     return new StoreOptions(
         d.dataDir(),
-        (int) Math.min(1000, s.writeDelay().toMillis()),
+        (int) s.writeDelay().toMillis(), // 0..1 s, checked by the binder
         d.maxBatch(),
         d.queueCapacity(),
         d.fileWriteDelayMillis(),

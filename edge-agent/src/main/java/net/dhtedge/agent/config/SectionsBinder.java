@@ -68,7 +68,7 @@ final class SectionsBinder {
     StoreConfig d = StoreConfig.DEFAULTS;
     Duration maxRetention = Duration.ofDays(36500);
     return new StoreConfig(
-        s.duration("write_delay", d.writeDelay(), Duration.ZERO, Duration.ofSeconds(10)),
+        s.duration("write_delay", d.writeDelay(), Duration.ZERO, Duration.ofSeconds(1)),
         s.duration("retention_raw", d.retentionRaw(), Duration.ofHours(1), maxRetention),
         s.duration("retention_minute", d.retentionMinute(), Duration.ofHours(1), maxRetention),
         s.duration("retention_hour", d.retentionHour(), Duration.ofHours(1), maxRetention),

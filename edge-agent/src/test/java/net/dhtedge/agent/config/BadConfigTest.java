@@ -62,6 +62,10 @@ class BadConfigTest {
             "edge-agent.yml:2: store.write_delay: 100 has no unit (write e.g. 100s; use a whole"
                 + " number and a unit: 500ms, 2s, 5m, 1h, 30d)"),
         bad(
+            "a write delay longer than the store takes (it was capped at 1 s without a word)",
+            "store:\n  write_delay: 5s\n",
+            "edge-agent.yml:2: store.write_delay: 5s is above the maximum of 1s"),
+        bad(
             "a duration in words",
             "mail:\n  rate_limit: 15 minutes\n",
             "edge-agent.yml:2: mail.rate_limit: \"15 minutes\" is not a duration (use a whole"
