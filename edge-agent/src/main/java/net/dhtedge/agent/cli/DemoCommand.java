@@ -23,7 +23,8 @@ import picocli.CommandLine.Mixin;
       "Defaults: --broker embedded --sensor sim --data-dir demo-data --http-port 8080 (or a free"
           + " port when 8080 is taken).",
       "A temperature band of 15..25 °C is set when the configuration has none, so the simulated"
-          + " daily swing raises and resolves incidents. Ctrl-C stops it."
+          + " daily swing raises and resolves incidents; one reading beyond it opens one (debounce"
+          + " 1, demo only). Ctrl-C stops it."
     })
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -64,12 +65,17 @@ final class DemoCommand implements Callable<Integer> {
         agent -> Banner.print(agent, shown, out));
   }
 
+  /** Readings beyond the demo band that open an incident: one, so one publish shows it. */
+  static final int DEMO_DEBOUNCE = 1;
+
   private static AgentConfig withDemoRules(AgentConfig c) {
     RulesConfig r = c.rules();
     if (r.defaults().temperature().isActive() || r.defaults().humidity().isActive()) {
       return c;
     }
-    ThresholdRule t = new ThresholdRule(15.0, 25.0, 0.5, 3, java.time.Duration.ZERO);
+    // Debounce 1: one reading beyond the band opens an incident, as the banner's publish line says
+    // (a real sensor's rule wants 3 in a row against single bad reads; the demo wants to show it).
+    ThresholdRule t = new ThresholdRule(15.0, 25.0, 0.5, DEMO_DEBOUNCE, java.time.Duration.ZERO);
     RulesConfig demo =
         new RulesConfig(
             new DeviceRules(t, r.defaults().humidity()),
