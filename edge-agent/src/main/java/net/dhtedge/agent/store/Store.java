@@ -420,7 +420,7 @@ public final class Store implements AutoCloseable {
           state.failuresKept.get(),
           c.devices(),
           c.incidentsNotResolved(),
-          state.outboxPending.get(),
+          state.outboxWaiting(),
           state.outboxDropped.get(),
           c.sizeOnDiskBytes());
     }
@@ -439,7 +439,7 @@ public final class Store implements AutoCloseable {
                     orZero(
                         Queries.scalar(
                             c, "SELECT COUNT(*) FROM incidents WHERE status <> 'resolved'")),
-                state.outboxPending.get(),
+                state.outboxWaiting(),
                 state.outboxDropped.get(),
                 sizeOnDisk()));
   }

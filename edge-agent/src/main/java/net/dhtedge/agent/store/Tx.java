@@ -832,6 +832,8 @@ public final class Tx {
     state.readingsStored.addAndGet(readings.size());
     state.readingsKept.addAndGet(readings.size() - readingsDeleted);
     state.failuresKept.addAndGet(failures.size() - failuresDeleted);
+    // Confirming first, pending second: a reader in between sees one too many, never too few.
+    state.outboxConfirming.addAndGet(-confirms.size());
     state.outboxPending.addAndGet(pendingDelta);
     state.outboxDroppable.addAndGet(droppableDelta);
     state.outboxDropped.addAndGet(dropped);
