@@ -28,7 +28,7 @@ for _ in $(seq 1 120); do
 done
 API=$(sed -n 's/^  status API: *//p' out.txt)
 BROKER=$(sed -n 's/^  MQTT (TCP): *\([^ ]*\).*/\1/p' out.txt)
-[ -n "$API" ] && [ -n "$BROKER" ] || fail "banner lacks the status API or broker URL"
+if [ -z "$API" ] || [ -z "$BROKER" ]; then fail "banner lacks the status API or broker URL"; fi
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 stored() { curl -sf "$API" | json 'd["readings"]["stored"]'; }
