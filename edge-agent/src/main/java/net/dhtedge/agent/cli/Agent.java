@@ -195,7 +195,13 @@ public final class Agent implements AutoCloseable {
     }
 
     if (config.http().enabled()) {
-      http = HttpWiring.start(config, dataDir, this::onNewHttpToken, httpBackend());
+      http =
+          HttpWiring.start(
+              config,
+              dataDir,
+              this::onNewHttpToken,
+              httpBackend(),
+              broker == null ? null : broker.webSocketUrl());
       closeables.push(http);
     }
   }

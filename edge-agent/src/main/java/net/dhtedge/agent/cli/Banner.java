@@ -17,6 +17,13 @@ final class Banner {
     if (agent.httpPort() > 0) {
       out.println("  status page: http://localhost:" + agent.httpPort() + "/");
       out.println("  status API:  http://localhost:" + agent.httpPort() + "/api/status");
+      if (c.http().dashboardDir() != null) {
+        out.println("  dashboard:   http://localhost:" + agent.httpPort() + "/dashboard/");
+      } else if (agent.mode().equals("demo")) {
+        out.println(
+            "  dashboard:   not served (build it: cd dashboard-static && npm ci && npm run build;"
+                + " then restart)");
+      }
     }
     if (agent.broker() != null) {
       int tcp = agent.broker().tcpPort();

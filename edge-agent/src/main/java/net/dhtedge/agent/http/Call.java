@@ -64,6 +64,11 @@ final class Call {
     return out;
   }
 
+  /** The query string as sent (still encoded), or null. */
+  String rawQuery() {
+    return request.getHttpURI().getQuery();
+  }
+
   String header(String name) {
     return request.getHeaders().get(name);
   }
@@ -119,6 +124,38 @@ final class Call {
     }
     try (Blocker.Callback done = Blocker.callback()) {
       response.write(true, noBody ? null : ByteBuffer.wrap(bytes), done);
+      done.block();
+    }
+  }
+
+  /**
+   * Sends a file, streamed from disk in the server's buffers (never whole in the heap), with an
+   * ETag; {@code 304} without a body when the client's {@code If-None-Match} has it.
+   */
+  void sendFile(String contentType, java.nio.file.Path file, long size, String etag)
+      throws IOException {
+    var h = response.getHeaders();
+    h.put(HttpHeader.CACHE_CONTROL, "no-cache"); // revalidate: a rebuilt dashboard shows at once
+    h.put(HttpHeader.ETAG, etag);
+    h.put("X-Content-Type-Options", "nosniff");
+    String match = header("If-None-Match");
+    if (match != null && (match.equals(etag) || match.equals("W/" + etag))) {
+      response.setStatus(304);
+      try (Blocker.Callback done = Blocker.callback()) {
+        response.write(true, null, done);
+        done.block();
+      }
+      return;
+    }
+    response.setStatus(200);
+    h.put(HttpHeader.CONTENT_TYPE, contentType);
+    h.put(HttpHeader.CONTENT_LENGTH, size);
+    try (Blocker.Callback done = Blocker.callback()) {
+      if (method.equals("HEAD")) {
+        response.write(true, null, done);
+      } else {
+        Content.copy(Content.Source.from(file), response, done);
+      }
       done.block();
     }
   }
