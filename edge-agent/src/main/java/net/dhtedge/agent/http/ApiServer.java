@@ -368,6 +368,11 @@ public final class ApiServer implements AutoCloseable {
     }
     try {
       e.headers.forEach((k, v) -> response.getHeaders().put(k, v));
+      if (call != null && call.bodyUnread()) {
+        // Jetty closes a connection whose request body was left unread (a 401 before the body,
+        // a 413): say so, so the client does not send its next request on it.
+        response.getHeaders().put("Connection", "close");
+      }
       if (call == null) {
         JsonErrors.write(response, e.status, e.body);
       } else {

@@ -26,6 +26,7 @@ final class Call {
   private final Request request;
   private final Response response;
   private final int maxBody;
+  private boolean bodyRead;
 
   Call(Request request, Response response, int maxBody) {
     this.request = request;
@@ -89,6 +90,7 @@ final class Call {
 
   /** The body, at most {@code maxBody} bytes: checked by Content-Length and while reading. */
   byte[] body() throws IOException {
+    bodyRead = true;
     long declared = request.getLength();
     if (declared > maxBody) {
       throw tooLarge();
@@ -105,6 +107,20 @@ final class Call {
       }
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Whether the request carries a body nobody has read (an error answered before it): the server
+   * then drops the connection after the answer, so the answer must say {@code Connection: close},
+   * or a client reuses the dying connection and its next request gets no answer.
+   */
+  boolean bodyUnread() {
+    if (bodyRead) {
+      return false;
+    }
+    long declared = request.getLength();
+    return declared > 0
+        || (declared < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
   }
 
   private HttpError tooLarge() {
