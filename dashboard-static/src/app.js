@@ -6,6 +6,7 @@ import {
 } from './validate.js';
 import {
   Device, TREND_ARROW, formatAge, sortIncidents, mergeIncident, resolveSettings, pickDefault,
+  servedDefaults,
 } from './model.js';
 
 const $ = (s) => document.querySelector(s);
@@ -17,9 +18,20 @@ const BACKOFF_MIN = 1000;
 const BACKOFF_MAX = 30_000;
 
 // ---- settings ----
+// An agent serving this page (/dashboard/) answers defaults.json next to it: its broker's
+// WebSocket URL and its own API. Any other static server has none (404): the built-in ones apply.
+async function loadServedDefaults() {
+  try {
+    const res = await fetch('defaults.json', { cache: 'no-store', signal: AbortSignal.timeout(3000) });
+    return res.ok ? servedDefaults(await res.json(), location.href) : {};
+  } catch {
+    return {};
+  }
+}
 const defaults = {
   broker: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.hostname || '127.0.0.1'}:8083/mqtt`,
   username: '', password: '', prefix: 'dht11', api: '', defaultDevice: 'default',
+  ...(await loadServedDefaults()),
 };
 function loadStored() {
   try {

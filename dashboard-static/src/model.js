@@ -162,6 +162,24 @@ export function mergeIncident(known, next) {
   return out;
 }
 
+/** The defaults an agent serving this page offers in its defaults.json (broker, api, prefix),
+ * checked: a WebSocket broker URL, an http(s) API resolved against the page (the agent sends "/",
+ * its own origin), a plain topic prefix. Anything else is ignored; a static server has no such
+ * file and the page's own defaults apply. */
+export function servedDefaults(json, pageHref) {
+  const out = {};
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return out;
+  if (typeof json.broker === 'string' && /^wss?:\/\/[^\s]+$/.test(json.broker)) out.broker = json.broker;
+  if (typeof json.api === 'string') {
+    try {
+      const u = new URL(json.api, pageHref);
+      if (u.protocol === 'http:' || u.protocol === 'https:') out.api = u.href.replace(/\/+$/, '');
+    } catch { /* not a URL */ }
+  }
+  if (typeof json.prefix === 'string' && /^[^#+\s]{1,64}$/.test(json.prefix)) out.prefix = json.prefix;
+  return out;
+}
+
 /** Settings from the query string over stored ones over defaults. The password never comes
  * from the URL unless allowPasswordInUrl. */
 export function resolveSettings(query, stored, defaults, { allowPasswordInUrl = false } = {}) {

@@ -12,4 +12,7 @@ export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 cd "$HERE"
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
 node build.mjs
-node --test --test-reporter=spec test/validate.test.mjs test/browser.test.mjs
+node --test --test-reporter=spec test/validate.test.mjs test/served-defaults.test.mjs test/browser.test.mjs
+# README's "With the demo" as written (its own npm ci and build, then bin/edge-agent demo): alone,
+# after the others, because it reinstalls node_modules and rebuilds dist/.
+node --test --test-reporter=spec test/readme-demo.test.mjs

@@ -9,7 +9,7 @@ set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 DEB="${1:-$(ls "$HERE"/../../edge-agent/target/edge-agent_*_all.deb 2>/dev/null | head -n 1)}"
-[ -f "$DEB" ] || { echo "FAIL: no .deb (build it: mvn -B -pl edge-agent -am package -DskipTests)" >&2; exit 1; }
+[ -f "$DEB" ] || { echo "FAIL: no .deb (build it: bin/build-deb)" >&2; exit 1; }
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

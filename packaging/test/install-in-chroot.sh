@@ -18,7 +18,7 @@ MIRROR="${MIRROR:-http://deb.debian.org/debian}"
 CACHE="${CHROOT_CACHE:-/var/tmp/edge-agent-chroot-$SUITE.tar}"
 
 [ "$(id -u)" -eq 0 ] || { echo "run as root (debootstrap and chroot need it)" >&2; exit 1; }
-[ -f "$DEB" ] || { echo "no .deb: build it first (mvn -B -pl edge-agent -am package -DskipTests)" >&2; exit 1; }
+[ -f "$DEB" ] || { echo "no .deb: build it first (bin/build-deb)" >&2; exit 1; }
 command -v debootstrap >/dev/null || { echo "apt install debootstrap" >&2; exit 1; }
 
 ROOT=$(mktemp -d /var/tmp/edge-agent-chroot.XXXXXX)

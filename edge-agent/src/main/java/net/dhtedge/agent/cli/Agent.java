@@ -144,7 +144,11 @@ public final class Agent implements AutoCloseable {
         broker =
             new EmbeddedBroker(
                 new EmbeddedBroker.Options(
-                    preferPort(1883), preferPort(8083), dataDir.resolve("broker")));
+                    EmbeddedBroker.firstFreePort(
+                        EmbeddedBroker.DEFAULT_TCP_PORT, EmbeddedBroker.PORTS_TRIED),
+                    EmbeddedBroker.firstFreePort(
+                        EmbeddedBroker.DEFAULT_WEB_SOCKET_PORT, EmbeddedBroker.PORTS_TRIED),
+                    dataDir.resolve("broker")));
         broker.start();
         closeables.push(broker);
         servers.add(broker.tcpUrl());
@@ -191,7 +195,13 @@ public final class Agent implements AutoCloseable {
     }
 
     if (config.http().enabled()) {
-      http = HttpWiring.start(config, dataDir, this::onNewHttpToken, httpBackend());
+      http =
+          HttpWiring.start(
+              config,
+              dataDir,
+              this::onNewHttpToken,
+              httpBackend(),
+              broker == null ? null : broker.webSocketUrl());
       closeables.push(http);
     }
   }

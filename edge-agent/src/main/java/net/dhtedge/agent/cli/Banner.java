@@ -3,6 +3,7 @@ package net.dhtedge.agent.cli;
 import java.io.PrintWriter;
 import net.dhtedge.agent.config.LoadedConfig;
 import net.dhtedge.agent.contract.Topics;
+import net.dhtedge.agent.mqtt.EmbeddedBroker;
 
 /** What the agent prints once it is up: where to look and what to try. */
 final class Banner {
@@ -16,11 +17,31 @@ final class Banner {
     if (agent.httpPort() > 0) {
       out.println("  status page: http://localhost:" + agent.httpPort() + "/");
       out.println("  status API:  http://localhost:" + agent.httpPort() + "/api/status");
+      if (c.http().dashboardDir() != null) {
+        out.println("  dashboard:   http://localhost:" + agent.httpPort() + "/dashboard/");
+      } else if (agent.mode().equals("demo")) {
+        out.println(
+            "  dashboard:   not served (build it: cd dashboard-static && npm ci && npm run build;"
+                + " then restart)");
+      }
     }
     if (agent.broker() != null) {
-      out.println("  MQTT (TCP):  " + agent.broker().tcpUrl() + "   (embedded broker)");
-      if (agent.broker().webSocketUrl() != null) {
-        out.println("  MQTT (WS):   " + agent.broker().webSocketUrl());
+      int tcp = agent.broker().tcpPort();
+      out.println(
+          "  MQTT (TCP):  "
+              + agent.broker().tcpUrl()
+              + "   (embedded broker"
+              + (tcp == EmbeddedBroker.DEFAULT_TCP_PORT
+                  ? ")"
+                  : "; " + EmbeddedBroker.DEFAULT_TCP_PORT + " is taken)"));
+      String ws = agent.broker().webSocketUrl();
+      if (ws != null) {
+        out.println(
+            "  MQTT (WS):   "
+                + ws
+                + (ws.contains(":" + EmbeddedBroker.DEFAULT_WEB_SOCKET_PORT + "/")
+                    ? ""
+                    : "   (" + EmbeddedBroker.DEFAULT_WEB_SOCKET_PORT + " is taken)"));
       }
     } else if (agent.connection() != null) {
       out.println("  MQTT:        " + String.join(", ", agent.connection().options().serverUris()));

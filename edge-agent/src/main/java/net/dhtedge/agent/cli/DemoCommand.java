@@ -23,7 +23,11 @@ import picocli.CommandLine.Mixin;
       "Defaults: --broker embedded --sensor sim --data-dir demo-data --http-port 8080 (or a free"
           + " port when 8080 is taken).",
       "A temperature band of 15..25 °C is set when the configuration has none, so the simulated"
-          + " daily swing raises and resolves incidents. Ctrl-C stops it."
+          + " daily swing raises and resolves incidents; one reading beyond it opens one (debounce"
+          + " 1, demo only).",
+      "Pages on http://localhost:* and http://127.0.0.1:* may read the API (CORS) unless"
+          + " http.cors_origins is set. A built dashboard (http.dashboard_dir, found by"
+          + " bin/edge-agent in a clone) is served at /dashboard/. Ctrl-C stops it."
     })
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -49,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
     if (loaded.isEmpty()) {
       return ConfigOptions.EXIT_CONFIG;
     }
-    AgentConfig c = withDemoRules(loaded.get().config());
+    AgentConfig c = demoDefaults(loaded.get().config());
     if (config.httpPort == null && c.http().port() == 8080 && Agent.preferPort(8080) == 0) {
       c = c.withHttp(c.http().withPort(-1)); // 8080 is taken: let the OS pick
     }
@@ -64,12 +68,37 @@ final class DemoCommand implements Callable<Integer> {
         agent -> Banner.print(agent, shown, out));
   }
 
+  /**
+   * Browser origins the demo lets read its API when the configuration names none: the local
+   * development servers the dashboard's README uses ({@code python3 -m http.server 8000}, any
+   * port).
+   */
+  static final java.util.List<String> DEMO_CORS_ORIGINS =
+      java.util.List.of("http://localhost:*", "http://127.0.0.1:*");
+
+  /** Readings beyond the demo band that open an incident: one, so one publish shows it. */
+  static final int DEMO_DEBOUNCE = 1;
+
+  /**
+   * What the demo sets when the configuration does not: the 15..25 °C band (debounce 1) and the
+   * local development origins for CORS.
+   */
+  static AgentConfig demoDefaults(AgentConfig c) {
+    AgentConfig out = withDemoRules(c);
+    if (out.http().corsOrigins().isEmpty()) {
+      out = out.withHttp(out.http().withCorsOrigins(DEMO_CORS_ORIGINS));
+    }
+    return out;
+  }
+
   private static AgentConfig withDemoRules(AgentConfig c) {
     RulesConfig r = c.rules();
     if (r.defaults().temperature().isActive() || r.defaults().humidity().isActive()) {
       return c;
     }
-    ThresholdRule t = new ThresholdRule(15.0, 25.0, 0.5, 3, java.time.Duration.ZERO);
+    // Debounce 1: one reading beyond the band opens an incident, as the banner's publish line says
+    // (a real sensor's rule wants 3 in a row against single bad reads; the demo wants to show it).
+    ThresholdRule t = new ThresholdRule(15.0, 25.0, 0.5, DEMO_DEBOUNCE, java.time.Duration.ZERO);
     RulesConfig demo =
         new RulesConfig(
             new DeviceRules(t, r.defaults().humidity()),

@@ -1,6 +1,8 @@
 package net.dhtedge.agent.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.HttpConfig;
@@ -45,9 +47,15 @@ final class HttpWiring {
    * Starts the server.
    *
    * @param onNewToken told the token when this start generated it (to print it once)
+   * @param dashboardBroker the broker's WebSocket URL for the served dashboard, or null (the page
+   *     then uses its own default, {@code ws://<host>:8083/mqtt})
    */
   static ApiServer start(
-      AgentConfig config, Path dataDir, Consumer<String> onNewToken, ApiBackend backend) {
+      AgentConfig config,
+      Path dataDir,
+      Consumer<String> onNewToken,
+      ApiBackend backend,
+      String dashboardBroker) {
     HttpConfig h = config.http();
     String token;
     if (h.token() != null) {
@@ -70,7 +78,23 @@ final class HttpWiring {
             0,
             0,
             h.maxConnections(),
-            h.idleTimeout().toMillis());
+            h.idleTimeout().toMillis(),
+            dashboard(config, dashboardBroker));
     return new ApiServer(o, backend);
+  }
+
+  /** The served dashboard and its defaults.json, or null when none is configured. */
+  static HttpOptions.Dashboard dashboard(AgentConfig config, String broker) {
+    Path dir = config.http().dashboardDir();
+    if (dir == null) {
+      return null;
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("api", "/"); // resolved against the page: this agent, same origin
+    d.put("prefix", config.mqtt().topicPrefix());
+    if (broker != null) {
+      d.put("broker", broker);
+    }
+    return new HttpOptions.Dashboard(dir, d);
   }
 }

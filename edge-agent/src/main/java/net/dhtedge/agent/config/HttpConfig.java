@@ -1,5 +1,6 @@
 package net.dhtedge.agent.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -15,6 +16,8 @@ import java.util.Objects;
  * @param corsOrigins origins allowed by CORS ({@code *} for any); empty: no CORS headers
  * @param maxConnections most HTTP connections open at once
  * @param idleTimeout how long a connection may sit without a complete request
+ * @param dashboardDir the built dashboard (dashboard-static/dist) served at {@code /dashboard/}, or
+ *     null for none
  */
 public record HttpConfig(
     String bind,
@@ -23,10 +26,11 @@ public record HttpConfig(
     boolean readRequiresToken,
     List<String> corsOrigins,
     int maxConnections,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    Path dashboardDir) {
 
   public static final HttpConfig DEFAULTS =
-      new HttpConfig("0.0.0.0", 8080, null, false, List.of(), 128, Duration.ofSeconds(10));
+      new HttpConfig("0.0.0.0", 8080, null, false, List.of(), 128, Duration.ofSeconds(10), null);
 
   public HttpConfig {
     Objects.requireNonNull(bind, "bind");
@@ -40,6 +44,11 @@ public record HttpConfig(
 
   public HttpConfig withPort(int p) {
     return new HttpConfig(
-        bind, p, token, readRequiresToken, corsOrigins, maxConnections, idleTimeout);
+        bind, p, token, readRequiresToken, corsOrigins, maxConnections, idleTimeout, dashboardDir);
+  }
+
+  public HttpConfig withCorsOrigins(List<String> origins) {
+    return new HttpConfig(
+        bind, port, token, readRequiresToken, origins, maxConnections, idleTimeout, dashboardDir);
   }
 }

@@ -28,7 +28,8 @@ final class SectionsBinder {
     "read_requires_token",
     "cors_origins",
     "max_connections",
-    "idle_timeout"
+    "idle_timeout",
+    "dashboard_dir"
   };
   static final String[] MAIL_KEYS = {
     "enabled",
@@ -45,6 +46,7 @@ final class SectionsBinder {
   };
   static final String[] HA_KEYS = {"discovery", "prefix"};
   static final String HTTP_TOKEN_ENV = "EDGE_AGENT_HTTP_TOKEN";
+  static final String DASHBOARD_DIR_ENV = "EDGE_AGENT_DASHBOARD_DIR";
   static final String SMTP_PASSWORD_ENV = "EDGE_AGENT_SMTP_PASSWORD";
 
   private final BindContext ctx;
@@ -99,14 +101,17 @@ final class SectionsBinder {
     if (items != null) {
       for (Section.Item item : items) {
         String o = item.text().trim();
-        if (o.equals("*") || o.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+        if (o.equals("*") || o.matches("https?://[A-Za-z0-9.-]+(:([0-9]{1,5}|\\*))?")) {
           cors.add(o);
         } else {
           ctx.problems()
               .error(
                   item.line(),
                   item.path(),
-                  "\"" + o + "\" is not an origin (use * or scheme://host[:port], no path)");
+                  "\""
+                      + o
+                      + "\" is not an origin (use * or scheme://host[:port], port * for any,"
+                      + " no path)");
         }
       }
     }
@@ -117,7 +122,38 @@ final class SectionsBinder {
             d.idleTimeout(),
             java.time.Duration.ofMillis(100),
             java.time.Duration.ofMinutes(10));
-    return new HttpConfig(bind, port, token, readToken, cors, maxConnections, idle);
+    return new HttpConfig(
+        bind, port, token, readToken, cors, maxConnections, idle, dashboardDir(s));
+  }
+
+  /** {@code http.dashboard_dir}, else {@code $EDGE_AGENT_DASHBOARD_DIR}: a built dashboard. */
+  private Path dashboardDir(Section s) {
+    String fromEnv = ctx.env().apply(DASHBOARD_DIR_ENV);
+    boolean inFile = s.has("dashboard_dir");
+    if (!inFile && (fromEnv == null || fromEnv.isBlank())) {
+      return null;
+    }
+    Path dir = Values.path(s, "dashboard_dir", inFile ? s.text("dashboard_dir", null) : fromEnv);
+    if (dir == null) {
+      return null;
+    }
+    String problem = null;
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      problem = dir + ": no such directory";
+    } else if (!java.nio.file.Files.isRegularFile(dir.resolve("index.html"))) {
+      problem =
+          dir
+              + " has no index.html (build the dashboard: cd dashboard-static && npm ci && npm run build)";
+    }
+    if (problem != null) {
+      if (inFile) {
+        s.error("dashboard_dir", problem);
+      } else {
+        ctx.problems().error(0, DASHBOARD_DIR_ENV, problem);
+      }
+      return null;
+    }
+    return dir;
   }
 
   MailConfig mail(Section root) {

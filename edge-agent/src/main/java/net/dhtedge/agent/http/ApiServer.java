@@ -51,6 +51,7 @@ public final class ApiServer implements AutoCloseable {
   private final EventHub events;
   private final ApiRoutes api;
   private final MqttRoutes mqtt;
+  private final DashboardFiles dashboard;
   private final byte[] tokenHash;
   private final AtomicLong internalErrors = new AtomicLong();
   private volatile boolean closed;
@@ -66,6 +67,7 @@ public final class ApiServer implements AutoCloseable {
     this.events = new EventHub(options.sseQueue(), options.heartbeatSeconds(), backend.clock());
     this.api = new ApiRoutes(backend);
     this.mqtt = new MqttRoutes(backend);
+    this.dashboard = options.dashboard() == null ? null : new DashboardFiles(options.dashboard());
     int port = options.port() == HttpOptions.EPHEMERAL ? 0 : options.port();
     executor = Executors.newVirtualThreadPerTaskExecutor();
     // Platform threads only for the acceptor and selector; every request runs on a virtual thread.
@@ -153,6 +155,8 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private enum Access {
+    /** The dashboard's files: the same as on any static server, never behind the token. */
+    PUBLIC,
     READ,
     WRITE
   }
@@ -174,9 +178,13 @@ public final class ApiServer implements AutoCloseable {
           "/api/events",
           "/mqtt/status" ->
           new Route(get, Access.READ);
+      case "/dashboard" -> new Route(get, Access.PUBLIC);
       case "/mqtt/connect", "/mqtt/disconnect", "/mqtt/publish/sensor" ->
           new Route(post, Access.WRITE);
       default -> {
+        if (path.startsWith(DashboardFiles.PREFIX)) {
+          yield new Route(get, Access.PUBLIC);
+        }
         if (path.matches("/api/incidents/[^/]+/(ack|resolve)")
             || path.matches("/mqtt/publish/incident/[^/]+")) {
           yield new Route(post, Access.WRITE);
@@ -229,7 +237,7 @@ public final class ApiServer implements AutoCloseable {
       throw new HttpError(405, "method not allowed")
           .header("Allow", String.join(", ", sorted(r.methods())) + ", OPTIONS");
     }
-    if (r.access() == Access.WRITE || options.readRequiresToken()) {
+    if (r.access() == Access.WRITE || (r.access() == Access.READ && options.readRequiresToken())) {
       boolean queryTokenOk = c.path.equals("/api/events") || c.path.equals("/");
       if (!authorized(c, queryTokenOk && r.access() == Access.READ)) {
         throw new HttpError(401, "unauthorized").header("WWW-Authenticate", "Bearer");
@@ -237,6 +245,12 @@ public final class ApiServer implements AutoCloseable {
     }
     switch (c.path) {
       case "/" -> c.send(200, "text/html; charset=utf-8", page());
+      case "/dashboard" -> {
+        requireDashboard(c);
+        String q = c.rawQuery();
+        throw new HttpError(301, "moved")
+            .header("Location", DashboardFiles.PREFIX + (q == null || q.isEmpty() ? "" : "?" + q));
+      }
       case "/healthz" -> {
         boolean healthy = backend.pipeline().counters().storeHealthy();
         c.json(healthy ? 200 : 503, Map.of("status", healthy ? "ok" : "store failing"));
@@ -251,12 +265,25 @@ public final class ApiServer implements AutoCloseable {
         events.serve(c, extra);
       }
       default -> {
-        if (c.path.startsWith("/mqtt/")) {
+        if (c.path.startsWith(DashboardFiles.PREFIX)) {
+          requireDashboard(c);
+          dashboard.serve(c, c.path.substring(DashboardFiles.PREFIX.length()));
+        } else if (c.path.startsWith("/mqtt/")) {
           mqtt.handle(c);
         } else {
           api.handle(c);
         }
       }
+    }
+  }
+
+  private void requireDashboard(Call c) {
+    if (dashboard == null) {
+      throw HttpError.notFound(c.path)
+          .with(
+              "hint",
+              "this agent serves no dashboard: set http.dashboard_dir (or EDGE_AGENT_DASHBOARD_DIR)"
+                  + " to a built dashboard-static/dist");
     }
   }
 
@@ -276,8 +303,34 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private boolean corsAllowed(String origin) {
-    List<String> allowed = options.corsOrigins();
-    return allowed.contains("*") || allowed.contains(origin);
+    for (String allowed : options.corsOrigins()) {
+      if (originMatches(allowed, origin)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code *} matches any origin; {@code scheme://host:*} that host on any port (or none); anything
+   * else matches exactly.
+   */
+  static boolean originMatches(String allowed, String origin) {
+    if (allowed.equals("*") || allowed.equals(origin)) {
+      return true;
+    }
+    if (!allowed.endsWith(":*")) {
+      return false;
+    }
+    String base = allowed.substring(0, allowed.length() - 2);
+    if (origin.equals(base)) {
+      return true;
+    }
+    if (!origin.startsWith(base + ":")) {
+      return false;
+    }
+    String port = origin.substring(base.length() + 1);
+    return port.matches("[0-9]{1,5}");
   }
 
   private boolean authorized(Call c, boolean queryTokenOk) {
@@ -315,6 +368,11 @@ public final class ApiServer implements AutoCloseable {
     }
     try {
       e.headers.forEach((k, v) -> response.getHeaders().put(k, v));
+      if (call != null && call.bodyUnread()) {
+        // Jetty closes a connection whose request body was left unread (a 401 before the body,
+        // a 413): say so, so the client does not send its next request on it.
+        response.getHeaders().put("Connection", "close");
+      }
       if (call == null) {
         JsonErrors.write(response, e.status, e.body);
       } else {

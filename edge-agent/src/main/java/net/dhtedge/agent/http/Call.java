@@ -26,6 +26,7 @@ final class Call {
   private final Request request;
   private final Response response;
   private final int maxBody;
+  private boolean bodyRead;
 
   Call(Request request, Response response, int maxBody) {
     this.request = request;
@@ -64,6 +65,11 @@ final class Call {
     return out;
   }
 
+  /** The query string as sent (still encoded), or null. */
+  String rawQuery() {
+    return request.getHttpURI().getQuery();
+  }
+
   String header(String name) {
     return request.getHeaders().get(name);
   }
@@ -84,6 +90,7 @@ final class Call {
 
   /** The body, at most {@code maxBody} bytes: checked by Content-Length and while reading. */
   byte[] body() throws IOException {
+    bodyRead = true;
     long declared = request.getLength();
     if (declared > maxBody) {
       throw tooLarge();
@@ -100,6 +107,20 @@ final class Call {
       }
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Whether the request carries a body nobody has read (an error answered before it): the server
+   * then drops the connection after the answer, so the answer must say {@code Connection: close},
+   * or a client reuses the dying connection and its next request gets no answer.
+   */
+  boolean bodyUnread() {
+    if (bodyRead) {
+      return false;
+    }
+    long declared = request.getLength();
+    return declared > 0
+        || (declared < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
   }
 
   private HttpError tooLarge() {
@@ -119,6 +140,38 @@ final class Call {
     }
     try (Blocker.Callback done = Blocker.callback()) {
       response.write(true, noBody ? null : ByteBuffer.wrap(bytes), done);
+      done.block();
+    }
+  }
+
+  /**
+   * Sends a file, streamed from disk in the server's buffers (never whole in the heap), with an
+   * ETag; {@code 304} without a body when the client's {@code If-None-Match} has it.
+   */
+  void sendFile(String contentType, java.nio.file.Path file, long size, String etag)
+      throws IOException {
+    var h = response.getHeaders();
+    h.put(HttpHeader.CACHE_CONTROL, "no-cache"); // revalidate: a rebuilt dashboard shows at once
+    h.put(HttpHeader.ETAG, etag);
+    h.put("X-Content-Type-Options", "nosniff");
+    String match = header("If-None-Match");
+    if (match != null && (match.equals(etag) || match.equals("W/" + etag))) {
+      response.setStatus(304);
+      try (Blocker.Callback done = Blocker.callback()) {
+        response.write(true, null, done);
+        done.block();
+      }
+      return;
+    }
+    response.setStatus(200);
+    h.put(HttpHeader.CONTENT_TYPE, contentType);
+    h.put(HttpHeader.CONTENT_LENGTH, size);
+    try (Blocker.Callback done = Blocker.callback()) {
+      if (method.equals("HEAD")) {
+        response.write(true, null, done);
+      } else {
+        Content.copy(Content.Source.from(file), response, done);
+      }
       done.block();
     }
   }

@@ -1,6 +1,8 @@
 package net.dhtedge.agent.http;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,6 +21,7 @@ import java.util.Objects;
  *     closing the connection that has waited longest without a request
  * @param idleMillis how long a connection may sit without a complete request: the header timeout
  *     and the keep-alive idle time (default 10 s); body reads and response writes may stall 3× that
+ * @param dashboard the built dashboard served at {@code /dashboard/}, or null for none
  */
 public record HttpOptions(
     String bind,
@@ -30,7 +33,22 @@ public record HttpOptions(
     int sseQueue,
     int heartbeatSeconds,
     int maxConnections,
-    long idleMillis) {
+    long idleMillis,
+    Dashboard dashboard) {
+
+  /**
+   * The static dashboard the agent serves itself, same origin as the API (so no CORS).
+   *
+   * @param dir the built site (dashboard-static/dist), with an index.html
+   * @param defaults what {@code /dashboard/defaults.json} answers: the page's default settings
+   *     (broker WebSocket URL, API base, topic prefix), below the query string and stored ones
+   */
+  public record Dashboard(Path dir, Map<String, Object> defaults) {
+    public Dashboard {
+      Objects.requireNonNull(dir, "dir");
+      defaults = Map.copyOf(defaults);
+    }
+  }
 
   /** Port value that asks the OS for a free port (tests); distinct from 0, which means off. */
   public static final int EPHEMERAL = -1;
@@ -71,7 +89,7 @@ public record HttpOptions(
 
   /** Options with defaults for everything but the address, port and token. */
   public static HttpOptions of(String bind, int port, String token) {
-    return new HttpOptions(bind, port, DEFAULT_MAX_BODY, token, false, List.of(), 0, 0, 0, 0);
+    return new HttpOptions(bind, port, DEFAULT_MAX_BODY, token, false, List.of(), 0, 0, 0, 0, null);
   }
 
   public boolean enabled() {
@@ -90,6 +108,8 @@ public record HttpOptions(
         + readRequiresToken
         + ", corsOrigins="
         + corsOrigins
+        + ", dashboard="
+        + (dashboard == null ? null : dashboard.dir())
         + "]";
   }
 }

@@ -39,6 +39,38 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   private static final String HOST = "127.0.0.1";
 
+  /** The demo broker's TCP port when it is free: MQTT's registered port. */
+  public static final int DEFAULT_TCP_PORT = 1883;
+
+  /** The demo broker's WebSocket port when it is free (the dashboard's default). */
+  public static final int DEFAULT_WEB_SOCKET_PORT = 8083;
+
+  /** How many ports from a default are tried, in order, before the OS picks one. */
+  public static final int PORTS_TRIED = 5;
+
+  /**
+   * The first of {@code wanted, wanted + 1, ..., wanted + count - 1} that is free on 127.0.0.1,
+   * else 0 (the OS picks one). The same few ports each start, so printed commands keep working.
+   */
+  public static int firstFreePort(int wanted, int count) {
+    for (int p = wanted; p < wanted + count && p <= 65535; p++) {
+      if (isFree(p)) {
+        return p;
+      }
+    }
+    return 0;
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private final Options options;
   private Server server;
   private int tcpPort = -1;
@@ -105,6 +137,12 @@ public final class EmbeddedBroker implements AutoCloseable {
   public synchronized String tcpUrl() {
     requireRunning();
     return "tcp://" + HOST + ":" + tcpPort;
+  }
+
+  /** The TCP port bound. */
+  public synchronized int tcpPort() {
+    requireRunning();
+    return tcpPort;
   }
 
   /** {@code ws://127.0.0.1:<port>/mqtt}, or null when the WebSocket listener is off. */

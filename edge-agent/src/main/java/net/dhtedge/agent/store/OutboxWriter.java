@@ -174,6 +174,8 @@ final class OutboxWriter {
 
   /** The transaction committed: its counts become the store's. */
   void committed() {
+    // Confirming first, pending second: a reader in between sees one too many, never too few.
+    state.outboxConfirming.addAndGet(-confirms.size());
     state.outboxPending.addAndGet(pendingDelta);
     state.outboxDroppable.addAndGet(droppableDelta);
     state.outboxDropped.addAndGet(dropped);

@@ -137,6 +137,8 @@ final class StoreOutbox implements Outbox {
       priority = inFlight.get(id);
     }
     int p = priority == null ? -1 : priority;
+    // Delivered: no longer waiting, although its row says so until the deferred commit.
+    state.outboxConfirming.incrementAndGet();
     store.submit(
         new WriteJob() {
           @Override
@@ -151,6 +153,7 @@ final class StoreOutbox implements Outbox {
 
           @Override
           public void failed(Throwable cause) {
+            state.outboxConfirming.decrementAndGet(); // still state 0: waiting again
             release(id); // published again later: a duplicate, never a loss
           }
 
@@ -168,7 +171,7 @@ final class StoreOutbox implements Outbox {
 
   @Override
   public long depth() {
-    return state.outboxPending.get();
+    return state.outboxWaiting();
   }
 
   @Override

@@ -189,7 +189,7 @@ public final class StoreReads {
           state.failuresKept.get(),
           c.devices(),
           c.incidentsNotResolved(),
-          state.outboxPending.get(),
+          state.outboxWaiting(),
           state.outboxDropped.get(),
           c.sizeOnDiskBytes());
     }
@@ -208,7 +208,7 @@ public final class StoreReads {
                     orZero(
                         Queries.scalar(
                             c, "SELECT COUNT(*) FROM incidents WHERE status <> 'resolved'")),
-                state.outboxPending.get(),
+                state.outboxWaiting(),
                 state.outboxDropped.get(),
                 sizeOnDisk()));
   }

@@ -231,7 +231,7 @@ class BadConfigTest {
             "a CORS origin with a path",
             "http:\n  cors_origins: [\"https://dash.example.org/app\"]\n",
             "edge-agent.yml:2: http.cors_origins[0]: \"https://dash.example.org/app\" is not an"
-                + " origin (use * or scheme://host[:port], no path)"),
+                + " origin (use * or scheme://host[:port], port * for any, no path)"),
         bad(
             "a password both inline and in a file",
             "mqtt:\n  password: x\n  password_file: /nonexistent\n",

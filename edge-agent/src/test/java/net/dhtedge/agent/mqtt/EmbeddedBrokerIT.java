@@ -64,6 +64,44 @@ class EmbeddedBrokerIT {
     }
   }
 
+  /** Issue 18 item 5: the same port each start when it is free. */
+  @Test
+  void theWantedPortIsUsedWhenItIsFree() {
+    int wanted = MosquittoBroker.freePort();
+    assertThat(EmbeddedBroker.firstFreePort(wanted, 3)).isEqualTo(wanted);
+    try (EmbeddedBroker b =
+        new EmbeddedBroker(
+            new EmbeddedBroker.Options(EmbeddedBroker.firstFreePort(wanted, 3), -1, null))) {
+      b.start();
+      assertThat(b.tcpPort()).isEqualTo(wanted);
+      assertThat(b.tcpUrl()).isEqualTo("tcp://127.0.0.1:" + wanted);
+      try (TestClient c = TestClient.connect(b.tcpUrl(), "free-port")) {
+        assertThat(c).isNotNull();
+      }
+    }
+  }
+
+  /** Issue 18 item 5: a taken port falls back to the next of a few fixed ones, not a random one. */
+  @Test
+  void aTakenWantedPortFallsBackToTheNextFreeOneOfTheFixedFew() throws Exception {
+    int wanted = MosquittoBroker.freePort();
+    try (java.net.ServerSocket held = new java.net.ServerSocket()) {
+      held.setReuseAddress(true);
+      held.bind(new java.net.InetSocketAddress("127.0.0.1", wanted));
+      int chosen = EmbeddedBroker.firstFreePort(wanted, 3);
+      // Another process may hold wanted + 1 as well; 0 (the OS picks) only when all three are.
+      assertThat(chosen).isNotEqualTo(wanted).isIn(wanted + 1, wanted + 2, 0);
+      assertThat(EmbeddedBroker.firstFreePort(wanted, 1)).isZero();
+      try (EmbeddedBroker b = new EmbeddedBroker(new EmbeddedBroker.Options(chosen, -1, null))) {
+        b.start();
+        assertThat(b.tcpPort()).isNotEqualTo(wanted).isPositive();
+        try (TestClient c = TestClient.connect(b.tcpUrl(), "fallback-port")) {
+          assertThat(c).isNotNull();
+        }
+      }
+    }
+  }
+
   @Test
   void aTakenPortGivesAClearErrorAndCloseTwiceIsSafe() {
     try (EmbeddedBroker first = new EmbeddedBroker(new EmbeddedBroker.Options(0, -1, null))) {

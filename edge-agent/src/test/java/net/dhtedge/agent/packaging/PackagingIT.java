@@ -94,6 +94,38 @@ class PackagingIT {
     assertThat(r.code()).as(r.output()).isZero();
   }
 
+  /** The project's own bash scripts: the launcher, the build and test entry points, CI. */
+  @Test
+  void theProjectsScriptsPassShellcheck() throws Exception {
+    if (!onPath("shellcheck")) {
+      abort("shellcheck is not installed (apt install shellcheck)");
+    }
+    Path root = PACKAGING.getParent();
+    List<String> cmd = new ArrayList<>(List.of("shellcheck"));
+    for (String f :
+        List.of(
+            "bin/edge-agent",
+            "bin/find-java",
+            "bin/test",
+            "bin/build-deb",
+            "bin/bench",
+            "bin/bench-devices",
+            "bin/bench-diskfull",
+            "bin/bench-http",
+            ".ci/run",
+            "tests/readme-quickstart.sh",
+            "tests/build-deb.sh")) {
+      cmd.add(root.resolve(f).toString());
+    }
+    try (var tests = Files.list(PACKAGING.resolve("test"))) {
+      tests.filter(p -> p.toString().endsWith(".sh")).sorted().forEach(p -> cmd.add(p.toString()));
+    }
+
+    Result r = exec(cmd);
+
+    assertThat(r.code()).as(r.output()).isZero();
+  }
+
   @Test
   void theUnitKeepsTheJitWorkingAndOnlyGpioDevicesOpen() throws Exception {
     List<String> unit = Files.readAllLines(PACKAGING.resolve("systemd/edge-agent.service"));
