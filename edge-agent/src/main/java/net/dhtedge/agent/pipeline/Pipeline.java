@@ -11,14 +11,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import net.dhtedge.agent.contract.Payloads;
@@ -58,8 +54,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
   private final Topics topics;
   private final AgentClock clock;
   private final RulesEngine rules;
-  private final List<PipelineListener> listeners = new CopyOnWriteArrayList<>();
-  private final ExecutorService events;
+  private final ListenerFanOut listeners = new ListenerFanOut();
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -71,9 +66,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
 
   // writer-thread state
   private RulesEngine.Snapshot snapshot;
-  private boolean storeAlertPending;
-  private boolean storeAlertInBatch;
-  private Instant storeFailingSince;
+  private final StoreFailureAlarm storeAlarm = new StoreFailureAlarm();
 
   /**
    * Wires a pipeline onto an open store (which it does not close).
@@ -102,13 +95,6 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     store.lastOpened(Rule.STALE).forEach(rules::staleAlreadyRaised);
     this.incidentsOpen = rules.openCount();
     this.devicesWithIncidents = rules.devicesWithOpenIncidents();
-    this.events =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "pipeline-events");
-              t.setDaemon(true);
-              return t;
-            });
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -149,7 +135,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
   }
 
   public void addListener(PipelineListener l) {
-    listeners.add(Objects.requireNonNull(l, "listener"));
+    listeners.add(l);
   }
 
   public void removeListener(PipelineListener l) {
@@ -168,7 +154,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
         o.depth(),
         o.dropped(),
         h.healthy(),
-        eventsDropped.get());
+        listeners.dropped());
   }
 
   public AgentClock clock() {
@@ -331,45 +317,11 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     }
   }
 
-  /**
-   * How many committed readings may wait for the listeners. Listeners follow the store (live views,
-   * Home Assistant); when they fall this far behind a burst, further readings are not passed to
-   * them (counted), so a slow listener can never fill the heap. Incidents always are.
-   */
-  public static final int MAX_PENDING_EVENTS = 2_000;
-
-  private final AtomicInteger pendingEvents = new AtomicInteger();
-  private final AtomicLong eventsDropped = new AtomicLong();
+  /** How many committed readings may wait for the listeners: {@link ListenerFanOut}. */
+  public static final int MAX_PENDING_EVENTS = ListenerFanOut.MAX_PENDING;
 
   private void announce(Reading r, Outcome o, List<Transition> transitions) {
-    if (listeners.isEmpty()) {
-      return;
-    }
-    if (transitions.isEmpty() && pendingEvents.get() >= MAX_PENDING_EVENTS) {
-      eventsDropped.incrementAndGet();
-      return;
-    }
-    pendingEvents.incrementAndGet();
-    try {
-      events.execute(
-          () -> {
-            pendingEvents.decrementAndGet();
-            for (PipelineListener l : listeners) {
-              try {
-                if (r != null) {
-                  l.onReading(r, o);
-                }
-                for (Transition t : transitions) {
-                  l.onIncident(t);
-                }
-              } catch (RuntimeException e) {
-                LOG.warn("pipeline listener failed", e);
-              }
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      // closing: listeners are not told any more
-    }
+    listeners.announce(r, o, transitions);
   }
 
   /** A write job whose result completes a future, with its transitions announced on commit. */
@@ -530,65 +482,51 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     @Override
     public void beforeBatch() {
       snapshot = rules.snapshot();
-      storeAlertInBatch = false;
+      storeAlarm.beforeBatch();
       transitionsInBatch = false;
     }
 
     @Override
     public void beforeCommit(Tx tx) throws SQLException {
-      if (!storeAlertPending) {
+      Optional<String> message = storeAlarm.due(store.health());
+      if (message.isEmpty()) {
         return;
       }
-      StoreHealth h = store.health();
       Optional<Transition> t =
           rules.onStoreFailure(
               options.agentDeviceId(),
-              h.failedCommits(),
-              "store writes failed since "
-                  + Payloads.ts(storeFailingSince)
-                  + "; writes that failed were refused, not acknowledged (last error: "
-                  + h.lastError()
-                  + ")",
+              store.health().failedCommits(),
+              message.get(),
               clock.instant());
       if (t.isPresent()) {
         writeTransitions(tx, List.of(t.get()));
         pendingAnnouncement = List.of(t.get());
       }
-      storeAlertInBatch = true;
     }
 
     @Override
     public void afterCommit() {
-      if (storeAlertInBatch) {
-        storeAlertPending = false;
-        storeFailingSince = null;
-        if (pendingAnnouncement != null) {
-          announce(null, null, pendingAnnouncement);
-        }
+      if (storeAlarm.inBatch() && pendingAnnouncement != null) {
+        announce(null, null, pendingAnnouncement);
       }
+      storeAlarm.committed();
       pendingAnnouncement = null;
       incidentsOpen = rules.openCount();
-      if (transitionsInBatch || storeAlertInBatch) {
+      if (transitionsInBatch || storeAlarm.inBatch()) {
         devicesWithIncidents = rules.devicesWithOpenIncidents();
       }
     }
 
     @Override
     public void afterRefused() {
-      storeAlertPending = true;
-      if (storeFailingSince == null) {
-        storeFailingSince = clock.instant();
-      }
+      storeAlarm.failed(clock.instant());
     }
 
     @Override
     public void afterRollback(Throwable cause) {
       rules.restore(snapshot);
       pendingAnnouncement = null;
-      storeAlertPending = true;
-      if (storeFailingSince == null) {
-        storeFailingSince = clock.instant();
-      }
+      storeAlarm.failed(clock.instant());
       incidentsOpen = rules.openCount();
     }
   }
@@ -605,11 +543,6 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     if (ownsStore) {
       store.close();
     }
-    events.shutdown();
-    try {
-      events.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    listeners.close();
   }
 }
