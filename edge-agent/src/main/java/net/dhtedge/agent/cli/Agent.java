@@ -170,6 +170,7 @@ public final class Agent implements AutoCloseable {
       closeables.push(publisher);
       if (m.subscribe()) {
         ingest = new Ingest(connection, pipeline, rejects, clock);
+        closeables.push(ingest);
         ingest.start();
       }
       if (config.homeassistant().discovery()) {
@@ -352,6 +353,8 @@ public final class Agent implements AutoCloseable {
       Ingest.Stats is = ingest.stats();
       readings.put("received", is.received());
       readings.put("pending_acks", is.pendingAcks());
+      // why ingest waits for redeliveries of readings it could not store, or null
+      readings.put("ingest_stalled", ingest.stalled().orElse(null));
     }
     out.put("readings", readings);
 

@@ -185,9 +185,10 @@ public final class PahoClientPort implements MqttClientPort {
       String current = s.client.getCurrentServerURI();
       return current == null ? uri : current;
     } catch (MqttException e) {
-      // A connect that did not end (no CONNACK in time) is still running inside Paho: give that
-      // client up, or its late success wedges every retry with "Client is connected".
-      if (token == null || !token.isComplete() || s.client.isConnected()) {
+      // A connect that did not end (no CONNACK in time: our wait ran out with no failure on the
+      // token) is still running inside Paho: give that client up, or its late success wedges
+      // every retry with "Client is connected". A refused or failed connect leaves it reusable.
+      if (token == null || token.getException() == null || s.client.isConnected()) {
         abandon(s, "connect to " + uri + " did not finish within " + waitMs + " ms");
       }
       MqttPortException failure = connectFailure(e, o);
