@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -22,20 +23,20 @@ public interface Dialect {
   /** Statements run once on the writer connection at start-up (durability settings). */
   List<String> setupStatements(int fileWriteDelayMillis);
 
-  /** The column type of a binary payload of up to 8 KiB. */
-  String binaryType();
+  /**
+   * The dialect's name: migration files of its own live in {@code db/migration/<name>/} and replace
+   * the common file of the same version.
+   */
+  String name();
+
+  /**
+   * Values of the migration files' {@code ${...}} placeholders: {@code binary_type}, the column
+   * type of a binary payload of up to 8 KiB.
+   */
+  Map<String, String> placeholders();
 
   /** A DELETE of at most {@code limit} rows matching {@code where} (placeholders allowed). */
   String deleteLimited(String table, String where, int limit);
-
-  /**
-   * Statements that keep a small table that every commit updates in memory, or none where the
-   * database needs no such hint. (HSQLDB writes each update of a cached table as a new row version
-   * into its data file, and every allocation after a free sorts its free-space list.)
-   */
-  default List<String> keepInMemory(String table) {
-    return List.of();
-  }
 
   /** The statement that closes the database cleanly, or null when there is none. */
   String shutdownStatement();

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /** HSQLDB 2.7 file database: cached (disk) tables, MVCC, log synced on commit. */
@@ -83,18 +84,18 @@ final class HsqldbDialect implements Dialect {
   }
 
   @Override
-  public String binaryType() {
-    return "VARBINARY(8192)";
+  public String name() {
+    return "hsqldb";
+  }
+
+  @Override
+  public Map<String, String> placeholders() {
+    return Map.of("binary_type", "VARBINARY(8192)");
   }
 
   @Override
   public String deleteLimited(String table, String where, int limit) {
     return "DELETE FROM " + table + " WHERE " + where + " LIMIT " + limit;
-  }
-
-  @Override
-  public List<String> keepInMemory(String table) {
-    return List.of("SET TABLE " + table + " TYPE MEMORY");
   }
 
   @Override

@@ -101,7 +101,13 @@ final class HsqldbLogWatch implements DurabilityWatch {
     HsqldbLogWatch w = WATCHES.get(dot < 0 ? rest : rest.substring(0, dot));
     if (w == null) {
       // a database not (yet) watched, e.g. a log replay at open that stopped at a bad line
-      LOG.warn("HSQLDB: {}", r.getMessage(), r.getThrown());
+      // One line: the cause is what an operator needs (a full disk says "No space left on
+      // device"); HSQLDB repeats it once per file it touches, so the stack goes to debug.
+      Throwable t = r.getThrown();
+      LOG.warn("HSQLDB: {}{}", r.getMessage(), t == null ? "" : ": " + rootMessage(t));
+      if (t != null) {
+        LOG.debug("HSQLDB's report", t);
+      }
       return;
     }
     w.record(r);

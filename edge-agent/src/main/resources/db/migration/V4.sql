@@ -1,0 +1,2 @@
+-- devices and row_counts kept in memory: every commit updates them
+-- Nothing to do in general: only HSQLDB needs the hint (hsqldb/V4.sql).
