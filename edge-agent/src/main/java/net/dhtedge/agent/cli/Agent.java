@@ -164,6 +164,7 @@ public final class Agent implements AutoCloseable {
       closeables.push(publisher);
       if (m.subscribe()) {
         ingest = new Ingest(connection, pipeline, rejects, clock);
+        closeables.push(ingest);
         ingest.start();
       }
       if (config.homeassistant().discovery()) {

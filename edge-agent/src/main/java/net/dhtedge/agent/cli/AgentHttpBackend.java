@@ -190,6 +190,11 @@ final class AgentHttpBackend implements ApiBackend {
   }
 
   @Override
+  public Optional<String> ingestStalled() {
+    return ingest == null ? Optional.empty() : ingest.stalled();
+  }
+
+  @Override
   public Map<String, Long> rejects() {
     Map<String, Long> out = new TreeMap<>();
     rejects.snapshot().forEach((r, n) -> out.put(r.id(), n));

@@ -103,6 +103,8 @@ final class AgentStatus {
       Ingest.Stats is = ingest.stats();
       readings.put("received", is.received());
       readings.put("pending_acks", is.pendingAcks());
+      // why ingest waits for redeliveries of readings it could not store, or null
+      readings.put("ingest_stalled", ingest.stalled().orElse(null));
     }
     out.put("readings", readings);
 

@@ -99,7 +99,7 @@ final class MqttBinder {
             "reconnect_min", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofHours(1));
     Duration rMax =
         s.duration(
-            "reconnect_max", Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofHours(1));
+            "reconnect_max", Duration.ofSeconds(8), Duration.ofMillis(100), Duration.ofHours(1));
     if (rMax.compareTo(rMin) < 0) {
       s.error(
           "reconnect_max",

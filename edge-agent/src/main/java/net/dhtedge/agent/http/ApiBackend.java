@@ -55,6 +55,14 @@ public interface ApiBackend {
   /** The last errors, newest first: {@code at} and {@code message}. */
   List<Map<String, Object>> recentErrors();
 
+  /**
+   * Why MQTT ingest is stalled (readings that could not be stored wait for redelivery), or empty
+   * when it flows or is off. Makes {@code /healthz} answer 503.
+   */
+  default Optional<String> ingestStalled() {
+    return Optional.empty();
+  }
+
   /** The MQTT side, when MQTT is on. */
   Optional<MqttControl> mqtt();
 

@@ -252,8 +252,21 @@ public final class ApiServer implements AutoCloseable {
             .header("Location", DashboardFiles.PREFIX + (q == null || q.isEmpty() ? "" : "?" + q));
       }
       case "/healthz" -> {
-        boolean healthy = backend.pipeline().counters().storeHealthy();
-        c.json(healthy ? 200 : 503, Map.of("status", healthy ? "ok" : "store failing"));
+        boolean storeOk = backend.pipeline().counters().storeHealthy();
+        java.util.Optional<String> stalled = backend.ingestStalled();
+        List<String> reasons = new java.util.ArrayList<>();
+        if (!storeOk) {
+          String why = backend.pipeline().store().health().lastError();
+          reasons.add("store failing" + (why == null ? "" : ": " + why));
+        }
+        stalled.ifPresent(reasons::add);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put(
+            "status", !storeOk ? "store failing" : stalled.isPresent() ? "ingest stalled" : "ok");
+        if (!reasons.isEmpty()) {
+          body.put("reasons", reasons);
+        }
+        c.json(reasons.isEmpty() ? 200 : 503, body);
       }
       case "/metrics" ->
           c.send(

@@ -31,18 +31,25 @@ import org.slf4j.LoggerFactory;
  * <p>Acks are manual: a QoS 1 reading is acknowledged only after {@link ReadingIntake#submit}
  * completed (STORED or DUPLICATE), so the broker keeps it until it is on disk. Rejected payloads
  * and our own readings are acknowledged at once (a malformed message must not come back forever).
- * When storing fails the message is not acknowledged and the connection is recycled (at most once
- * per {@code storeRetryDelay}) so the broker redelivers it; while the store stays broken the
- * broker's in-flight window fills and the broker queues the rest, which is the back-pressure we
- * want. QoS 0 readings cannot be redelivered: a store failure loses them (counted).
+ * When storing fails the message is not acknowledged and ingest is <em>stalled</em>: while it is, a
+ * timer recycles the connection (persistent session, so the broker redelivers every unacknowledged
+ * reading) after 1 s, 2 s, 4 s, ... up to {@code storeRetryDelay}, until a reading received after
+ * such a reconnect is stored. It does not wait for a new failure: once the broker's in-flight
+ * window is full of readings we could not store, no new message (and so no new failure) comes
+ * (issue 15.3). While the store stays broken the broker queues the rest, which is the back-pressure
+ * we want. {@link #stalled()} says why for {@code /healthz}. QoS 0 readings cannot be redelivered:
+ * a store failure loses them (counted, logged at most once per {@code storeRetryDelay}).
  *
  * <p>Nothing thrown here reaches Paho: an exception in its callback would drop the connection.
  */
-public final class Ingest {
+public final class Ingest implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
 
-  /** Default pause between store-failure reconnects. */
+  /** First pause before a store-failure reconnect (doubles up to {@code storeRetryDelay}). */
+  static final Duration STORE_RETRY_FIRST = Duration.ofSeconds(1);
+
+  /** Default longest pause between store-failure reconnects. */
   public static final Duration STORE_RETRY_DELAY = Duration.ofSeconds(30);
 
   private static final JsonFactory JSON =
@@ -81,7 +88,17 @@ public final class Ingest {
   private final AtomicLong statusUpdates = new AtomicLong();
   private final AtomicLong statusRejects = new AtomicLong();
   private final AtomicLong otherTopics = new AtomicLong();
-  private final AtomicLong lastStoreRetryNanos;
+  private final AtomicLong qos0Lost = new AtomicLong();
+  private final AtomicLong lastQos0LogNanos;
+  private final java.util.concurrent.ScheduledExecutorService redelivery;
+  private final Object stallLock = new Object();
+  // guarded by stallLock
+  private long stalledEpoch = -1; // epoch of the newest unacknowledged store failure, -1: none
+  private long stalledSinceMillis;
+  private long unstored; // store failures since the stall began
+  private String stallError;
+  private long retryDelayNanos;
+  private java.util.concurrent.ScheduledFuture<?> retryTick;
 
   public Ingest(
       MqttConnection connection, ReadingIntake intake, RejectCounter rejects, AgentClock clock) {
@@ -111,7 +128,51 @@ public final class Ingest {
     this.parser = new ReadingParser(o.defaultDevice());
     this.localDevices = o.localDeviceIds();
     this.acks = new AckQueue(connection::ack, connection::epoch);
-    this.lastStoreRetryNanos = new AtomicLong(clock.nanos() - storeRetryDelay.toNanos());
+    this.lastQos0LogNanos = new AtomicLong(clock.nanos() - storeRetryDelay.toNanos());
+    java.util.concurrent.ScheduledThreadPoolExecutor t =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "mqtt-ingest-redelivery");
+              th.setDaemon(true);
+              return th;
+            });
+    t.setRemoveOnCancelPolicy(true);
+    this.redelivery = t;
+  }
+
+  /**
+   * Why ingest is stalled: readings that could not be stored wait unacknowledged for the broker to
+   * redeliver them; empty when it flows. For {@code /healthz}.
+   */
+  public Optional<String> stalled() {
+    synchronized (stallLock) {
+      if (stalledEpoch < 0) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          "ingest stalled: "
+              + unstored
+              + " MQTT readings could not be stored since "
+              + Instant.ofEpochMilli(stalledSinceMillis)
+              + " ("
+              + stallError
+              + "); they are not acknowledged and the broker redelivers them on a reconnect every "
+              + "<= "
+              + storeRetryDelay.toSeconds()
+              + " s until they are stored");
+    }
+  }
+
+  /** QoS 0 readings lost because storing them failed (they cannot be redelivered). */
+  public long qos0Lost() {
+    return qos0Lost.get();
+  }
+
+  /** Stops the redelivery timer. Safe to call twice. */
+  @Override
+  public void close() {
+    redelivery.shutdownNow();
   }
 
   /**
@@ -203,7 +264,7 @@ public final class Ingest {
         (outcome, error) -> {
           try {
             if (error != null || outcome == null) {
-              onStoreFailure(error);
+              onStoreFailure(error, entry, m.qos());
               acks.settle(entry, false);
             } else if (outcome == ReadingIntake.Outcome.REFUSED) {
               rejects.record(ParseResult.Reject.tooManyDevices(deviceId), topic);
@@ -211,6 +272,7 @@ public final class Ingest {
             } else {
               (outcome == ReadingIntake.Outcome.DUPLICATE ? duplicates : stored).incrementAndGet();
               acks.settle(entry, true);
+              onStored(entry);
             }
           } catch (RuntimeException e) {
             LOG.error("settling an MQTT reading failed", e);
@@ -221,19 +283,100 @@ public final class Ingest {
   /** Devices whose status is kept at most; statuses of further new devices are not kept. */
   static final int STATUS_DEVICES = 10_000;
 
-  private void onStoreFailure(Throwable error) {
+  private void onStoreFailure(Throwable error, AckQueue.Entry entry, int qos) {
     long n = storeFailures.incrementAndGet();
-    long now = clock.nanos();
-    long last = lastStoreRetryNanos.get();
-    if (now - last >= storeRetryDelay.toNanos() && lastStoreRetryNanos.compareAndSet(last, now)) {
-      String why = error == null ? "no outcome" : String.valueOf(error.getMessage());
-      LOG.warn(
-          "storing an MQTT reading failed ({}); {} failures so far; not acknowledged, the broker"
-              + " will redeliver after a reconnect",
-          why,
-          n);
-      connection.requestReconnect(
-          "store failure: the broker will redeliver unacknowledged readings");
+    String why = error == null ? "no outcome" : String.valueOf(error.getMessage());
+    if (qos == 0) {
+      long lost = qos0Lost.incrementAndGet();
+      long now = clock.nanos();
+      long last = lastQos0LogNanos.get();
+      if (now - last >= storeRetryDelay.toNanos() && lastQos0LogNanos.compareAndSet(last, now)) {
+        LOG.warn(
+            "storing a QoS 0 MQTT reading failed ({}); QoS 0 cannot be redelivered: {} lost so far"
+                + " (logged at most every {} s)",
+            why,
+            lost,
+            storeRetryDelay.toSeconds());
+      }
+      return;
+    }
+    synchronized (stallLock) {
+      boolean starts = stalledEpoch < 0;
+      if (starts) {
+        stalledSinceMillis = clock.millis();
+        unstored = 0;
+        retryDelayNanos = Math.min(STORE_RETRY_FIRST.toNanos(), storeRetryDelay.toNanos());
+        LOG.warn(
+            "storing an MQTT reading failed ({}); {} failures so far; not acknowledged: the broker"
+                + " redelivers it after a reconnect, tried again with back-off until it is stored",
+            why,
+            n);
+      }
+      stalledEpoch = Math.max(stalledEpoch, entry.epoch);
+      unstored++;
+      stallError = why;
+      if (retryTick == null) {
+        scheduleTick();
+      }
+    }
+  }
+
+  /** A reading stored: if it came on a socket newer than the last failure, ingest flows again. */
+  private void onStored(AckQueue.Entry entry) {
+    synchronized (stallLock) {
+      if (stalledEpoch >= 0 && entry.epoch > stalledEpoch) {
+        endStall("a redelivered reading was stored");
+      }
+    }
+  }
+
+  /** stallLock held. */
+  private void endStall(String how) {
+    LOG.info(
+        "MQTT ingest flows again after {} store failures ({}); the redeliveries are stored",
+        unstored,
+        how);
+    stalledEpoch = -1;
+    if (retryTick != null) {
+      retryTick.cancel(false);
+      retryTick = null;
+    }
+  }
+
+  /** stallLock held. */
+  private void scheduleTick() {
+    try {
+      retryTick =
+          redelivery.schedule(
+              this::tick, retryDelayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      retryTick = null; // closed
+    }
+    retryDelayNanos = Math.min(retryDelayNanos * 2, storeRetryDelay.toNanos());
+  }
+
+  /**
+   * While stalled: if the socket the failure came on is still the current one, reconnect so the
+   * broker redelivers; if a newer socket is up and nothing is waiting for its outcome, the broker
+   * had nothing more to redeliver.
+   */
+  private void tick() {
+    synchronized (stallLock) {
+      retryTick = null;
+      if (stalledEpoch < 0) {
+        return;
+      }
+      if (connection.isConnected()) {
+        long now = connection.epoch();
+        if (now <= stalledEpoch) {
+          connection.requestReconnect(
+              unstored + " readings not stored: reconnecting so the broker redelivers them");
+        } else if (acks.pending() == 0) {
+          endStall("nothing left to redeliver");
+          return;
+        }
+      }
+      scheduleTick();
     }
   }
 

@@ -1,6 +1,5 @@
 package net.dhtedge.agent.mqtt;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +13,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import net.dhtedge.agent.contract.Timestamps;
+import net.dhtedge.agent.contract.Payloads;
 import net.dhtedge.agent.contract.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One MQTT session for the agent: connects, keeps the retained online/offline status right (Last
  * Will {@code {"status":"offline"}} on {@code <prefix>/status}, retained online message on every
- * connect), reconnects with exponential backoff and jitter, re-subscribes, and tells listeners
- * (publisher, status page) when it is up or down. All connect/disconnect work runs on one thread so
- * events reach listeners in order.
+ * connect), reconnects with exponential back-off and full jitter (reset on every connect, capped at
+ * {@code reconnect_max}), re-subscribes, and tells listeners (publisher, status page) when it is up
+ * or down. All connect/disconnect work runs on one thread so events reach listeners in order.
  *
  * <p>Every socket gets a new {@link #epoch()}: a received QoS 1 message may only be acknowledged on
  * the socket it came in on (packet ids are per connection), so {@link #ack} skips acks from an
@@ -89,10 +88,6 @@ public final class MqttConnection implements AutoCloseable {
   private java.util.concurrent.ScheduledFuture<?> retry; // connection thread only
   private volatile Status status;
   private volatile boolean connected;
-  private long connectedAtNanos; // connection thread only
-
-  /** How long a connection must last before the reconnect backoff starts again from the minimum. */
-  static final Duration STABLE = Duration.ofSeconds(30);
 
   /** A connection over Paho. */
   public static MqttConnection create(MqttOptions options, Clock clock, String version) {
@@ -104,7 +99,7 @@ public final class MqttConnection implements AutoCloseable {
    * @param port the client
    * @param clock for status timestamps
    * @param version the agent version, published in the online status
-   * @param random jitter source
+   * @param random jitter source of the reconnect back-off (a seeded or scripted one in tests)
    */
   public MqttConnection(
       MqttOptions options,
@@ -301,7 +296,9 @@ public final class MqttConnection implements AutoCloseable {
       return;
     }
     connected = true;
-    connectedAtNanos = System.nanoTime();
+    // Every successful connect starts the back-off again: the next loss is retried within
+    // reconnect_min (issue 15.10; the jitter keeps a fleet from coming back in lock-step).
+    backoff.reset();
     setStatus(State.CONNECTED, uri, null);
     LOG.info("MQTT connected to {} as {}", uri, options.clientId());
     publishOnline();
@@ -410,11 +407,6 @@ public final class MqttConnection implements AutoCloseable {
 
   /** On the connection thread, after the socket is gone. */
   private void lost(String cause) {
-    // Only a connection that stayed up resets the backoff: one that is dropped at once (another
-    // client with our client id, a broker that kicks us) must not be retried every second.
-    if (System.nanoTime() - connectedAtNanos >= STABLE.toNanos()) {
-      backoff.reset();
-    }
     for (Listener l : listeners) {
       safely(() -> l.disconnected(cause));
     }
@@ -422,21 +414,15 @@ public final class MqttConnection implements AutoCloseable {
   }
 
   private MqttClientPort.Will will() {
-    return new MqttClientPort.Will(
-        topics.status(), "{\"status\":\"offline\"}".getBytes(StandardCharsets.UTF_8), 1, true);
+    return new MqttClientPort.Will(topics.status(), Payloads.agentOffline(), 1, true);
   }
 
   private void publishOnline() {
-    String json =
-        "{\"status\":\"online\",\"ts\":\""
-            + Timestamps.format(clock.instant())
-            + "\",\"version\":\""
-            + version.replace("\"", "")
-            + "\"}";
+    byte[] json = Payloads.agentStatus("online", clock.instant(), version);
     try {
       port.publish(
           topics.status(),
-          json.getBytes(StandardCharsets.UTF_8),
+          json,
           1,
           true,
           new MqttClientPort.PublishCallback() {
@@ -458,7 +444,7 @@ public final class MqttConnection implements AutoCloseable {
     try {
       port.publish(
           topics.status(),
-          "{\"status\":\"offline\"}".getBytes(StandardCharsets.UTF_8),
+          Payloads.agentOffline(),
           1,
           true,
           new MqttClientPort.PublishCallback() {

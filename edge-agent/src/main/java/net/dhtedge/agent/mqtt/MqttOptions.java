@@ -217,7 +217,7 @@ public record MqttOptions(
     private Duration keepAlive = Duration.ofSeconds(30);
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration reconnectMin = Duration.ofSeconds(1);
-    private Duration reconnectMax = Duration.ofSeconds(60);
+    private Duration reconnectMax = Duration.ofSeconds(8);
     private int drainRatePerSecond = 500;
     private int inflightWindow = 10;
     private boolean subscribe = true;

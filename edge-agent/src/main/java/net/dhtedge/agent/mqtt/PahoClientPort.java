@@ -28,36 +28,122 @@ public final class PahoClientPort implements MqttClientPort {
 
   private static final Logger LOG = LoggerFactory.getLogger(PahoClientPort.class);
 
-  private final MqttAsyncClient client;
+  /** How long closing an abandoned client may hold up the next connect attempt. */
+  private static final long ABANDON_WAIT_MS = 3_000;
+
+  private final String firstUri;
+  private final String clientId;
   private final javax.net.ssl.SSLSocketFactory tls;
+  private final java.util.concurrent.atomic.AtomicLong abandoned =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile Session session;
   private volatile Events events;
   private volatile boolean closed;
+
+  /**
+   * One Paho client and the publishes handed to it. A client whose connect did not end (timed out
+   * while Paho kept waiting for the CONNACK) is abandoned and replaced: left alone, Paho completes
+   * that connect later, unseen, and every further {@code connect} fails with "Client is connected
+   * (32100)" (issue 15.2).
+   */
+  private final class Session {
+    final MqttAsyncClient client;
+    final java.util.Set<Pending> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    Session(MqttAsyncClient client) {
+      this.client = client;
+    }
+  }
+
+  /** A publish awaiting its outcome; told exactly once. */
+  private static final class Pending {
+    final PublishCallback callback;
+    final java.util.concurrent.atomic.AtomicBoolean told =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    Pending(PublishCallback callback) {
+      this.callback = callback;
+    }
+
+    void delivered() {
+      if (told.compareAndSet(false, true)) {
+        try {
+          callback.delivered();
+        } catch (RuntimeException e) {
+          LOG.error("publish callback failed", e);
+        }
+      }
+    }
+
+    void failed(Throwable cause) {
+      if (told.compareAndSet(false, true)) {
+        try {
+          callback.failed(cause);
+        } catch (RuntimeException e) {
+          LOG.error("publish callback failed", e);
+        }
+      }
+    }
+  }
 
   /** Creates the Paho client for the options' first URI and client id (no connection yet). */
   public PahoClientPort(MqttOptions options) {
     // Built here so a bad certificate file stops the start-up with its name, not a retry loop.
     tls = options.usesTls() ? BrokerTls.socketFactory(options.tls()) : null;
+    firstUri = options.serverUris().get(0);
+    clientId = options.clientId();
+    session = new Session(newClient());
+  }
+
+  private MqttAsyncClient newClient() {
+    MqttAsyncClient c;
     try {
-      client =
-          new MqttAsyncClient(
-              options.serverUris().get(0), options.clientId(), new MemoryPersistence());
+      c = new MqttAsyncClient(firstUri, clientId, new MemoryPersistence());
     } catch (MqttException e) {
       throw new IllegalArgumentException(
-          "mqtt: cannot create the client for " + options.serverUris() + ": " + describe(e), e);
+          "mqtt: cannot create the client for " + firstUri + ": " + describe(e), e);
     }
-    client.setManualAcks(true);
-    client.setCallback(new Adapter());
+    c.setManualAcks(true);
+    return c;
   }
 
   @Override
   public void setEvents(Events events) {
     this.events = Objects.requireNonNull(events, "events");
+    Session s = session;
+    s.client.setCallback(new Adapter(s));
+  }
+
+  /** Clients given up after a connect that did not end in time (tests, status). */
+  public long abandonedClients() {
+    return abandoned.get();
   }
 
   @Override
   public String connect(MqttOptions o, Will will) throws MqttPortException {
+    if (closed) {
+      throw new MqttPortException("client closed", MqttPortException.UNKNOWN, null);
+    }
+    if (session.client.isConnected()) {
+      // We were told it is down (or never saw it come up): start over on a fresh client.
+      abandon(session, "connected while the agent considered it down");
+    }
+    MqttPortException last = null;
+    // One URI per Paho connect: Paho's own walk over several URIs goes on by itself after a
+    // failure, which an abandoned client must not do.
+    for (String uri : o.serverUris()) {
+      try {
+        return connectTo(uri, o, will);
+      } catch (MqttPortException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private String connectTo(String uri, MqttOptions o, Will will) throws MqttPortException {
     MqttConnectOptions c = new MqttConnectOptions();
-    c.setServerURIs(o.serverUris().toArray(String[]::new));
+    c.setServerURIs(new String[] {uri});
     c.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     c.setCleanSession(o.cleanSession());
     c.setKeepAliveInterval((int) o.keepAlive().toSeconds());
@@ -86,18 +172,34 @@ public final class PahoClientPort implements MqttClientPort {
     if (will != null) {
       c.setWill(will.topic(), will.payload(), will.qos(), will.retained());
     }
+    Session s = session;
+    IMqttToken token = null;
+    // Paho's connection timeout covers the TCP (and TLS) connect; the CONNACK gets a margin more.
+    long waitMs = o.connectTimeout().toMillis() + 2_000;
     try {
-      IMqttToken token = client.connect(c);
-      // Paho applies the timeout per URI; allow every URI its turn plus a margin.
-      long waitMs = o.connectTimeout().toMillis() * o.serverUris().size() + 2_000;
+      token = s.client.connect(c);
       token.waitForCompletion(waitMs);
-      if (!client.isConnected()) {
-        throw new MqttPortException("not connected after " + waitMs + " ms", 32000, null);
+      if (!s.client.isConnected()) {
+        throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
       }
-      String uri = client.getCurrentServerURI();
-      return uri == null ? o.serverUris().get(0) : uri;
+      String current = s.client.getCurrentServerURI();
+      return current == null ? uri : current;
     } catch (MqttException e) {
-      throw connectFailure(e, o);
+      // A connect that did not end (no CONNACK in time: our wait ran out with no failure on the
+      // token) is still running inside Paho: give that client up, or its late success wedges
+      // every retry with "Client is connected". A refused or failed connect leaves it reusable.
+      if (token == null || token.getException() == null || s.client.isConnected()) {
+        abandon(s, "connect to " + uri + " did not finish within " + waitMs + " ms");
+      }
+      MqttPortException failure = connectFailure(e, o);
+      if (e.getReasonCode() == MqttException.REASON_CODE_CLIENT_TIMEOUT) {
+        failure =
+            new MqttPortException(
+                "no answer from " + uri + " within " + waitMs + " ms (reason 32000)",
+                e.getReasonCode(),
+                e);
+      }
+      throw failure;
     } finally {
       if (pw != null) {
         java.util.Arrays.fill(pw, '\0');
@@ -105,10 +207,58 @@ public final class PahoClientPort implements MqttClientPort {
     }
   }
 
+  /**
+   * Gives a client up: closes its socket without a DISCONNECT (so a connect still running inside it
+   * can never complete), fails its unconfirmed publishes (the publisher sends them again on the
+   * next client), and puts a fresh client in its place. Closing runs on its own thread so a stuck
+   * Paho cannot hold the caller for more than {@link #ABANDON_WAIT_MS}.
+   */
+  private synchronized void abandon(Session s, String why) {
+    if (session != s) {
+      return;
+    }
+    abandoned.incrementAndGet();
+    LOG.info("MQTT: giving up client {} ({}); the next attempt uses a new one", clientId, why);
+    if (!closed) {
+      Session next = new Session(newClient());
+      if (events != null) {
+        next.client.setCallback(new Adapter(next));
+      }
+      session = next;
+    }
+    Thread t = new Thread(() -> forceClose(s.client), "mqtt-abandon");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join(ABANDON_WAIT_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    MqttPortException gone =
+        new MqttPortException("client given up: " + why, MqttPortException.UNKNOWN, null);
+    for (Pending p : s.pending) {
+      p.failed(gone);
+    }
+    s.pending.clear();
+  }
+
+  private static void forceClose(MqttAsyncClient c) {
+    try {
+      c.disconnectForcibly(0, 0, false);
+    } catch (MqttException | RuntimeException e) {
+      LOG.debug("forced disconnect of a given-up client: {}", e.toString());
+    }
+    try {
+      c.close(true);
+    } catch (MqttException | RuntimeException e) {
+      LOG.debug("closing a given-up client: {}", e.toString());
+    }
+  }
+
   @Override
   public void subscribe(String filter, int qos, Duration timeout) throws MqttPortException {
     try {
-      IMqttToken t = client.subscribe(filter, qos);
+      IMqttToken t = session.client.subscribe(filter, qos);
       t.waitForCompletion(timeout.toMillis());
       int[] granted = t.getGrantedQos();
       if (granted != null && granted.length > 0 && granted[0] == 0x80) {
@@ -123,8 +273,11 @@ public final class PahoClientPort implements MqttClientPort {
   public void publish(
       String topic, byte[] payload, int qos, boolean retained, PublishCallback callback)
       throws MqttPortException {
+    Session s = session;
+    Pending p = new Pending(callback);
+    s.pending.add(p);
     try {
-      client.publish(
+      s.client.publish(
           topic,
           payload,
           qos,
@@ -133,31 +286,30 @@ public final class PahoClientPort implements MqttClientPort {
           new IMqttActionListener() {
             @Override
             public void onSuccess(IMqttToken asyncActionToken) {
-              try {
-                callback.delivered();
-              } catch (RuntimeException e) {
-                LOG.error("publish callback failed", e);
-              }
+              s.pending.remove(p);
+              p.delivered();
             }
 
             @Override
             public void onFailure(IMqttToken asyncActionToken, Throwable exception) {
-              try {
-                callback.failed(exception);
-              } catch (RuntimeException e) {
-                LOG.error("publish callback failed", e);
-              }
+              s.pending.remove(p);
+              p.failed(exception);
             }
           });
     } catch (MqttException e) {
+      s.pending.remove(p);
       throw wrap(e);
+    }
+    if (session != s && s.pending.remove(p)) {
+      // given up meanwhile: this publish went to a client that is gone
+      p.failed(new MqttPortException("client given up", MqttPortException.UNKNOWN, null));
     }
   }
 
   @Override
   public void ack(int messageId, int qos) throws MqttPortException {
     try {
-      client.messageArrivedComplete(messageId, qos);
+      session.client.messageArrivedComplete(messageId, qos);
     } catch (MqttException e) {
       throw wrap(e);
     }
@@ -165,6 +317,7 @@ public final class PahoClientPort implements MqttClientPort {
 
   @Override
   public void disconnect(Duration quiesce) {
+    MqttAsyncClient client = session.client;
     if (!client.isConnected()) {
       return;
     }
@@ -182,22 +335,24 @@ public final class PahoClientPort implements MqttClientPort {
 
   @Override
   public boolean isConnected() {
-    return client.isConnected();
+    return session.client.isConnected();
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    Session s = session;
     try {
-      if (client.isConnected()) {
-        client.disconnectForcibly(0, 1_000, false);
+      if (s.client.isConnected()) {
+        s.client.disconnectForcibly(0, 1_000, false);
       }
-      client.close(true);
+      s.client.close(true);
     } catch (MqttException e) {
       LOG.debug("closing the MQTT client: {}", describe(e));
+      forceClose(s.client); // a connect still in progress: close its socket first
     }
   }
 
@@ -307,11 +462,18 @@ public final class PahoClientPort implements MqttClientPort {
     return new MqttPortException(describe(e), e.getReasonCode(), e);
   }
 
+  /** Paho's callbacks of one client; silent once that client was given up. */
   private final class Adapter implements MqttCallback {
+    private final Session owner;
+
+    Adapter(Session owner) {
+      this.owner = owner;
+    }
+
     @Override
     public void connectionLost(Throwable cause) {
       Events ev = events;
-      if (ev == null) {
+      if (ev == null || session != owner) {
         return;
       }
       try {
@@ -325,7 +487,7 @@ public final class PahoClientPort implements MqttClientPort {
     public void messageArrived(String topic, MqttMessage message) {
       // Never throw here: an exception from this callback makes Paho drop the connection.
       Events ev = events;
-      if (ev == null) {
+      if (ev == null || session != owner) {
         return;
       }
       try {

@@ -54,7 +54,7 @@ class ConfigLoaderTest {
     assertThat(c.mqtt().defaultDevice()).isEqualTo("default");
     assertThat(c.mqtt().keepAlive()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.mqtt().reconnectMin()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(c.mqtt().reconnectMax()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.mqtt().reconnectMax()).isEqualTo(Duration.ofSeconds(8));
     assertThat(c.mqtt().drainRate()).isEqualTo(500);
     assertThat(c.mqtt().tls()).isEqualTo(TlsConfig.DEFAULTS);
     assertThat(c.store().writeDelay()).isEqualTo(Duration.ofMillis(100));

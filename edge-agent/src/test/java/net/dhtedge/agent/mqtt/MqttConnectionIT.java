@@ -179,6 +179,34 @@ class MqttConnectionIT {
   }
 
   @Test
+  void theBackOffStartsFromTheMinimumAfterEverySuccessfulConnectHoweverShortItLasted(
+      @TempDir Path dir) throws Exception {
+    String prefix = prefix();
+    MosquittoBroker own = MosquittoBroker.builder(dir).build();
+    try (own) {
+      MqttOptions o =
+          options(prefix)
+              .serverUris(List.of(own.url()))
+              .reconnect(Duration.ofMillis(100), Duration.ofMillis(800))
+              .build();
+      // the back-off's random source, scripted: every draw is the ceiling of its range
+      BackoffTest.ScriptedRandom r = new BackoffTest.ScriptedRandom(true);
+      try (MqttConnection c =
+          new MqttConnection(o, new PahoClientPort(o), Clock.systemUTC(), "1", r)) {
+        c.start(); // broker down: the ceilings grow to the cap
+        await().atMost(Duration.ofSeconds(20)).until(() -> r.ceilings().size() >= 6);
+        assertThat(r.ceilings()).startsWith(100L, 200L, 400L, 800L, 800L);
+        own.start();
+        assertThat(c.awaitConnected(Duration.ofSeconds(20))).isTrue();
+        int before = r.ceilings().size();
+        own.stop(); // lost after well under the old 30 s of "stable" connection
+        await().atMost(Duration.ofSeconds(20)).until(() -> r.ceilings().size() > before);
+        assertThat(r.ceilings().get(before)).as("first delay after the loss").isEqualTo(100L);
+      }
+    }
+  }
+
+  @Test
   void badCredentialsAreReportedInOneLineAndGoodOnesConnect(@TempDir Path dir) throws Exception {
     try (MosquittoBroker secured =
         MosquittoBroker.builder(dir).credentials("agent", "right-password").start()) {

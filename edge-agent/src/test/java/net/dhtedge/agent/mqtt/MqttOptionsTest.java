@@ -19,7 +19,7 @@ class MqttOptionsTest {
     assertThat(o.readingQos()).isEqualTo(1);
     assertThat(o.cleanSession()).isFalse();
     assertThat(o.reconnectMin()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(o.reconnectMax()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(o.reconnectMax()).isEqualTo(Duration.ofSeconds(8));
     assertThat(o.drainRatePerSecond()).isEqualTo(500);
     assertThat(o.subscribe()).isTrue();
     assertThat(o.defaultDevice()).isEqualTo("default");

@@ -184,6 +184,31 @@ public final class MosquittoBroker implements AutoCloseable {
     process = null;
   }
 
+  /**
+   * Freezes the broker with SIGSTOP: its sockets stay open and the kernel still accepts TCP
+   * connections into the listen backlog, but nothing is answered (a broker that is slow to answer a
+   * CONNECT). {@link #resume()} sends SIGCONT.
+   */
+  public synchronized void pause() {
+    signal("STOP");
+  }
+
+  /** Thaws a {@link #pause()}d broker (SIGCONT). */
+  public synchronized void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    if (!isRunning()) {
+      throw new IllegalStateException("mosquitto is not running");
+    }
+    try {
+      run("kill", "-" + name, Long.toString(process.pid()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot send SIG" + name + " to mosquitto", e);
+    }
+  }
+
   /** The broker's log so far, for assertion messages. */
   public String log() {
     try {
@@ -198,7 +223,7 @@ public final class MosquittoBroker implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (process != null) {
-      process.destroyForcibly();
+      process.destroyForcibly(); // SIGKILL also ends a paused (SIGSTOPped) broker
       try {
         process.waitFor(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
