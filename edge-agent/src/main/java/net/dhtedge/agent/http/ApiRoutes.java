@@ -35,14 +35,30 @@ final class ApiRoutes {
     this.b = backend;
   }
 
-  void handle(Call c) throws IOException {
-    switch (c.path) {
-      case "/api/status" -> c.json(200, status());
-      case "/api/devices" -> c.json(200, Map.of("devices", devices()));
-      case "/api/readings" -> c.json(200, readings(c.query));
-      case "/api/incidents" -> c.json(200, incidents(c.query));
-      default -> incidentAction(c);
-    }
+  void status(Call c) throws IOException {
+    c.json(200, status());
+  }
+
+  void devices(Call c) throws IOException {
+    c.json(200, Map.of("devices", devices()));
+  }
+
+  void readings(Call c) throws IOException {
+    c.json(200, readings(c.query));
+  }
+
+  void incidents(Call c) throws IOException {
+    c.json(200, incidents(c.query));
+  }
+
+  /** {@code POST /api/incidents/{id}/ack}. */
+  void acknowledge(Call c, String id) throws IOException {
+    incidentAction(c, id, true);
+  }
+
+  /** {@code POST /api/incidents/{id}/resolve}. */
+  void resolve(Call c, String id) throws IOException {
+    incidentAction(c, id, false);
   }
 
   Map<String, Object> status() {
@@ -255,10 +271,8 @@ final class ApiRoutes {
     return Map.of("incidents", out);
   }
 
-  private void incidentAction(Call c) throws IOException {
-    // /api/incidents/<id>/(ack|resolve)
-    String[] parts = c.path.split("/");
-    long id = incidentId(parts[3]);
+  private void incidentAction(Call c, String rawId, boolean acknowledge) throws IOException {
+    long id = incidentId(rawId);
     JsonNode body = Json.object(c.body());
     String who = "http";
     JsonNode by = body.get("by");
@@ -269,7 +283,7 @@ final class ApiRoutes {
       who = by.asText();
     }
     CompletableFuture<Incident> f =
-        parts[4].equals("ack") ? b.pipeline().acknowledge(id, who) : b.pipeline().resolve(id, who);
+        acknowledge ? b.pipeline().acknowledge(id, who) : b.pipeline().resolve(id, who);
     c.json(200, Json.incident(await(f, "incident " + id)));
   }
 

@@ -1,15 +1,23 @@
 package net.dhtedge.agent.http;
 
+import static net.dhtedge.agent.http.RouteTable.Access.PUBLIC;
+import static net.dhtedge.agent.http.RouteTable.Access.READ;
+import static net.dhtedge.agent.http.RouteTable.Access.READ_OR_QUERY_TOKEN;
+import static net.dhtedge.agent.http.RouteTable.Access.WRITE;
+import static net.dhtedge.agent.http.RouteTable.get;
+import static net.dhtedge.agent.http.RouteTable.post;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +60,7 @@ public final class ApiServer implements AutoCloseable {
   private final ApiRoutes api;
   private final MqttRoutes mqtt;
   private final DashboardFiles dashboard;
+  private final RouteTable routes;
   private final byte[] tokenHash;
   private final AtomicLong internalErrors = new AtomicLong();
   private volatile boolean closed;
@@ -68,6 +77,7 @@ public final class ApiServer implements AutoCloseable {
     this.api = new ApiRoutes(backend);
     this.mqtt = new MqttRoutes(backend);
     this.dashboard = options.dashboard() == null ? null : new DashboardFiles(options.dashboard());
+    this.routes = routes();
     int port = options.port() == HttpOptions.EPHEMERAL ? 0 : options.port();
     executor = Executors.newVirtualThreadPerTaskExecutor();
     // Platform threads only for the acceptor and selector; every request runs on a virtual thread.
@@ -154,44 +164,50 @@ public final class ApiServer implements AutoCloseable {
     return events.clients();
   }
 
-  private enum Access {
-    /** The dashboard's files: the same as on any static server, never behind the token. */
-    PUBLIC,
-    READ,
-    WRITE
-  }
-
-  private record Route(Set<String> methods, Access access) {}
-
-  /** Which methods a path takes, or null for an unknown path. */
-  private static Route route(String path) {
-    Set<String> get = Set.of("GET", "HEAD");
-    Set<String> post = Set.of("POST");
-    return switch (path) {
-      case "/",
-          "/api/status",
-          "/api/devices",
-          "/api/readings",
-          "/api/incidents",
-          "/metrics",
-          "/healthz",
-          "/api/events",
-          "/mqtt/status" ->
-          new Route(get, Access.READ);
-      case "/dashboard" -> new Route(get, Access.PUBLIC);
-      case "/mqtt/connect", "/mqtt/disconnect", "/mqtt/publish/sensor" ->
-          new Route(post, Access.WRITE);
-      default -> {
-        if (path.startsWith(DashboardFiles.PREFIX)) {
-          yield new Route(get, Access.PUBLIC);
-        }
-        if (path.matches("/api/incidents/[^/]+/(ack|resolve)")
-            || path.matches("/mqtt/publish/incident/[^/]+")) {
-          yield new Route(post, Access.WRITE);
-        }
-        yield null;
-      }
-    };
+  /** Every route, in one table (method, path pattern, access, handler). */
+  private RouteTable routes() {
+    return new RouteTable(
+        List.of(
+            get(
+                "/",
+                READ_OR_QUERY_TOKEN,
+                (c, p) -> c.send(200, "text/html; charset=utf-8", page())),
+            get("/healthz", READ, (c, p) -> healthz(c)),
+            get(
+                "/metrics",
+                READ,
+                (c, p) ->
+                    c.send(
+                        200,
+                        Metrics.CONTENT_TYPE,
+                        Metrics.render(backend, events, guard, errors)
+                            .getBytes(StandardCharsets.UTF_8))),
+            get(
+                "/api/events",
+                READ_OR_QUERY_TOKEN,
+                (c, p) -> events.serve(c, new LinkedHashMap<>())),
+            get("/api/status", READ, (c, p) -> api.status(c)),
+            get("/api/devices", READ, (c, p) -> api.devices(c)),
+            get("/api/readings", READ, (c, p) -> api.readings(c)),
+            get("/api/incidents", READ, (c, p) -> api.incidents(c)),
+            post("/api/incidents/{id}/ack", WRITE, (c, p) -> api.acknowledge(c, p.get("id"))),
+            post("/api/incidents/{id}/resolve", WRITE, (c, p) -> api.resolve(c, p.get("id"))),
+            get("/mqtt/status", READ, (c, p) -> mqtt.status(c)),
+            post("/mqtt/connect", WRITE, (c, p) -> mqtt.connect(c)),
+            post("/mqtt/disconnect", WRITE, (c, p) -> mqtt.disconnect(c)),
+            post("/mqtt/publish/sensor", WRITE, (c, p) -> mqtt.publishSensor(c)),
+            post(
+                "/mqtt/publish/incident/{id}",
+                WRITE,
+                (c, p) -> mqtt.republishIncident(c, p.get("id"))),
+            get("/dashboard", PUBLIC, (c, p) -> redirectToDashboard(c)),
+            get(
+                DashboardFiles.PREFIX + "{file...}",
+                PUBLIC,
+                (c, p) -> {
+                  requireDashboard(c);
+                  dashboard.serve(c, p.get("file"));
+                })));
   }
 
   private void handle(Request request, Response response, Callback callback) {
@@ -219,75 +235,48 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void dispatch(Call c) throws IOException {
-    Route r = route(c.path);
     String origin = c.header("Origin");
     boolean corsOk = origin != null && corsAllowed(origin);
     if (corsOk) {
       c.responseHeader("Access-Control-Allow-Origin", origin);
       c.addResponseHeader("Vary", "Origin");
     }
-    if (r == null) {
-      throw HttpError.notFound(c.path);
-    }
+    RouteTable.Match m = routes.find(c.method, c.path); // 404, 405
+    RouteTable.Access access = m.route().access();
     if (c.method.equals("OPTIONS")) {
-      preflight(c, r, origin, corsOk);
+      preflight(c, origin, corsOk);
       return;
     }
-    if (!r.methods().contains(c.method)) {
-      throw new HttpError(405, "method not allowed")
-          .header("Allow", String.join(", ", sorted(r.methods())) + ", OPTIONS");
-    }
-    if (r.access() == Access.WRITE || (r.access() == Access.READ && options.readRequiresToken())) {
-      boolean queryTokenOk = c.path.equals("/api/events") || c.path.equals("/");
-      if (!authorized(c, queryTokenOk && r.access() == Access.READ)) {
+    if (access == WRITE || (access != PUBLIC && options.readRequiresToken())) {
+      if (!authorized(c, access == READ_OR_QUERY_TOKEN)) {
         throw new HttpError(401, "unauthorized").header("WWW-Authenticate", "Bearer");
       }
     }
-    switch (c.path) {
-      case "/" -> c.send(200, "text/html; charset=utf-8", page());
-      case "/dashboard" -> {
-        requireDashboard(c);
-        String q = c.rawQuery();
-        throw new HttpError(301, "moved")
-            .header("Location", DashboardFiles.PREFIX + (q == null || q.isEmpty() ? "" : "?" + q));
-      }
-      case "/healthz" -> {
-        boolean storeOk = backend.pipeline().counters().storeHealthy();
-        java.util.Optional<String> stalled = backend.ingestStalled();
-        List<String> reasons = new java.util.ArrayList<>();
-        if (!storeOk) {
-          String why = backend.pipeline().store().health().lastError();
-          reasons.add("store failing" + (why == null ? "" : ": " + why));
-        }
-        stalled.ifPresent(reasons::add);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put(
-            "status", !storeOk ? "store failing" : stalled.isPresent() ? "ingest stalled" : "ok");
-        if (!reasons.isEmpty()) {
-          body.put("reasons", reasons);
-        }
-        c.json(reasons.isEmpty() ? 200 : 503, body);
-      }
-      case "/metrics" ->
-          c.send(
-              200,
-              Metrics.CONTENT_TYPE,
-              Metrics.render(backend, events, guard, errors).getBytes(StandardCharsets.UTF_8));
-      case "/api/events" -> {
-        Map<String, String> extra = new LinkedHashMap<>();
-        events.serve(c, extra);
-      }
-      default -> {
-        if (c.path.startsWith(DashboardFiles.PREFIX)) {
-          requireDashboard(c);
-          dashboard.serve(c, c.path.substring(DashboardFiles.PREFIX.length()));
-        } else if (c.path.startsWith("/mqtt/")) {
-          mqtt.handle(c);
-        } else {
-          api.handle(c);
-        }
-      }
+    m.route().handler().handle(c, m.params());
+  }
+
+  private void healthz(Call c) throws IOException {
+    boolean storeOk = backend.pipeline().counters().storeHealthy();
+    Optional<String> stalled = backend.ingestStalled();
+    List<String> reasons = new ArrayList<>();
+    if (!storeOk) {
+      String why = backend.pipeline().store().health().lastError();
+      reasons.add("store failing" + (why == null ? "" : ": " + why));
     }
+    stalled.ifPresent(reasons::add);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", !storeOk ? "store failing" : stalled.isPresent() ? "ingest stalled" : "ok");
+    if (!reasons.isEmpty()) {
+      body.put("reasons", reasons);
+    }
+    c.json(reasons.isEmpty() ? 200 : 503, body);
+  }
+
+  private void redirectToDashboard(Call c) {
+    requireDashboard(c);
+    String q = c.rawQuery();
+    throw new HttpError(301, "moved")
+        .header("Location", DashboardFiles.PREFIX + (q == null || q.isEmpty() ? "" : "?" + q));
   }
 
   private void requireDashboard(Call c) {
@@ -304,12 +293,11 @@ public final class ApiServer implements AutoCloseable {
     return StatusPage.render(backend, options.readRequiresToken()).getBytes(StandardCharsets.UTF_8);
   }
 
-  private void preflight(Call c, Route r, String origin, boolean corsOk) throws IOException {
+  private void preflight(Call c, String origin, boolean corsOk) throws IOException {
     if (origin == null || !corsOk) {
       throw new HttpError(403, "origin not allowed");
     }
-    c.responseHeader(
-        "Access-Control-Allow-Methods", String.join(", ", sorted(r.methods())) + ", OPTIONS");
+    c.responseHeader("Access-Control-Allow-Methods", routes.allowedMethods(c.path));
     c.responseHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
     c.responseHeader("Access-Control-Max-Age", "600");
     c.send(204, "text/plain", new byte[0]);
@@ -367,10 +355,6 @@ public final class ApiServer implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
-  }
-
-  private static List<String> sorted(Set<String> s) {
-    return s.stream().sorted().toList();
   }
 
   private void answerError(Response response, Callback callback, Call call, HttpError e) {

@@ -34,23 +34,29 @@ final class MqttRoutes {
     this.parser = new ReadingParser(backend.defaultDevice());
   }
 
-  void handle(Call c) throws IOException {
-    if (c.path.equals("/mqtt/publish/sensor")) {
-      publishSensor(c);
-      return;
-    }
-    MqttControl m =
-        b.mqtt().orElseThrow(() -> new HttpError(409, "mqtt is off in the configuration"));
-    switch (c.path) {
-      case "/mqtt/status" -> c.json(200, status(m));
-      case "/mqtt/connect" -> connect(c, m);
-      case "/mqtt/disconnect" -> {
-        Json.object(c.body());
-        ApiRoutes.await(m.disconnect(), "mqtt");
-        c.json(200, status(m));
-      }
-      default -> republishIncident(c, m);
-    }
+  /** MQTT's side of the agent, or 409 when the configuration has MQTT off. */
+  private MqttControl mqtt() {
+    return b.mqtt().orElseThrow(() -> new HttpError(409, "mqtt is off in the configuration"));
+  }
+
+  void status(Call c) throws IOException {
+    c.json(200, status(mqtt()));
+  }
+
+  void connect(Call c) throws IOException {
+    connect(c, mqtt());
+  }
+
+  void disconnect(Call c) throws IOException {
+    MqttControl m = mqtt();
+    Json.object(c.body());
+    ApiRoutes.await(m.disconnect(), "mqtt");
+    c.json(200, status(m));
+  }
+
+  /** {@code POST /mqtt/publish/incident/{id}}. */
+  void republishIncident(Call c, String rawId) throws IOException {
+    republishIncident(c, mqtt(), rawId);
   }
 
   private Map<String, Object> status(MqttControl m) {
@@ -95,7 +101,7 @@ final class MqttRoutes {
     c.json(Boolean.TRUE.equals(up) ? 200 : 202, out);
   }
 
-  private void publishSensor(Call c) throws IOException {
+  void publishSensor(Call c) throws IOException {
     byte[] body = c.body();
     ParseResult r = parser.parse(body, b.clock().instant());
     if (r instanceof ParseResult.Reject reject) {
@@ -147,8 +153,8 @@ final class MqttRoutes {
     return "body";
   }
 
-  private void republishIncident(Call c, MqttControl m) throws IOException {
-    long id = ApiRoutes.incidentId(c.path.substring("/mqtt/publish/incident/".length()));
+  private void republishIncident(Call c, MqttControl m, String rawId) throws IOException {
+    long id = ApiRoutes.incidentId(rawId);
     Incident i =
         b.pipeline().store().incident(id).orElseThrow(() -> HttpError.notFound("incident " + id));
     Transition.Change change =
