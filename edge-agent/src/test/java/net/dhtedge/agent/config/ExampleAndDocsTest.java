@@ -141,6 +141,53 @@ class ExampleAndDocsTest {
     assertThat(blocks).isGreaterThanOrEqualTo(4);
   }
 
+  /**
+   * The docs' Default column equals the code's: each key is set to the default the docs give, and
+   * the configuration that results must be the default configuration. Defaults the docs describe in
+   * words (none, the host name, ...) cannot be written as a value and are skipped.
+   */
+  @Test
+  void theDefaultsInTheDocsAreTheCodes() throws Exception {
+    AgentConfig defaults = loader.loadDefaults().config();
+    Matcher row =
+        Pattern.compile("(?m)^\\| `([a-z_.]+)` \\| [^|]+ \\| `([^`|]+)` \\|").matcher(docs());
+    List<String> wrong = new ArrayList<>();
+    int checked = 0;
+    while (row.find()) {
+      String value = row.group(2);
+      if (value.contains("<")) {
+        continue; // a default made of other settings, e.g. http://<agent.name>:<http.port>/
+      }
+      for (String key :
+          row.group(1).contains(".")
+              ? List.of(row.group(1))
+              // the per-metric table: its keys are under each metric of rules.defaults
+              : List.of(
+                  "rules.defaults.temperature." + row.group(1),
+                  "rules.defaults.humidity." + row.group(1))) {
+        String[] path = key.split("\\.");
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i < path.length; i++) {
+          yaml.append("  ".repeat(i)).append(path[i]).append(':');
+          yaml.append(i == path.length - 1 ? " " + value + "\n" : "\n");
+        }
+        AgentConfig parsed;
+        try {
+          parsed = loader.parse(yaml.toString(), "docs default of " + key).config();
+        } catch (ConfigException e) {
+          wrong.add(key + ": `" + value + "` is not even valid: " + e.getMessage());
+          continue;
+        }
+        checked++;
+        if (!parsed.equals(defaults)) {
+          wrong.add(key + ": the docs say `" + value + "`, the code's default differs");
+        }
+      }
+    }
+    assertThat(wrong).as("docs/configuration.md defaults").isEmpty();
+    assertThat(checked).as("defaults checked").isGreaterThanOrEqualTo(40);
+  }
+
   /** Every key path in the YAML: lists as {@code []}, device names as {@code <device-id>}. */
   private static Set<String> keysOf(String yaml) throws IOException {
     Problems problems = new Problems("example");
