@@ -21,6 +21,9 @@ import net.dhtedge.agent.store.StoreHealth;
  * The status page at {@code /}: one server-rendered HTML document with inline CSS and JS and no
  * external assets (works on a Pi without internet). Live through {@code /api/events}. Every text
  * that comes from a device or a broker is escaped.
+ *
+ * <p>Why it is long (~550 lines): most of it is the page itself (markup, CSS and the small live
+ * script), kept in one place so the page can be read and changed as one document.
  */
 final class StatusPage {
   private StatusPage() {}
