@@ -2,6 +2,7 @@ package net.dhtedge.agent.config;
 
 import java.time.Duration;
 import java.util.Objects;
+import net.dhtedge.agent.store.StoreOptions;
 
 /**
  * The {@code store:} section.
@@ -24,7 +25,7 @@ public record StoreConfig(
 
   public static final StoreConfig DEFAULTS =
       new StoreConfig(
-          Duration.ofMillis(100),
+          Duration.ofMillis(StoreOptions.DEFAULT_COMMIT_WINDOW_MILLIS),
           Duration.ofDays(30),
           Duration.ofDays(90),
           Duration.ofDays(1825),

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * not lost either, because the durable copy is in the agent's outbox, which only forgets a message
  * once the broker confirmed it. A file store would only duplicate that (and wear the SD card).
  *
- * <p>Why it is long (~510 lines): it is the one seam in front of Paho, so every Paho callback, every
- * reason code mapped to a sentence, and giving up a client whose connect never finished (issue 15.2)
- * live here and nowhere else.
+ * <p>Why it is long (~510 lines): it is the one seam in front of Paho, so every Paho callback,
+ * every reason code mapped to a sentence, and giving up a client whose connect never finished
+ * (issue 15.2) live here and nowhere else.
  */
 public final class PahoClientPort implements MqttClientPort {
 
