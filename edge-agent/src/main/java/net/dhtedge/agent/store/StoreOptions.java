@@ -3,6 +3,7 @@ package net.dhtedge.agent.store;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Options of the local store (HSQLDB file database under {@code <dataDir>/db/agent}).
@@ -103,93 +104,32 @@ public record StoreOptions(
   }
 
   public StoreOptions withCommitWindowMillis(int millis) {
-    return new StoreOptions(
-        dataDir,
-        millis,
-        maxBatch,
-        queueCapacity,
-        fileWriteDelayMillis,
-        rawRetentionDays,
-        minuteRetentionDays,
-        hourRetentionDays,
-        outboxCapacity,
-        outboxKeepConfirmed,
-        housekeepingInterval,
-        housekeepingChunk,
-        diskReserve,
-        seqReuseAfter);
+    return copy(f -> f.commitWindowMillis = millis);
   }
 
   public StoreOptions withMaxBatch(int max) {
-    return new StoreOptions(
-        dataDir,
-        commitWindowMillis,
-        max,
-        Math.max(queueCapacity, max),
-        fileWriteDelayMillis,
-        rawRetentionDays,
-        minuteRetentionDays,
-        hourRetentionDays,
-        outboxCapacity,
-        outboxKeepConfirmed,
-        housekeepingInterval,
-        housekeepingChunk,
-        diskReserve,
-        seqReuseAfter);
+    return copy(
+        f -> {
+          f.maxBatch = max;
+          f.queueCapacity = Math.max(f.queueCapacity, max);
+        });
   }
 
   public StoreOptions withOutboxCapacity(int capacity) {
-    return new StoreOptions(
-        dataDir,
-        commitWindowMillis,
-        maxBatch,
-        queueCapacity,
-        fileWriteDelayMillis,
-        rawRetentionDays,
-        minuteRetentionDays,
-        hourRetentionDays,
-        capacity,
-        outboxKeepConfirmed,
-        housekeepingInterval,
-        housekeepingChunk,
-        diskReserve,
-        seqReuseAfter);
+    return copy(f -> f.outboxCapacity = capacity);
   }
 
   public StoreOptions withRetention(int rawDays, int minuteDays, int hourDays) {
-    return new StoreOptions(
-        dataDir,
-        commitWindowMillis,
-        maxBatch,
-        queueCapacity,
-        fileWriteDelayMillis,
-        rawDays,
-        minuteDays,
-        hourDays,
-        outboxCapacity,
-        outboxKeepConfirmed,
-        housekeepingInterval,
-        housekeepingChunk,
-        diskReserve,
-        seqReuseAfter);
+    return copy(
+        f -> {
+          f.rawRetentionDays = rawDays;
+          f.minuteRetentionDays = minuteDays;
+          f.hourRetentionDays = hourDays;
+        });
   }
 
   public StoreOptions withHousekeepingChunk(int chunk) {
-    return new StoreOptions(
-        dataDir,
-        commitWindowMillis,
-        maxBatch,
-        queueCapacity,
-        fileWriteDelayMillis,
-        rawRetentionDays,
-        minuteRetentionDays,
-        hourRetentionDays,
-        outboxCapacity,
-        outboxKeepConfirmed,
-        housekeepingInterval,
-        chunk,
-        diskReserve,
-        seqReuseAfter);
+    return copy(f -> f.housekeepingChunk = chunk);
   }
 
   /** A fixed reserve of {@code bytes}, whatever the size of the file system. */
@@ -198,21 +138,67 @@ public record StoreOptions(
   }
 
   public StoreOptions withDiskReserve(DiskReserve reserve) {
-    return new StoreOptions(
-        dataDir,
-        commitWindowMillis,
-        maxBatch,
-        queueCapacity,
-        fileWriteDelayMillis,
-        rawRetentionDays,
-        minuteRetentionDays,
-        hourRetentionDays,
-        outboxCapacity,
-        outboxKeepConfirmed,
-        housekeepingInterval,
-        housekeepingChunk,
-        reserve,
-        seqReuseAfter);
+    return copy(f -> f.diskReserve = reserve);
+  }
+
+  /** These options with some fields changed (checked again): {@code copy(f -> f.maxBatch = 10)}. */
+  private StoreOptions copy(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return f.build();
+  }
+
+  /** The record's fields, changeable, for {@link #copy}: the one place that lists them again. */
+  private static final class Fields {
+    Path dataDir;
+    int commitWindowMillis;
+    int maxBatch;
+    int queueCapacity;
+    int fileWriteDelayMillis;
+    int rawRetentionDays;
+    int minuteRetentionDays;
+    int hourRetentionDays;
+    int outboxCapacity;
+    Duration outboxKeepConfirmed;
+    Duration housekeepingInterval;
+    int housekeepingChunk;
+    DiskReserve diskReserve;
+    Duration seqReuseAfter;
+
+    Fields(StoreOptions o) {
+      dataDir = o.dataDir;
+      commitWindowMillis = o.commitWindowMillis;
+      maxBatch = o.maxBatch;
+      queueCapacity = o.queueCapacity;
+      fileWriteDelayMillis = o.fileWriteDelayMillis;
+      rawRetentionDays = o.rawRetentionDays;
+      minuteRetentionDays = o.minuteRetentionDays;
+      hourRetentionDays = o.hourRetentionDays;
+      outboxCapacity = o.outboxCapacity;
+      outboxKeepConfirmed = o.outboxKeepConfirmed;
+      housekeepingInterval = o.housekeepingInterval;
+      housekeepingChunk = o.housekeepingChunk;
+      diskReserve = o.diskReserve;
+      seqReuseAfter = o.seqReuseAfter;
+    }
+
+    StoreOptions build() {
+      return new StoreOptions(
+          dataDir,
+          commitWindowMillis,
+          maxBatch,
+          queueCapacity,
+          fileWriteDelayMillis,
+          rawRetentionDays,
+          minuteRetentionDays,
+          hourRetentionDays,
+          outboxCapacity,
+          outboxKeepConfirmed,
+          housekeepingInterval,
+          housekeepingChunk,
+          diskReserve,
+          seqReuseAfter);
+    }
   }
 
   private static void require(boolean ok, String what) {
