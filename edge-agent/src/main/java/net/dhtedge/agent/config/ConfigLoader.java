@@ -35,10 +35,6 @@ public final class ConfigLoader {
   /** Environment variable naming the config file when {@code --config} is not given. */
   public static final String CONFIG_ENV = "EDGE_AGENT_CONFIG";
 
-  static final String[] TOP_KEYS = {
-    "agent", "sensors", "mqtt", "store", "rules", "http", "mail", "homeassistant"
-  };
-
   private final Function<String, String> env;
   private final Supplier<String> hostName;
   private final Path workingDir;
@@ -146,8 +142,15 @@ public final class ConfigLoader {
         throw new UncheckedIOException("reading from a string cannot fail", e);
       }
     }
-    BindContext ctx = new BindContext(problems, env, defaultName(), shared);
-    Section top = Section.of(root, "", 1, problems, TOP_KEYS);
+    BindContext ctx = BindContext.of(problems, env, defaultName(), shared);
+    AgentConfig config = bind(ctx, root);
+    problems.throwIfErrors();
+    return new LoadedConfig(config, file, problems.warnings());
+  }
+
+  /** Every section's binder, then the keys none of them asked for. */
+  private static AgentConfig bind(BindContext ctx, YamlNode root) {
+    Section top = Section.of(root, "", 1, ctx);
     SectionsBinder sections = new SectionsBinder(ctx);
     AgentSettings agent = sections.agent(top);
     AgentConfig config =
@@ -160,8 +163,20 @@ public final class ConfigLoader {
             sections.http(top),
             sections.mail(top),
             sections.homeassistant(top));
-    problems.throwIfErrors();
-    return new LoadedConfig(config, file, problems.warnings());
+    ctx.reportUnknownKeys();
+    return config;
+  }
+
+  /**
+   * The key paths the binders ask for while reading {@code yaml} (lists as {@code []}): with one
+   * sensor and one device in it, every key the loader accepts. Problems are ignored.
+   */
+  static java.util.Set<String> keysAskedFor(String yaml) throws IOException {
+    Problems problems = new Problems("(schema)");
+    YamlNode root = new YamlReader(problems).read(new StringReader(yaml));
+    BindContext ctx = BindContext.of(problems, k -> null, "schema", false);
+    bind(ctx, root);
+    return ctx.askedPaths();
   }
 
   /**

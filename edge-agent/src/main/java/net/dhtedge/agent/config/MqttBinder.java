@@ -13,24 +13,6 @@ import java.util.Set;
 /** Reads the {@code mqtt:} section. */
 final class MqttBinder {
 
-  static final String[] KEYS = {
-    "enabled",
-    "servers",
-    "client_id",
-    "username",
-    "password",
-    "password_file",
-    "topic_prefix",
-    "reading_qos",
-    "subscribe",
-    "default_device",
-    "keep_alive",
-    "reconnect_min",
-    "reconnect_max",
-    "drain_rate",
-    "tls"
-  };
-  static final String[] TLS_KEYS = {"ca_file", "cert_file", "key_file", "verify_hostname"};
   static final String PASSWORD_ENV = "EDGE_AGENT_MQTT_PASSWORD";
   static final String EMBEDDED = "embedded";
   static final Set<String> SCHEMES = Set.of("tcp", "ssl", "ws", "wss");
@@ -43,7 +25,7 @@ final class MqttBinder {
   }
 
   MqttConfig bind(Section root, String agentName) {
-    Section s = root.child("mqtt", KEYS);
+    Section s = root.child("mqtt");
     boolean enabled = s.bool("enabled", true);
     boolean embedded = false;
     List<URI> servers = List.of(MqttConfig.DEFAULT_SERVER);
@@ -164,7 +146,7 @@ final class MqttBinder {
   }
 
   private static TlsConfig tls(Section mqtt, List<URI> servers) {
-    Section s = mqtt.child("tls", TLS_KEYS);
+    Section s = mqtt.child("tls");
     Path ca = Values.readableFile(s, "ca_file");
     Path cert = Values.readableFile(s, "cert_file");
     Path key = Values.readableFile(s, "key_file");

@@ -9,26 +9,22 @@ import net.dhtedge.agent.core.Reading;
 /** Reads the {@code rules:} section. */
 final class RulesBinder {
 
-  static final String[] KEYS = {"defaults", "devices", "stale_after_intervals", "sensor_failure"};
-  static final String[] METRIC_KEYS = {"temperature", "humidity"};
-  static final String[] THRESHOLD_KEYS = {
-    "min", "max", "hysteresis", "debounce_count", "debounce_time"
-  };
-  static final String[] FAILURE_KEYS = {"threshold_percent", "window"};
 
+  private final BindContext ctx;
   private final Problems problems;
 
   RulesBinder(BindContext ctx) {
+    this.ctx = ctx;
     this.problems = ctx.problems();
   }
 
   RulesConfig bind(Section root) {
-    Section s = root.child("rules", KEYS);
-    DeviceRules defaults = device(s.child("defaults", METRIC_KEYS), DeviceRules.DEFAULTS);
+    Section s = root.child("rules");
+    DeviceRules defaults = device(s.child("defaults"), DeviceRules.DEFAULTS);
     Map<String, DeviceRules> devices = new LinkedHashMap<>();
     YamlNode devicesNode = s.node("devices");
     if (devicesNode != null) {
-      Section d = Section.anyKeys(devicesNode, s.pathOf("devices"), s.lineOf("devices"), problems);
+      Section d = Section.anyKeys(devicesNode, s.pathOf("devices"), s.lineOf("devices"), ctx);
       boolean tooMany = d.entries().size() > ConfigLimits.MAX_DEVICE_RULES;
       if (tooMany) {
         problems.error(
@@ -48,12 +44,12 @@ final class RulesBinder {
               "\"" + e.key() + "\" is not a device id (allowed: A-Z a-z 0-9 _ . -, 1 to 64 chars)");
           continue;
         }
-        Section device = Section.of(e.value(), path, e.keyLine(), problems, METRIC_KEYS);
+        Section device = Section.of(e.value(), path, e.keyLine(), ctx);
         devices.put(e.key(), device(device, defaults));
       }
     }
     int stale = s.integer("stale_after_intervals", 5, 1, 1000, " intervals");
-    Section f = s.child("sensor_failure", FAILURE_KEYS);
+    Section f = s.child("sensor_failure");
     RulesConfig.SensorFailure failure =
         new RulesConfig.SensorFailure(
             f.integer("threshold_percent", 50, 1, 100, " %"),
@@ -64,8 +60,8 @@ final class RulesBinder {
 
   private static DeviceRules device(Section s, DeviceRules base) {
     return new DeviceRules(
-        threshold(s.child("temperature", THRESHOLD_KEYS), base.temperature(), -40, 80, " °C"),
-        threshold(s.child("humidity", THRESHOLD_KEYS), base.humidity(), 0, 100, " %RH"));
+        threshold(s.child("temperature"), base.temperature(), -40, 80, " °C"),
+        threshold(s.child("humidity"), base.humidity(), 0, 100, " %RH"));
   }
 
   /** One metric's thresholds; keys not written keep {@code base}'s values, an empty one clears. */

@@ -11,40 +11,6 @@ import java.util.Locale;
 /** Reads the small sections: agent, store, http, mail, homeassistant. */
 final class SectionsBinder {
 
-  static final String[] AGENT_KEYS = {"data_dir", "name", "log_level"};
-  static final String[] STORE_KEYS = {
-    "write_delay",
-    "retention_raw",
-    "retention_minute",
-    "retention_hour",
-    "outbox_capacity",
-    "max_devices"
-  };
-  static final String[] HTTP_KEYS = {
-    "bind",
-    "port",
-    "token",
-    "token_file",
-    "read_requires_token",
-    "cors_origins",
-    "max_connections",
-    "idle_timeout",
-    "dashboard_dir"
-  };
-  static final String[] MAIL_KEYS = {
-    "enabled",
-    "host",
-    "port",
-    "security",
-    "username",
-    "password",
-    "password_file",
-    "from",
-    "to",
-    "rate_limit",
-    "status_url"
-  };
-  static final String[] HA_KEYS = {"discovery", "prefix"};
   static final String HTTP_TOKEN_ENV = "EDGE_AGENT_HTTP_TOKEN";
   static final String DASHBOARD_DIR_ENV = "EDGE_AGENT_DASHBOARD_DIR";
   static final String SMTP_PASSWORD_ENV = "EDGE_AGENT_SMTP_PASSWORD";
@@ -56,7 +22,7 @@ final class SectionsBinder {
   }
 
   AgentSettings agent(Section root) {
-    Section s = root.child("agent", AGENT_KEYS);
+    Section s = root.child("agent");
     Path dataDir = Values.path(s, "data_dir", s.text("data_dir", "./data"));
     String name = s.text("name", ctx.defaultName());
     Values.checkDeviceId(s, "name", name);
@@ -66,7 +32,7 @@ final class SectionsBinder {
   }
 
   StoreConfig store(Section root) {
-    Section s = root.child("store", STORE_KEYS);
+    Section s = root.child("store");
     StoreConfig d = StoreConfig.DEFAULTS;
     Duration maxRetention = Duration.ofDays(36500);
     return new StoreConfig(
@@ -79,7 +45,7 @@ final class SectionsBinder {
   }
 
   HttpConfig http(Section root) {
-    Section s = root.child("http", HTTP_KEYS);
+    Section s = root.child("http");
     HttpConfig d = HttpConfig.DEFAULTS;
     String bind = s.text("bind", d.bind());
     if (!bind.matches("[A-Za-z0-9.:%_\\[\\]-]+")) {
@@ -157,7 +123,7 @@ final class SectionsBinder {
   }
 
   MailConfig mail(Section root) {
-    Section s = root.child("mail", MAIL_KEYS);
+    Section s = root.child("mail");
     MailConfig d = MailConfig.DEFAULTS;
     boolean enabled = s.bool("enabled", d.enabled());
     String host = s.text("host", null);
@@ -215,7 +181,7 @@ final class SectionsBinder {
   }
 
   HomeAssistantConfig homeassistant(Section root) {
-    Section s = root.child("homeassistant", HA_KEYS);
+    Section s = root.child("homeassistant");
     HomeAssistantConfig d = HomeAssistantConfig.DEFAULTS;
     String prefix = s.text("prefix", d.prefix());
     Values.checkTopicPrefix(s, "prefix", prefix);

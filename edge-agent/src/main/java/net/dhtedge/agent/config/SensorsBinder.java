@@ -11,25 +11,12 @@ import net.dhtedge.gpio.DhtModel;
 /** Reads the {@code sensors:} list. */
 final class SensorsBinder {
 
-  static final String[] SENSOR_KEYS = {
-    "id", "model", "backend", "pin", "chip", "iio_device", "interval", "spike_filter", "sim"
-  };
-  static final String[] SIM_KEYS = {
-    "trajectory",
-    "base_temperature",
-    "base_humidity",
-    "temperature_amplitude",
-    "humidity_amplitude",
-    "period",
-    "csv_file",
-    "checksum_fault_rate",
-    "timeout_fault_rate",
-    "seed"
-  };
 
+  private final BindContext ctx;
   private final Problems problems;
 
   SensorsBinder(BindContext ctx) {
+    this.ctx = ctx;
     this.problems = ctx.problems();
   }
 
@@ -50,7 +37,7 @@ final class SensorsBinder {
     for (int i = 0; i < seq.items().size(); i++) {
       YamlNode item = seq.items().get(i);
       String path = "sensors[" + i + "]";
-      Section s = Section.of(item, path, item.line(), problems, SENSOR_KEYS);
+      Section s = Section.of(item, path, item.line(), ctx);
       if (!(item instanceof YamlNode.Mapping)) {
         continue; // already reported as "expected a mapping"
       }
@@ -125,7 +112,7 @@ final class SensorsBinder {
     if (s.has("sim") && backend != SensorConfig.Backend.SIM) {
       s.warn("sim", "ignored: only the sim backend uses the sim block");
     }
-    SimConfig sim = sim(s.child("sim", SIM_KEYS), backend == SensorConfig.Backend.SIM);
+    SimConfig sim = sim(s.child("sim"), backend == SensorConfig.Backend.SIM);
     if (id == null) {
       return null;
     }
