@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
@@ -64,7 +65,7 @@ public final class PipelineBenchmark {
     AgentClock clock = AgentClock.system();
     try (Pipeline p =
         Pipeline.open(
-            StoreOptions.defaults(dir).withCommitWindowMillis(commitWindow),
+            Records.with(StoreOptions.defaults(dir), "commitWindowMillis", commitWindow),
             RulesOptions.defaults(),
             PipelineOptions.defaults(),
             clock)) {

@@ -115,7 +115,7 @@ public final class Agent implements AutoCloseable {
 
     pipeline =
         Pipeline.open(
-            RuntimeOptions.store(config),
+            config.store(),
             RuntimeOptions.rules(config),
             RuntimeOptions.pipeline(config, localSensors),
             clock);

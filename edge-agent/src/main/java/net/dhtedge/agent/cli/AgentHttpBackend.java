@@ -217,7 +217,10 @@ final class AgentHttpBackend implements ApiBackend {
   @Override
   public List<Duration> retention() {
     var s = config.store();
-    return List.of(s.retentionRaw(), s.retentionMinute(), s.retentionHour());
+    return List.of(
+        Duration.ofDays(s.rawRetentionDays()),
+        Duration.ofDays(s.minuteRetentionDays()),
+        Duration.ofDays(s.hourRetentionDays()));
   }
 
   @Override

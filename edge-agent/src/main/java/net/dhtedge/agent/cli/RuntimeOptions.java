@@ -10,46 +10,16 @@ import net.dhtedge.agent.config.DeviceRules;
 import net.dhtedge.agent.config.MqttConfig;
 import net.dhtedge.agent.config.RulesConfig;
 import net.dhtedge.agent.config.SensorConfig;
-import net.dhtedge.agent.config.StoreConfig;
 import net.dhtedge.agent.config.ThresholdRule;
 import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.agent.mqtt.TlsOptions;
 import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.rules.Threshold;
-import net.dhtedge.agent.store.StoreOptions;
 
 /** Maps the user's configuration (the YAML schema) onto each module's own options record. */
 final class RuntimeOptions {
   private RuntimeOptions() {}
-
-  static StoreOptions store(AgentConfig c) {
-    StoreConfig s = c.store();
-    StoreOptions d = StoreOptions.defaults(c.agent().dataDir());
-    return new StoreOptions(
-        d.dataDir(),
-        (int) s.writeDelay().toMillis(), // 0..1 s, checked by the binder
-        d.maxBatch(),
-        d.queueCapacity(),
-        d.fileWriteDelayMillis(),
-        days(s.retentionRaw()),
-        days(s.retentionMinute()),
-        days(s.retentionHour()),
-        s.outboxCapacity(),
-        d.outboxKeepConfirmed(),
-        d.housekeepingInterval(),
-        d.housekeepingChunk(),
-        d.diskReserve(),
-        d.seqReuseAfter());
-  }
-
-  /**
-   * The store keeps whole days: a retention is rounded up, never down (36h kept 24 h of raw
-   * readings before: data deleted earlier than the user asked), and is at least one day.
-   */
-  private static int days(Duration d) {
-    return (int) Math.max(1, Math.ceilDiv(d.toSeconds(), Duration.ofDays(1).toSeconds()));
-  }
 
   static RulesOptions rules(AgentConfig c) {
     RulesConfig r = c.rules();
@@ -114,8 +84,7 @@ final class RuntimeOptions {
         Duration.ofSeconds(10),
         models,
         models.keySet(),
-        c.mail().enabled(),
-        c.store().maxDevices());
+        c.mail().enabled());
   }
 
   static MqttOptions mqtt(

@@ -2,6 +2,7 @@ package net.dhtedge.agent.config;
 
 import java.util.List;
 import java.util.Objects;
+import net.dhtedge.agent.store.StoreOptions;
 
 /**
  * The whole edge-agent configuration, validated: every value is in range and every default filled
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param agent name, data directory, log level
  * @param sensors the local sensors (may be empty: a pure MQTT listener)
  * @param mqtt broker connection, topics, ingest
- * @param store on-disk store: group commit and retention
+ * @param store on-disk store: group commit and retention; its data directory is the agent's
  * @param rules thresholds, staleness and sensor-failure rules
  * @param http the HTTP API and status page
  * @param mail e-mail alerts
@@ -21,7 +22,7 @@ public record AgentConfig(
     AgentSettings agent,
     List<SensorConfig> sensors,
     MqttConfig mqtt,
-    StoreConfig store,
+    StoreOptions store,
     RulesConfig rules,
     HttpConfig http,
     MailConfig mail,
@@ -32,14 +33,14 @@ public record AgentConfig(
     sensors = List.copyOf(sensors);
     Objects.requireNonNull(mqtt, "mqtt");
     Objects.requireNonNull(store, "store");
+    if (!store.dataDir().equals(agent.dataDir())) {
+      throw new IllegalArgumentException(
+          "the store's data dir " + store.dataDir() + " is not the agent's " + agent.dataDir());
+    }
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(mail, "mail");
     Objects.requireNonNull(homeassistant, "homeassistant");
-  }
-
-  public AgentConfig withAgent(AgentSettings a) {
-    return new AgentConfig(a, sensors, mqtt, store, rules, http, mail, homeassistant);
   }
 
   public AgentConfig withSensors(List<SensorConfig> s) {

@@ -27,8 +27,4 @@ public record AgentSettings(Path dataDir, String name, LogLevel logLevel) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(logLevel, "logLevel");
   }
-
-  public AgentSettings withDataDir(Path dir) {
-    return new AgentSettings(dir, name, logLevel);
-  }
 }

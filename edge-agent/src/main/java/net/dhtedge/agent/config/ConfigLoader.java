@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import net.dhtedge.agent.store.StoreOptions;
 
 /**
  * Reads the edge-agent YAML file into an {@link AgentConfig}, validating every key and collecting
@@ -158,7 +159,7 @@ public final class ConfigLoader {
             agent,
             new SensorsBinder(ctx).bind(top),
             new MqttBinder(ctx).bind(top, agent.name()),
-            sections.store(top),
+            StoreOptions.bind(top.child("store"), agent.dataDir()),
             new RulesBinder(ctx).bind(top),
             sections.http(top),
             sections.mail(top),

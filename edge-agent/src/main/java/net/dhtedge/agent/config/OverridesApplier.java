@@ -1,10 +1,12 @@
 package net.dhtedge.agent.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.gpio.DhtModel;
 
 /**
@@ -30,7 +32,14 @@ final class OverridesApplier {
       if (o.dataDir().toString().isBlank()) {
         error("--data-dir", "must not be empty");
       } else {
-        out = out.withAgent(out.agent().withDataDir(o.dataDir()));
+        Path dir = o.dataDir();
+        out =
+            Records.with(
+                out,
+                "agent",
+                Records.with(out.agent(), "dataDir", dir),
+                "store",
+                Records.with(out.store(), "dataDir", dir));
       }
     }
     if (o.httpPort() != null) {

@@ -9,7 +9,6 @@ import net.dhtedge.agent.core.Reading;
 /** Reads the {@code rules:} section. */
 final class RulesBinder {
 
-
   private final BindContext ctx;
   private final Problems problems;
 

@@ -205,8 +205,8 @@ public final class Section {
   }
 
   /**
-   * A secret: {@code envVar} first, then the file named by {@code fileKey}, then {@code key}
-   * inline (which warns when the config file is readable by others); null when none is set.
+   * A secret: {@code envVar} first, then the file named by {@code fileKey}, then {@code key} inline
+   * (which warns when the config file is readable by others); null when none is set.
    */
   public Secret secret(String key, String fileKey, String envVar) {
     return new SecretReader(ctx).read(this, key, fileKey, envVar);

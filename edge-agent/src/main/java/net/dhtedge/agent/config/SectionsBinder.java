@@ -31,19 +31,6 @@ final class SectionsBinder {
     return new AgentSettings(dataDir == null ? Path.of("./data") : dataDir, name, level);
   }
 
-  StoreConfig store(Section root) {
-    Section s = root.child("store");
-    StoreConfig d = StoreConfig.DEFAULTS;
-    Duration maxRetention = Duration.ofDays(36500);
-    return new StoreConfig(
-        s.duration("write_delay", d.writeDelay(), Duration.ZERO, Duration.ofSeconds(1)),
-        s.duration("retention_raw", d.retentionRaw(), Duration.ofHours(1), maxRetention),
-        s.duration("retention_minute", d.retentionMinute(), Duration.ofHours(1), maxRetention),
-        s.duration("retention_hour", d.retentionHour(), Duration.ofHours(1), maxRetention),
-        s.integer("outbox_capacity", d.outboxCapacity(), 100, 10_000_000, " messages"),
-        s.integer("max_devices", d.maxDevices(), 1, 1_000_000, " devices"));
-  }
-
   HttpConfig http(Section root) {
     Section s = root.child("http");
     HttpConfig d = HttpConfig.DEFAULTS;

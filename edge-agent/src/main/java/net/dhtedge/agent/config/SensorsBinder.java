@@ -11,7 +11,6 @@ import net.dhtedge.gpio.DhtModel;
 /** Reads the {@code sensors:} list. */
 final class SensorsBinder {
 
-
   private final BindContext ctx;
   private final Problems problems;
 

@@ -57,8 +57,8 @@ class ConfigLoaderTest {
     assertThat(c.mqtt().reconnectMax()).isEqualTo(Duration.ofSeconds(8));
     assertThat(c.mqtt().drainRate()).isEqualTo(500);
     assertThat(c.mqtt().tls()).isEqualTo(TlsConfig.DEFAULTS);
-    assertThat(c.store().writeDelay()).isEqualTo(Duration.ofMillis(100));
-    assertThat(c.store().retentionHour()).isEqualTo(Duration.ofDays(1825));
+    assertThat(c.store().commitWindowMillis()).isEqualTo(100);
+    assertThat(c.store().hourRetentionDays()).isEqualTo(1825);
     assertThat(c.store().outboxCapacity()).isEqualTo(100_000);
     assertThat(c.store().maxDevices()).isEqualTo(2000);
     assertThat(c.rules()).isEqualTo(RulesConfig.DEFAULTS);

@@ -214,8 +214,8 @@ class ExampleAndDocsTest {
   }
 
   /**
-   * The keys the loader accepts: those its binders ask for while reading a file with one sensor
-   * and one device (each binder asks for all its keys, written or not).
+   * The keys the loader accepts: those its binders ask for while reading a file with one sensor and
+   * one device (each binder asks for all its keys, written or not).
    */
   private static List<String> schemaKeys(boolean withDeviceThresholds) throws IOException {
     String probe = "sensors:\n  - id: probe\nrules:\n  devices:\n    probe: {}\n";

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import net.dhtedge.agent.config.MailConfig;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.agent.rules.RulesOptions;
@@ -100,7 +101,7 @@ class MailQueueIT {
     return Pipeline.open(
         StoreOptions.defaults(dir),
         RULES,
-        PipelineOptions.defaults().withMailEnabled(mail),
+        Records.with(PipelineOptions.defaults(), "mailEnabled", mail),
         AgentClock.system());
   }
 
@@ -146,7 +147,7 @@ class MailQueueIT {
             new Pipeline(
                 store,
                 RULES,
-                PipelineOptions.defaults().withMailEnabled(true),
+                Records.with(PipelineOptions.defaults(), "mailEnabled", true),
                 AgentClock.system())) {
       connections.failNextCommits(1);
       CompletableFuture<?> failed = p.submit(hot(1));

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.store.Dialect;
 import net.dhtedge.agent.store.DiskReserve;
@@ -107,7 +108,8 @@ class FullFileSystemIT {
   @Test
   void aLogWriteOnAFullDiskIsNeverAcknowledgedAndNothingAcknowledgedIsLost() throws Exception {
     StoreOptions so =
-        StoreOptions.defaults(disk.dir().resolve("data")).withDiskReserve(DiskReserve.fixed(0));
+        Records.with(
+            StoreOptions.defaults(disk.dir().resolve("data")), "diskReserve", DiskReserve.fixed(0));
     Set<Long> acked = new HashSet<>();
     boolean logFailureSeen = false;
     long seq = 0;

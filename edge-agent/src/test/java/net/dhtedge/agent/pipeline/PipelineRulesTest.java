@@ -15,6 +15,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.outbox.OutboxMessage;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.rules.IncidentStatus;
@@ -44,7 +45,7 @@ class PipelineRulesTest {
     return Pipeline.open(
         StoreOptions.defaults(dir),
         rules,
-        PipelineOptions.defaults().withModels(Map.of("pi-kitchen", "dht22")),
+        Records.with(PipelineOptions.defaults(), "models", Map.of("pi-kitchen", "dht22")),
         clock);
   }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.ReadingIntake.Outcome;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.rules.Threshold;
@@ -47,9 +48,9 @@ class PipelineStoreTest {
 
   Pipeline openWithMaxDevices(int max) {
     return Pipeline.open(
-        StoreOptions.defaults(dir),
+        Records.with(StoreOptions.defaults(dir), "maxDevices", max),
         RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
-        PipelineOptions.defaults().withMaxDevices(max),
+        PipelineOptions.defaults(),
         clock);
   }
 
@@ -175,7 +176,7 @@ class PipelineStoreTest {
 
   @Test
   void duplicatesInsideOneBatchAreRecognised() {
-    try (Pipeline p = open(StoreOptions.defaults(dir).withCommitWindowMillis(200))) {
+    try (Pipeline p = open(Records.with(StoreOptions.defaults(dir), "commitWindowMillis", 200))) {
       List<CompletableFuture<Outcome>> fs = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         fs.add(p.submit(reading("esp-1", T0, 1L, 20, 40, "mqtt")));
@@ -245,7 +246,7 @@ class PipelineStoreTest {
 
   @Test
   void retentionDeletesOldRawReadingsInSmallChunksAndKeepsAggregates() {
-    StoreOptions so = StoreOptions.defaults(dir).withHousekeepingChunk(7);
+    StoreOptions so = Records.with(StoreOptions.defaults(dir), "housekeepingChunk", 7);
     try (Pipeline p = open(so)) {
       Instant old = T0.minus(Duration.ofDays(31));
       for (long s = 0; s < 50; s++) {
@@ -272,7 +273,15 @@ class PipelineStoreTest {
 
   @Test
   void aggregatesExpireAfterTheirOwnRetention() {
-    StoreOptions so = StoreOptions.defaults(dir).withRetention(1, 2, 3);
+    StoreOptions so =
+        Records.with(
+            StoreOptions.defaults(dir),
+            "rawRetentionDays",
+            1,
+            "minuteRetentionDays",
+            2,
+            "hourRetentionDays",
+            3);
     try (Pipeline p = open(so)) {
       p.submit(reading("d", T0.minus(Duration.ofDays(4)), 1L, 20, 40, "sim"));
       p.submit(reading("d", T0.minus(Duration.ofMinutes(150).multipliedBy(24)), 2L, 20, 40, "sim"));

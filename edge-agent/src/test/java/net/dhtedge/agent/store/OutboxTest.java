@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.outbox.Outbox;
 import net.dhtedge.agent.outbox.OutboxMessage;
 import net.dhtedge.agent.outbox.OutboxPriority;
@@ -173,7 +174,7 @@ class OutboxTest {
 
   @Test
   void aFullOutboxDropsTheOldestReadingsButNeverAlertsOrIncidents() {
-    StoreOptions so = StoreOptions.defaults(dir).withOutboxCapacity(5);
+    StoreOptions so = Records.with(StoreOptions.defaults(dir), "outboxCapacity", 5);
     RulesOptions rules =
         RulesOptions.defaults()
             .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
@@ -207,7 +208,7 @@ class OutboxTest {
 
   @Test
   void housekeepingPurgesConfirmedAndDroppedMessagesAfterTheirKeepTime() {
-    try (Store s = open(StoreOptions.defaults(dir).withOutboxCapacity(1))) {
+    try (Store s = open(Records.with(StoreOptions.defaults(dir), "outboxCapacity", 1))) {
       s.outbox().enqueue("t", bytes("a"), 1, false, OutboxPriority.READING);
       s.outbox().enqueue("t", bytes("b"), 1, false, OutboxPriority.READING); // drops a
       s.outbox().enqueue("t", bytes("c"), 1, false, OutboxPriority.ALERT);

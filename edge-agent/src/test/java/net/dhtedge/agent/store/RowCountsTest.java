@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.agent.rules.RulesOptions;
@@ -28,7 +29,7 @@ class RowCountsTest {
 
   Pipeline open() {
     return Pipeline.open(
-        StoreOptions.defaults(dir).withHousekeepingChunk(7),
+        Records.with(StoreOptions.defaults(dir), "housekeepingChunk", 7),
         RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
         PipelineOptions.defaults(),
         clock);
