@@ -2,6 +2,7 @@ package net.dhtedge.agent.config;
 
 import java.util.List;
 import java.util.Objects;
+import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
 /**
@@ -25,7 +26,7 @@ public record AgentConfig(
     StoreOptions store,
     RulesConfig rules,
     HttpConfig http,
-    MailConfig mail,
+    MailOptions mail,
     HomeAssistantConfig homeassistant) {
 
   public AgentConfig {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
 /**
@@ -162,7 +163,7 @@ public final class ConfigLoader {
             StoreOptions.bind(top.child("store"), agent.dataDir()),
             new RulesBinder(ctx).bind(top),
             sections.http(top),
-            sections.mail(top),
+            MailOptions.bind(top.child("mail")),
             sections.homeassistant(top));
     ctx.reportUnknownKeys();
     return config;

@@ -1,19 +1,14 @@
 package net.dhtedge.agent.config;
 
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
-/** Reads the small sections: agent, store, http, mail, homeassistant. */
+/** Reads the small sections: agent, http, homeassistant. */
 final class SectionsBinder {
 
   static final String HTTP_TOKEN_ENV = "EDGE_AGENT_HTTP_TOKEN";
   static final String DASHBOARD_DIR_ENV = "EDGE_AGENT_DASHBOARD_DIR";
-  static final String SMTP_PASSWORD_ENV = "EDGE_AGENT_SMTP_PASSWORD";
 
   private final BindContext ctx;
 
@@ -109,85 +104,11 @@ final class SectionsBinder {
     return dir;
   }
 
-  MailConfig mail(Section root) {
-    Section s = root.child("mail");
-    MailConfig d = MailConfig.DEFAULTS;
-    boolean enabled = s.bool("enabled", d.enabled());
-    String host = s.text("host", null);
-    int port = s.integer("port", d.port(), 1, 65535, "");
-    MailConfig.Security security = s.choice("security", d.security(), MailConfig.Security.class);
-    String username = s.text("username", null);
-    Secret password = new SecretReader(ctx).read(s, "password", "password_file", SMTP_PASSWORD_ENV);
-    String from = s.text("from", null);
-    if (from != null) {
-      checkAddress(s.lineOf("from"), s.pathOf("from"), from);
-    }
-    List<String> to = new ArrayList<>();
-    List<Section.Item> items = s.texts("to");
-    if (items != null) {
-      for (Section.Item item : items) {
-        if (checkAddress(item.line(), item.path(), item.text())) {
-          to.add(item.text().trim());
-        }
-      }
-    }
-    Duration rate = s.duration("rate_limit", d.rateLimit(), Duration.ZERO, Duration.ofDays(7));
-    if (enabled) {
-      for (String key : new String[] {"host", "from"}) {
-        if (!s.has(key)) {
-          ctx.problems().error(s.line(), s.pathOf(key), "required when mail is enabled");
-        }
-      }
-      if (items == null) {
-        ctx.problems()
-            .error(s.line(), s.pathOf("to"), "required when mail is enabled: a list of recipients");
-      }
-    }
-    if (security == MailConfig.Security.NONE
-        && password != null
-        && host != null
-        && !isLocal(host)) {
-      s.warn("security", "none sends the SMTP password unencrypted to " + host);
-    }
-    if (security == MailConfig.Security.SMTPS && port == 587
-        || security == MailConfig.Security.STARTTLS && port == 465) {
-      s.warn(
-          "port",
-          port
-              + " usually goes with "
-              + (port == 465 ? "smtps" : "starttls")
-              + ", not "
-              + security.name().toLowerCase(Locale.ROOT));
-    }
-    String statusUrl = s.text("status_url", null);
-    if (statusUrl != null && !statusUrl.matches("https?://[^\\s\"<>]+")) {
-      s.error("status_url", "\"" + statusUrl + "\" is not an http:// or https:// URL");
-    }
-    return new MailConfig(
-        enabled, host, port, security, username, password, from, to, rate, statusUrl);
-  }
-
   HomeAssistantConfig homeassistant(Section root) {
     Section s = root.child("homeassistant");
     HomeAssistantConfig d = HomeAssistantConfig.DEFAULTS;
     String prefix = s.text("prefix", d.prefix());
     Values.checkTopicPrefix(s, "prefix", prefix);
     return new HomeAssistantConfig(s.bool("discovery", d.discovery()), prefix);
-  }
-
-  private boolean checkAddress(int line, String path, String address) {
-    try {
-      new InternetAddress(address.trim(), true).validate();
-      return true;
-    } catch (AddressException e) {
-      ctx.problems()
-          .error(
-              line, path, "\"" + address + "\" is not an e-mail address (" + e.getMessage() + ")");
-      return false;
-    }
-  }
-
-  private static boolean isLocal(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.gpio.DhtModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +65,7 @@ class ConfigLoaderTest {
     assertThat(c.rules()).isEqualTo(RulesConfig.DEFAULTS);
     assertThat(c.rules().defaults().temperature().isActive()).isFalse();
     assertThat(c.http()).isEqualTo(HttpConfig.DEFAULTS);
-    assertThat(c.mail()).isEqualTo(MailConfig.DEFAULTS);
+    assertThat(c.mail()).isEqualTo(MailOptions.defaults());
     assertThat(c.homeassistant()).isEqualTo(HomeAssistantConfig.DEFAULTS);
   }
 

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import net.dhtedge.agent.config.MailConfig;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.core.Records;
@@ -61,9 +60,10 @@ class MailQueueIT {
 
   private MailOptions options(int port) {
     return new MailOptions(
+        true,
         "127.0.0.1",
         port,
-        MailConfig.Security.NONE,
+        MailOptions.Security.NONE,
         null,
         null,
         "agent@example.org",
