@@ -2,6 +2,7 @@ package net.dhtedge.agent.config;
 
 import java.util.List;
 import java.util.Objects;
+import net.dhtedge.agent.homeassistant.DiscoveryOptions;
 import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
@@ -27,7 +28,7 @@ public record AgentConfig(
     RulesConfig rules,
     HttpConfig http,
     MailOptions mail,
-    HomeAssistantConfig homeassistant) {
+    DiscoveryOptions homeassistant) {
 
   public AgentConfig {
     Objects.requireNonNull(agent, "agent");

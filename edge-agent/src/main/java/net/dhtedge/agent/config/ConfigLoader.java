@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import net.dhtedge.agent.homeassistant.DiscoveryOptions;
 import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
@@ -164,7 +165,7 @@ public final class ConfigLoader {
             new RulesBinder(ctx).bind(top),
             sections.http(top),
             MailOptions.bind(top.child("mail")),
-            sections.homeassistant(top));
+            DiscoveryOptions.bind(top.child("homeassistant")));
     ctx.reportUnknownKeys();
     return config;
   }

@@ -222,18 +222,19 @@ public final class Section {
     return Values.readableFile(this, key);
   }
 
-  /** A device id ({@code [A-Za-z0-9_.-]{1,64}}); an invalid one is reported (and returned). */
+  /** A device id ({@code [A-Za-z0-9_.-]{1,64}}), or {@code def}; an invalid one is reported. */
   public String deviceId(String key, String def) {
     String id = text(key, def);
-    Values.checkDeviceId(this, key, id);
-    return id;
+    return Values.checkDeviceId(this, key, id) ? id : def;
   }
 
-  /** An MQTT topic prefix: levels separated by '/', none empty, no wildcards, no leading '$'. */
+  /**
+   * An MQTT topic prefix (levels separated by '/', none empty, no wildcards, no leading '$'), or
+   * {@code def}; an invalid one is reported.
+   */
   public String topicPrefix(String key, String def) {
     String prefix = text(key, def);
-    Values.checkTopicPrefix(this, key, prefix);
-    return prefix;
+    return Values.checkTopicPrefix(this, key, prefix) ? prefix : def;
   }
 
   /** A scalar value as text (numbers and booleans as written), or {@code def}. */

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the small sections: agent, http, homeassistant. */
+/** Reads the small sections: agent, http. */
 final class SectionsBinder {
 
   static final String HTTP_TOKEN_ENV = "EDGE_AGENT_HTTP_TOKEN";
@@ -102,13 +102,5 @@ final class SectionsBinder {
       return null;
     }
     return dir;
-  }
-
-  HomeAssistantConfig homeassistant(Section root) {
-    Section s = root.child("homeassistant");
-    HomeAssistantConfig d = HomeAssistantConfig.DEFAULTS;
-    String prefix = s.text("prefix", d.prefix());
-    Values.checkTopicPrefix(s, "prefix", prefix);
-    return new HomeAssistantConfig(s.bool("discovery", d.discovery()), prefix);
   }
 }

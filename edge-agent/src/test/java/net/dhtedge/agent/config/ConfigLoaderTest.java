@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import net.dhtedge.agent.homeassistant.DiscoveryOptions;
 import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.gpio.DhtModel;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class ConfigLoaderTest {
     assertThat(c.rules().defaults().temperature().isActive()).isFalse();
     assertThat(c.http()).isEqualTo(HttpConfig.DEFAULTS);
     assertThat(c.mail()).isEqualTo(MailOptions.defaults());
-    assertThat(c.homeassistant()).isEqualTo(HomeAssistantConfig.DEFAULTS);
+    assertThat(c.homeassistant()).isEqualTo(DiscoveryOptions.defaults());
   }
 
   @Test
