@@ -8,6 +8,7 @@ import net.dhtedge.agent.config.DeviceRules;
 import net.dhtedge.agent.config.LoadedConfig;
 import net.dhtedge.agent.config.RulesConfig;
 import net.dhtedge.agent.config.ThresholdRule;
+import net.dhtedge.agent.core.Records;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     AgentConfig c = demoDefaults(loaded.get().config());
     if (config.httpPort == null && c.http().port() == 8080 && Agent.preferPort(8080) == 0) {
-      c = c.withHttp(c.http().withPort(-1)); // 8080 is taken: let the OS pick
+      c = Records.with(c, "http", Records.with(c.http(), "port", -1)); // 8080 is taken: OS picks
     }
     var out = spec.commandLine().getOut();
     LoadedConfig shown = new LoadedConfig(c, loaded.get().file(), loaded.get().warnings());
@@ -86,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
   static AgentConfig demoDefaults(AgentConfig c) {
     AgentConfig out = withDemoRules(c);
     if (out.http().corsOrigins().isEmpty()) {
-      out = out.withHttp(out.http().withCorsOrigins(DEMO_CORS_ORIGINS));
+      out = Records.with(out, "http", Records.with(out.http(), "corsOrigins", DEMO_CORS_ORIGINS));
     }
     return out;
   }

@@ -3,6 +3,7 @@ package net.dhtedge.agent.config;
 import java.util.List;
 import java.util.Objects;
 import net.dhtedge.agent.homeassistant.DiscoveryOptions;
+import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
@@ -26,7 +27,7 @@ public record AgentConfig(
     MqttConfig mqtt,
     StoreOptions store,
     RulesConfig rules,
-    HttpConfig http,
+    HttpOptions http,
     MailOptions mail,
     DiscoveryOptions homeassistant) {
 
@@ -51,9 +52,5 @@ public record AgentConfig(
 
   public AgentConfig withMqtt(MqttConfig m) {
     return new AgentConfig(agent, sensors, m, store, rules, http, mail, homeassistant);
-  }
-
-  public AgentConfig withHttp(HttpConfig h) {
-    return new AgentConfig(agent, sensors, mqtt, store, rules, h, mail, homeassistant);
   }
 }

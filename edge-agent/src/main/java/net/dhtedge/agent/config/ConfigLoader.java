@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import net.dhtedge.agent.homeassistant.DiscoveryOptions;
+import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
@@ -163,7 +164,7 @@ public final class ConfigLoader {
             new MqttBinder(ctx).bind(top, agent.name()),
             StoreOptions.bind(top.child("store"), agent.dataDir()),
             new RulesBinder(ctx).bind(top),
-            sections.http(top),
+            HttpOptions.bind(top.child("http")),
             MailOptions.bind(top.child("mail")),
             DiscoveryOptions.bind(top.child("homeassistant")));
     ctx.reportUnknownKeys();

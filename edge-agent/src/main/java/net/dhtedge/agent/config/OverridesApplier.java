@@ -46,7 +46,7 @@ final class OverridesApplier {
       if (o.httpPort() < 0 || o.httpPort() > 65535) {
         error("--http-port", o.httpPort() + " is out of range (allowed: 0..65535; 0 = off)");
       } else {
-        out = out.withHttp(out.http().withPort(o.httpPort()));
+        out = Records.with(out, "http", Records.with(out.http(), "port", o.httpPort()));
       }
     }
     if (o.sensor() != null) {

@@ -217,6 +217,11 @@ public final class Section {
     return Values.path(this, key, text(key, null));
   }
 
+  /** {@code text} (from elsewhere, e.g. the environment) as the path {@code key} stands for. */
+  public Path path(String key, String text) {
+    return Values.path(this, key, text);
+  }
+
   /** A path to a file that must exist and be readable now, or null when not written. */
   public Path readableFile(String key) {
     return Values.readableFile(this, key);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import net.dhtedge.agent.homeassistant.DiscoveryOptions;
+import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.gpio.DhtModel;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class ConfigLoaderTest {
     assertThat(c.store().maxDevices()).isEqualTo(2000);
     assertThat(c.rules()).isEqualTo(RulesConfig.DEFAULTS);
     assertThat(c.rules().defaults().temperature().isActive()).isFalse();
-    assertThat(c.http()).isEqualTo(HttpConfig.DEFAULTS);
+    assertThat(c.http()).isEqualTo(HttpOptions.defaults());
     assertThat(c.mail()).isEqualTo(MailOptions.defaults());
     assertThat(c.homeassistant()).isEqualTo(DiscoveryOptions.defaults());
   }
