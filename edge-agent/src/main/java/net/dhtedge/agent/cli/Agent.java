@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.dhtedge.agent.config.AgentConfig;
-import net.dhtedge.agent.config.MqttConfig;
 import net.dhtedge.agent.config.SensorConfig;
 import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.core.AgentClock;
@@ -127,7 +125,7 @@ public final class Agent implements AutoCloseable {
       pipeline.addListener(mail);
     }
 
-    MqttConfig m = config.mqtt();
+    MqttOptions m = config.mqtt();
     if (m.enabled()) {
       List<String> servers = new ArrayList<>();
       if (m.embedded()) {
@@ -143,11 +141,12 @@ public final class Agent implements AutoCloseable {
         closeables.push(broker);
         servers.add(broker.tcpUrl());
       } else {
-        m.servers().stream().map(URI::toString).forEach(servers::add);
+        servers.addAll(m.serverUris());
       }
       Set<String> localIds = new LinkedHashSet<>();
       localSensors.forEach(s -> localIds.add(s.id()));
-      MqttOptions options = RuntimeOptions.mqtt(config, servers, localIds, clientId);
+      MqttOptions options =
+          m.toBuilder().serverUris(servers).clientId(clientId).localDeviceIds(localIds).build();
       connection = MqttConnection.create(options, clock, VersionProvider.version());
       closeables.push(connection);
       connection.addListener(

@@ -4,15 +4,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.DeviceRules;
-import net.dhtedge.agent.config.MqttConfig;
 import net.dhtedge.agent.config.RulesConfig;
 import net.dhtedge.agent.config.SensorConfig;
 import net.dhtedge.agent.config.ThresholdRule;
 import net.dhtedge.agent.mqtt.MqttOptions;
-import net.dhtedge.agent.mqtt.TlsOptions;
 import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.rules.Threshold;
@@ -73,7 +70,7 @@ final class RuntimeOptions {
     for (SensorConfig s : localSensors) {
       models.put(s.id(), s.model().id());
     }
-    MqttConfig m = c.mqtt();
+    MqttOptions m = c.mqtt();
     // Only the agent's own sensors are published: a reading ingested from the broker is there
     // already, whatever "source" its sender wrote in it.
     return new PipelineOptions(
@@ -85,36 +82,5 @@ final class RuntimeOptions {
         models,
         models.keySet(),
         c.mail().enabled());
-  }
-
-  static MqttOptions mqtt(
-      AgentConfig c, List<String> servers, Set<String> localIds, String clientId) {
-    MqttConfig m = c.mqtt();
-    MqttOptions.Builder b =
-        MqttOptions.builder()
-            .serverUris(servers)
-            .clientId(clientId)
-            .topicPrefix(m.topicPrefix())
-            .readingQos(m.readingQos())
-            .cleanSession(false)
-            .keepAlive(m.keepAlive())
-            .reconnect(m.reconnectMin(), m.reconnectMax())
-            .drainRatePerSecond(m.drainRate())
-            .subscribe(m.subscribe())
-            .defaultDevice(m.defaultDevice())
-            .localDeviceIds(localIds)
-            .tls(
-                new TlsOptions(
-                    m.tls().caFile(),
-                    m.tls().certFile(),
-                    m.tls().keyFile(),
-                    m.tls().verifyHostname()));
-    if (m.username() != null) {
-      b.username(m.username());
-    }
-    if (m.password() != null) {
-      b.password(m.password().reveal().toCharArray());
-    }
-    return b.build();
   }
 }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import net.dhtedge.agent.homeassistant.DiscoveryOptions;
 import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.mail.MailOptions;
+import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
 /**
@@ -24,7 +25,7 @@ import net.dhtedge.agent.store.StoreOptions;
 public record AgentConfig(
     AgentSettings agent,
     List<SensorConfig> sensors,
-    MqttConfig mqtt,
+    MqttOptions mqtt,
     StoreOptions store,
     RulesConfig rules,
     HttpOptions http,
@@ -48,9 +49,5 @@ public record AgentConfig(
 
   public AgentConfig withSensors(List<SensorConfig> s) {
     return new AgentConfig(agent, s, mqtt, store, rules, http, mail, homeassistant);
-  }
-
-  public AgentConfig withMqtt(MqttConfig m) {
-    return new AgentConfig(agent, sensors, m, store, rules, http, mail, homeassistant);
   }
 }

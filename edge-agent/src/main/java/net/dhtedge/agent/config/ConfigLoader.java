@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import net.dhtedge.agent.homeassistant.DiscoveryOptions;
 import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.mail.MailOptions;
+import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
 /**
@@ -161,7 +162,7 @@ public final class ConfigLoader {
         new AgentConfig(
             agent,
             new SensorsBinder(ctx).bind(top),
-            new MqttBinder(ctx).bind(top, agent.name()),
+            MqttOptions.bind(top.child("mqtt")),
             StoreOptions.bind(top.child("store"), agent.dataDir()),
             new RulesBinder(ctx).bind(top),
             HttpOptions.bind(top.child("http")),

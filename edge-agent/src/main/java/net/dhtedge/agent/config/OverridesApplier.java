@@ -1,12 +1,12 @@
 package net.dhtedge.agent.config;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import net.dhtedge.agent.core.Records;
+import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.gpio.DhtModel;
 
 /**
@@ -56,15 +56,17 @@ final class OverridesApplier {
   }
 
   private AgentConfig broker(AgentConfig c, String broker) {
-    if (broker.equalsIgnoreCase(MqttBinder.EMBEDDED)) {
-      return c.withMqtt(c.mqtt().withServers(true, List.of()));
-    }
-    Optional<String> why = MqttBinder.parseServer(broker);
+    boolean embedded = broker.equalsIgnoreCase(MqttOptions.EMBEDDED);
+    Optional<String> why = embedded ? Optional.empty() : MqttOptions.checkServer(broker);
     if (why.isPresent()) {
       error("--broker", why.get());
       return c;
     }
-    return c.withMqtt(c.mqtt().withServers(false, List.of(URI.create(broker))));
+    List<String> servers = embedded ? List.of() : List.of(broker);
+    return Records.with(
+        c,
+        "mqtt",
+        Records.with(c.mqtt(), "enabled", true, "embedded", embedded, "serverUris", servers));
   }
 
   private AgentConfig sensor(AgentConfig c, String spec) {

@@ -14,6 +14,8 @@ import java.util.Map;
 import net.dhtedge.agent.homeassistant.DiscoveryOptions;
 import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.mail.MailOptions;
+import net.dhtedge.agent.mqtt.MqttOptions;
+import net.dhtedge.agent.mqtt.TlsOptions;
 import net.dhtedge.gpio.DhtModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,8 +60,8 @@ class ConfigLoaderTest {
     assertThat(c.mqtt().keepAlive()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.mqtt().reconnectMin()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.mqtt().reconnectMax()).isEqualTo(Duration.ofSeconds(8));
-    assertThat(c.mqtt().drainRate()).isEqualTo(500);
-    assertThat(c.mqtt().tls()).isEqualTo(TlsConfig.DEFAULTS);
+    assertThat(c.mqtt().drainRatePerSecond()).isEqualTo(500);
+    assertThat(c.mqtt().tls()).isEqualTo(TlsOptions.DEFAULTS);
     assertThat(c.store().commitWindowMillis()).isEqualTo(100);
     assertThat(c.store().hourRetentionDays()).isEqualTo(1825);
     assertThat(c.store().outboxCapacity()).isEqualTo(100_000);
@@ -375,8 +377,8 @@ class ConfigLoaderTest {
 
   @Test
   void embeddedAndASingleServerStringAreAccepted() throws Exception {
-    MqttConfig embedded = loader().parse("mqtt:\n  servers: embedded\n", "t.yml").config().mqtt();
-    MqttConfig single =
+    MqttOptions embedded = loader().parse("mqtt:\n  servers: embedded\n", "t.yml").config().mqtt();
+    MqttOptions single =
         loader().parse("mqtt:\n  servers: wss://b.example.org/mqtt\n", "t.yml").config().mqtt();
 
     assertThat(embedded.embedded()).isTrue();
