@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.core.Records;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.store.StoreOptions;
 
 /**
@@ -66,7 +66,7 @@ public final class PipelineBenchmark {
     try (Pipeline p =
         Pipeline.open(
             Records.with(StoreOptions.defaults(dir), "commitWindowMillis", commitWindow),
-            RulesOptions.defaults(),
+            TestRules.classic(),
             PipelineOptions.defaults(),
             clock)) {
       Semaphore window = new Semaphore(outstanding);

@@ -6,10 +6,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,7 @@ import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.agent.mqtt.Publisher;
 import net.dhtedge.agent.mqtt.SessionTakeoverWatch;
 import net.dhtedge.agent.pipeline.Pipeline;
+import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.gpio.loop.SensorLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,10 +116,7 @@ public final class Agent implements AutoCloseable {
 
     pipeline =
         Pipeline.open(
-            config.store(),
-            RuntimeOptions.rules(config),
-            RuntimeOptions.pipeline(config, localSensors),
-            clock);
+            config.store(), config.rulesForSensors(), pipelineOptions(config, localSensors), clock);
     closeables.push(pipeline);
 
     if (config.mail().enabled()) {
@@ -194,6 +194,26 @@ public final class Agent implements AutoCloseable {
               broker == null ? null : broker.webSocketUrl());
       closeables.push(http);
     }
+  }
+
+  /**
+   * The pipeline's options: local sensors' models, and only their readings published (a reading
+   * ingested from the broker is there already, whatever "source" its sender wrote in it).
+   */
+  private static PipelineOptions pipelineOptions(AgentConfig c, List<SensorConfig> localSensors) {
+    Map<String, String> models = new HashMap<>();
+    for (SensorConfig s : localSensors) {
+      models.put(s.id(), s.model().id());
+    }
+    return new PipelineOptions(
+        c.mqtt().topicPrefix(),
+        c.mqtt().readingQos(),
+        "mqtt",
+        c.agent().name(),
+        Duration.ofSeconds(10),
+        models,
+        models.keySet(),
+        c.mail().enabled());
   }
 
   private AgentHttpBackend httpBackend() {

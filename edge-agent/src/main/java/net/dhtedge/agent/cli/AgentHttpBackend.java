@@ -64,7 +64,7 @@ final class AgentHttpBackend implements ApiBackend {
     this.ingest = ingest;
     this.rejects = rejects;
     this.errors = errors;
-    this.rules = RuntimeOptions.rules(config);
+    this.rules = config.rulesForSensors();
     this.mqtt =
         connection == null ? Optional.empty() : Optional.of(new Control(connection, publisher));
   }

@@ -4,11 +4,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import net.dhtedge.agent.config.AgentConfig;
-import net.dhtedge.agent.config.DeviceRules;
 import net.dhtedge.agent.config.LoadedConfig;
-import net.dhtedge.agent.config.RulesConfig;
-import net.dhtedge.agent.config.ThresholdRule;
 import net.dhtedge.agent.core.Records;
+import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.Threshold;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,20 +92,21 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static AgentConfig withDemoRules(AgentConfig c) {
-    RulesConfig r = c.rules();
-    if (r.defaults().temperature().isActive() || r.defaults().humidity().isActive()) {
+    RulesOptions r = c.rules();
+    if (r.temperature().isActive() || r.humidity().isActive()) {
       return c;
     }
     // Debounce 1: one reading beyond the band opens an incident, as the banner's publish line says
     // (a real sensor's rule wants 3 in a row against single bad reads; the demo wants to show it).
-    ThresholdRule t = new ThresholdRule(15.0, 25.0, 0.5, DEMO_DEBOUNCE, java.time.Duration.ZERO);
-    RulesConfig demo =
-        new RulesConfig(
-            new DeviceRules(t, r.defaults().humidity()),
-            r.devices(),
-            r.staleAfterIntervals(),
-            r.sensorFailure());
-    return new AgentConfig(
-        c.agent(), c.sensors(), c.mqtt(), c.store(), demo, c.http(), c.mail(), c.homeassistant());
+    RulesOptions demo =
+        Records.with(
+            r,
+            "temperature",
+            new Threshold(15.0, 25.0, 0.5),
+            "debounceCount",
+            DEMO_DEBOUNCE,
+            "debounceDuration",
+            java.time.Duration.ZERO);
+    return Records.with(c, "rules", demo);
   }
 }

@@ -1,11 +1,15 @@
 package net.dhtedge.agent.config;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import net.dhtedge.agent.homeassistant.DiscoveryOptions;
 import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.agent.mqtt.MqttOptions;
+import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
 /**
@@ -27,7 +31,7 @@ public record AgentConfig(
     List<SensorConfig> sensors,
     MqttOptions mqtt,
     StoreOptions store,
-    RulesConfig rules,
+    RulesOptions rules,
     HttpOptions http,
     MailOptions mail,
     DiscoveryOptions homeassistant) {
@@ -45,6 +49,16 @@ public record AgentConfig(
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(mail, "mail");
     Objects.requireNonNull(homeassistant, "homeassistant");
+  }
+
+  /**
+   * The rules, with each local sensor's interval as the one it is expected to report at (so it is
+   * stale after that many of its own intervals).
+   */
+  public RulesOptions rulesForSensors() {
+    Map<String, Duration> every = new LinkedHashMap<>();
+    sensors.forEach(s -> every.put(s.id(), s.interval()));
+    return rules.expecting(every);
   }
 
   public AgentConfig withSensors(List<SensorConfig> s) {

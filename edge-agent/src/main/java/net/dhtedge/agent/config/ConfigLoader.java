@@ -21,6 +21,7 @@ import net.dhtedge.agent.homeassistant.DiscoveryOptions;
 import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.agent.mqtt.MqttOptions;
+import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.store.StoreOptions;
 
 /**
@@ -164,7 +165,7 @@ public final class ConfigLoader {
             new SensorsBinder(ctx).bind(top),
             MqttOptions.bind(top.child("mqtt")),
             StoreOptions.bind(top.child("store"), agent.dataDir()),
-            new RulesBinder(ctx).bind(top),
+            RulesOptions.bind(top.child("rules")),
             HttpOptions.bind(top.child("http")),
             MailOptions.bind(top.child("mail")),
             DiscoveryOptions.bind(top.child("homeassistant")));

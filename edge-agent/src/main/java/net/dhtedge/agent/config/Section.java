@@ -199,6 +199,40 @@ public final class Section {
     return of(node(key), pathOf(key), lineOf(key), ctx);
   }
 
+  /**
+   * A mapping whose keys are device ids (e.g. {@code rules.devices}), each value a section of its
+   * own, in file order. A key that is not a device id is reported and left out; with more than
+   * {@code limit} entries none is read and {@code tooMany} (given the count) is reported.
+   */
+  public Map<String, Section> byDeviceId(
+      String key, int limit, java.util.function.LongFunction<String> tooMany) {
+    Map<String, Section> out = new LinkedHashMap<>();
+    YamlNode n = node(key);
+    if (n == null) {
+      return out;
+    }
+    Section d = anyKeys(n, pathOf(key), lineOf(key), ctx);
+    if (d.entries().size() > limit) {
+      error(key, tooMany.apply(d.entries().size()));
+      return out;
+    }
+    for (YamlNode.Entry e : d.entries()) {
+      String path = d.pathOf(e.key());
+      if (!net.dhtedge.agent.core.Reading.DEVICE_ID.matcher(e.key()).matches()) {
+        problems()
+            .error(
+                e.keyLine(),
+                path,
+                "\""
+                    + e.key()
+                    + "\" is not a device id (allowed: A-Z a-z 0-9 _ . -, 1 to 64 chars)");
+        continue;
+      }
+      out.put(e.key(), of(e.value(), path, e.keyLine(), ctx));
+    }
+    return out;
+  }
+
   /** An environment variable (a seam: tests pass a map), or null. */
   public String env(String name) {
     return ctx.env().apply(name);

@@ -194,6 +194,12 @@ class BadConfigTest {
             "rules:\n  defaults:\n    temperature:\n      min: 25\n      max: 20\n",
             "edge-agent.yml:5: rules.defaults.temperature.max: 20 must be above min (25)"),
         bad(
+            "a hysteresis the rules engine cannot use (the agent failed to start with it)",
+            "rules:\n  defaults:\n    temperature:\n      min: 10\n      max: 11\n"
+                + "      hysteresis: 0.6\n",
+            "edge-agent.yml:6: rules.defaults.temperature.hysteresis: 0.6 must be at most"
+                + " (max - min) / 2 (0.5)"),
+        bad(
             "a humidity limit beyond 100 %RH",
             "rules:\n  defaults:\n    humidity:\n      max: 120\n",
             "edge-agent.yml:4: rules.defaults.humidity.max: 120 is out of range (allowed: 0..100"

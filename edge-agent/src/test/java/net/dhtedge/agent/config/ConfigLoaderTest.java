@@ -16,6 +16,8 @@ import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.agent.mqtt.TlsOptions;
+import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.gpio.DhtModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,8 +68,8 @@ class ConfigLoaderTest {
     assertThat(c.store().hourRetentionDays()).isEqualTo(1825);
     assertThat(c.store().outboxCapacity()).isEqualTo(100_000);
     assertThat(c.store().maxDevices()).isEqualTo(2000);
-    assertThat(c.rules()).isEqualTo(RulesConfig.DEFAULTS);
-    assertThat(c.rules().defaults().temperature().isActive()).isFalse();
+    assertThat(c.rules()).isEqualTo(RulesOptions.defaults());
+    assertThat(c.rules().temperature().isActive()).isFalse();
     assertThat(c.http()).isEqualTo(HttpOptions.defaults());
     assertThat(c.mail()).isEqualTo(MailOptions.defaults());
     assertThat(c.homeassistant()).isEqualTo(DiscoveryOptions.defaults());
@@ -327,7 +329,7 @@ class ConfigLoaderTest {
 
   @Test
   void aDeviceOverrideInheritsTheDefaultsAndAnEmptyLimitRemovesOne() throws Exception {
-    RulesConfig r =
+    RulesOptions r =
         loader()
             .parse(
                 """
@@ -345,12 +347,11 @@ class ConfigLoaderTest {
             .config()
             .rules();
 
-    assertThat(r.forDevice("freezer").temperature())
-        .isEqualTo(new ThresholdRule(-30.0, -10.0, 0.5, 2, Duration.ZERO));
-    assertThat(r.forDevice("attic").temperature())
-        .isEqualTo(new ThresholdRule(5.0, null, 0.5, 2, Duration.ZERO));
-    assertThat(r.forDevice("someone-else").temperature())
-        .isEqualTo(new ThresholdRule(5.0, 30.0, 0.5, 2, Duration.ZERO));
+    assertThat(r.threshold("freezer", true)).isEqualTo(new Threshold(-30.0, -10.0, 0.5));
+    assertThat(r.threshold("attic", true)).isEqualTo(new Threshold(5.0, null, 0.5));
+    assertThat(r.threshold("someone-else", true)).isEqualTo(new Threshold(5.0, 30.0, 0.5));
+    assertThat(r.debounceCount()).isEqualTo(2);
+    assertThat(r.debounceDuration()).isEqualTo(Duration.ZERO);
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.gpio.DhtModel;
 import org.junit.jupiter.api.Test;
 
@@ -65,10 +66,8 @@ class ExampleAndDocsTest {
     assertThat(example.http()).isEqualTo(defaults.http());
     assertThat(example.mail()).isEqualTo(defaults.mail());
     assertThat(example.homeassistant()).isEqualTo(defaults.homeassistant());
-    assertThat(example.rules().defaults()).isEqualTo(defaults.rules().defaults());
-    assertThat(example.rules().staleAfterIntervals())
-        .isEqualTo(defaults.rules().staleAfterIntervals());
-    assertThat(example.rules().sensorFailure()).isEqualTo(defaults.rules().sensorFailure());
+    // rules.defaults, stale_after_intervals and sensor_failure: everything but rules.devices
+    assertThat(Records.with(example.rules(), "devices", Map.of())).isEqualTo(defaults.rules());
     // The parts the example marks as examples:
     assertThat(example.sensors())
         .containsExactly(
@@ -82,7 +81,7 @@ class ExampleAndDocsTest {
                 Duration.ofSeconds(2),
                 false,
                 SimConfig.DEFAULTS));
-    assertThat(example.rules().forDevice("pi-kitchen").temperature().max()).isEqualTo(30.0);
+    assertThat(example.rules().threshold("pi-kitchen", true).max()).isEqualTo(30.0);
   }
 
   @Test

@@ -18,6 +18,7 @@ import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.store.Dialect;
 import net.dhtedge.agent.store.FaultyConnections;
@@ -40,9 +41,16 @@ class MailQueueIT {
 
   private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
   private static final RulesOptions RULES =
-      RulesOptions.defaults()
-          .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
-          .withDebounce(1, Duration.ZERO);
+      Records.with(
+          TestRules.classic(),
+          "temperature",
+          new Threshold(null, 30.0, 0.5),
+          "humidity",
+          Threshold.none(),
+          "debounceCount",
+          1,
+          "debounceDuration",
+          Duration.ZERO);
 
   @TempDir Path dir;
   private GreenMail smtp;

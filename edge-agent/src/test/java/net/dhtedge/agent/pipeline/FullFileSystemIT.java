@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.core.Records;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.store.Dialect;
 import net.dhtedge.agent.store.DiskReserve;
 import net.dhtedge.agent.store.HistoryPoint;
@@ -203,7 +203,6 @@ class FullFileSystemIT {
   }
 
   private static Pipeline open(StoreOptions so) {
-    return Pipeline.open(
-        so, RulesOptions.defaults(), PipelineOptions.defaults(), AgentClock.system());
+    return Pipeline.open(so, TestRules.classic(), PipelineOptions.defaults(), AgentClock.system());
   }
 }

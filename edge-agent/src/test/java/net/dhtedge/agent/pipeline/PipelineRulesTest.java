@@ -20,6 +20,7 @@ import net.dhtedge.agent.outbox.OutboxMessage;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.rules.IncidentStatus;
 import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.rules.Transition;
 import net.dhtedge.agent.store.IncidentEvent;
@@ -37,9 +38,16 @@ class PipelineRulesTest {
 
   final MutableClock clock = new MutableClock(T0);
   final RulesOptions rules =
-      RulesOptions.defaults()
-          .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
-          .withDebounce(2, Duration.ZERO);
+      Records.with(
+          TestRules.classic(),
+          "temperature",
+          new Threshold(null, 30.0, 0.5),
+          "humidity",
+          Threshold.none(),
+          "debounceCount",
+          2,
+          "debounceDuration",
+          Duration.ZERO);
 
   Pipeline open() {
     return Pipeline.open(

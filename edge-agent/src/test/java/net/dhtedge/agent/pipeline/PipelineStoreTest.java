@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.ReadingIntake.Outcome;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.store.DeviceSummary;
 import net.dhtedge.agent.store.HistoryPoint;
@@ -33,7 +33,8 @@ class PipelineStoreTest {
   Pipeline open(StoreOptions so) {
     return Pipeline.open(
         so,
-        RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
+        Records.with(
+            TestRules.classic(), "temperature", Threshold.none(), "humidity", Threshold.none()),
         PipelineOptions.defaults(),
         clock);
   }
@@ -49,7 +50,8 @@ class PipelineStoreTest {
   Pipeline openWithMaxDevices(int max) {
     return Pipeline.open(
         Records.with(StoreOptions.defaults(dir), "maxDevices", max),
-        RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
+        Records.with(
+            TestRules.classic(), "temperature", Threshold.none(), "humidity", Threshold.none()),
         PipelineOptions.defaults(),
         clock);
   }

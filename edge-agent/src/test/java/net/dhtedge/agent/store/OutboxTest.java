@@ -15,6 +15,7 @@ import net.dhtedge.agent.outbox.OutboxPriority;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.testing.MutableClock;
 import net.dhtedge.agent.testing.Writes;
@@ -176,9 +177,16 @@ class OutboxTest {
   void aFullOutboxDropsTheOldestReadingsButNeverAlertsOrIncidents() {
     StoreOptions so = Records.with(StoreOptions.defaults(dir), "outboxCapacity", 5);
     RulesOptions rules =
-        RulesOptions.defaults()
-            .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
-            .withDebounce(1, Duration.ZERO);
+        Records.with(
+            TestRules.classic(),
+            "temperature",
+            new Threshold(null, 30.0, 0.5),
+            "humidity",
+            Threshold.none(),
+            "debounceCount",
+            1,
+            "debounceDuration",
+            Duration.ZERO);
     try (Pipeline p = Pipeline.open(so, rules, PipelineOptions.defaults(), clock)) {
       for (long i = 0; i < 4; i++) {
         p.submit(new Reading("pi", T0.plusSeconds(i), i, 20, 50, "gpiod"));

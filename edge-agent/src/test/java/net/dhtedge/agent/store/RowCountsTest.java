@@ -13,7 +13,7 @@ import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineOptions;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,8 @@ class RowCountsTest {
   Pipeline open() {
     return Pipeline.open(
         Records.with(StoreOptions.defaults(dir), "housekeepingChunk", 7),
-        RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
+        Records.with(
+            TestRules.classic(), "temperature", Threshold.none(), "humidity", Threshold.none()),
         PipelineOptions.defaults(),
         clock);
   }
