@@ -60,8 +60,4 @@ public record AgentConfig(
     sensors.forEach(s -> every.put(s.id(), s.interval()));
     return rules.expecting(every);
   }
-
-  public AgentConfig withSensors(List<SensorConfig> s) {
-    return new AgentConfig(agent, s, mqtt, store, rules, http, mail, homeassistant);
-  }
 }

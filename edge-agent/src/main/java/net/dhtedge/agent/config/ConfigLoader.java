@@ -157,12 +157,11 @@ public final class ConfigLoader {
   /** Every section's binder, then the keys none of them asked for. */
   private static AgentConfig bind(BindContext ctx, YamlNode root) {
     Section top = Section.of(root, "", 1, ctx);
-    SectionsBinder sections = new SectionsBinder(ctx);
-    AgentSettings agent = sections.agent(top);
+    AgentSettings agent = AgentSettings.bind(top.child("agent"), ctx.defaultName());
     AgentConfig config =
         new AgentConfig(
             agent,
-            new SensorsBinder(ctx).bind(top),
+            SensorConfig.bindAll(top),
             MqttOptions.bind(top.child("mqtt")),
             StoreOptions.bind(top.child("store"), agent.dataDir()),
             RulesOptions.bind(top.child("rules")),

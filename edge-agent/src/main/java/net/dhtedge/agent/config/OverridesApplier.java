@@ -71,7 +71,7 @@ final class OverridesApplier {
 
   private AgentConfig sensor(AgentConfig c, String spec) {
     if (spec.equals("none")) {
-      return c.withSensors(List.of());
+      return Records.with(c, "sensors", List.of());
     }
     SensorConfig.Backend backend;
     Integer pin = null;
@@ -112,8 +112,8 @@ final class OverridesApplier {
                 SensorConfig.DEFAULT_INTERVAL,
                 false,
                 SimConfig.DEFAULTS)
-            : sensors.get(0).withBackend(backend, pin);
-    return c.withSensors(List.of(s));
+            : Records.with(sensors.get(0), "backend", backend, "pin", pin);
+    return Records.with(c, "sensors", List.of(s));
   }
 
   private void error(String option, String message) {
