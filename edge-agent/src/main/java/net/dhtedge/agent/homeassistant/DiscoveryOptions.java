@@ -44,12 +44,12 @@ public record DiscoveryOptions(
     return new DiscoveryOptions(
         s.bool("discovery", true),
         s.topicPrefix("prefix", "homeassistant"),
-        new Topics(Topics.DEFAULT_PREFIX),
-        "",
-        Map.of(),
-        Map.of(),
-        Duration.ofMinutes(5),
-        Duration.ofDays(7),
+        new Topics(Topics.DEFAULT_PREFIX), // the agent's, set at start-up
+        "", // version, set at start-up
+        Map.of(), // localDevices, set at start-up
+        Map.of(), // localExpireAfter, set at start-up
+        Duration.ofMinutes(5), // remoteExpireAfter
+        Duration.ofDays(7), // keepRemote
         // One state per device per second: Home Assistant records every state it is sent, and a
         // device read every 2 s or slower is not slowed down by it.
         Duration.ofSeconds(1));

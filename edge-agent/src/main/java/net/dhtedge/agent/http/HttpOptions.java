@@ -135,9 +135,9 @@ public record HttpOptions(
         maxConnections,
         idle,
         dir == null ? null : new Dashboard(dir, Map.of()),
-        16 * 1024,
-        256,
-        15);
+        16 * 1024, // maxBodyBytes
+        256, // sseQueue
+        15); // heartbeatSeconds
   }
 
   /** {@link #bind} of an empty section. */

@@ -168,10 +168,10 @@ public record MailOptions(
         to,
         rateLimit,
         statusUrl,
-        Duration.ofSeconds(10),
-        Duration.ofMinutes(10),
-        Duration.ofSeconds(30),
-        null);
+        Duration.ofSeconds(10), // retryMin
+        Duration.ofMinutes(10), // retryMax
+        Duration.ofSeconds(30), // timeout
+        null); // socketFactory: the JVM's trust store
   }
 
   /** {@link #bind} of an empty section: mail off. */

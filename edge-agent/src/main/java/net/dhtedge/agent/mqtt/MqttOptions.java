@@ -168,16 +168,16 @@ public record MqttOptions(
         password,
         prefix,
         qos,
-        false,
+        false, // cleanSession: the broker keeps our session while we are away
         keepAlive,
-        ofSeconds(10),
+        ofSeconds(10), // connectTimeout
         rMin,
         rMax,
         drain,
-        10,
+        10, // inflightWindow
         subscribe,
         defaultDevice,
-        Set.of(),
+        Set.of(), // localDeviceIds: the agent's sensors, set at start-up
         tls);
   }
 

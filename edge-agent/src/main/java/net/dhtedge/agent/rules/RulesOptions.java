@@ -90,12 +90,12 @@ public record RulesOptions(
         h.band(),
         t.debounceCount(),
         t.debounceTime(),
-        ofSeconds(30),
+        ofSeconds(30), // expectedInterval when a device's own is not known
         stale,
         failure,
-        failure / 2,
+        failure / 2, // failureResolvePercent
         window,
-        10,
+        10, // failureMinAttempts
         devices);
   }
 

@@ -98,18 +98,18 @@ public record StoreOptions(
         // 100 ms: what the config and its docs always said, and what every user ran. The window
         // ends 1 ms after the last write, so a lone reading does not wait for it.
         (int) s.duration("write_delay", ofMillis(100), ZERO, ofSeconds(1)).toMillis(),
-        1000,
-        10_000,
-        0,
+        1000, // maxBatch
+        10_000, // queueCapacity
+        0, // fileWriteDelayMillis: sync the log on every commit
         days(s.duration("retention_raw", ofDays(30), ofHours(1), maxRetention)),
         days(s.duration("retention_minute", ofDays(90), ofHours(1), maxRetention)),
         days(s.duration("retention_hour", ofDays(1825), ofHours(1), maxRetention)),
         s.integer("outbox_capacity", 100_000, 100, 10_000_000, " messages"),
-        ofHours(1),
-        ofMinutes(10),
-        5_000,
+        ofHours(1), // outboxKeepConfirmed
+        ofMinutes(10), // housekeepingInterval
+        5_000, // housekeepingChunk
         DiskReserve.DEFAULT,
-        ofHours(1),
+        ofHours(1), // seqReuseAfter
         s.integer("max_devices", 2000, 1, 1_000_000, " devices"));
   }
 
