@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Optional;
 import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.mqtt.MqttOptions;
-import net.dhtedge.gpio.DhtModel;
 
 /**
  * Applies command-line options on top of a loaded file. Problems name the option ({@code --sensor:
@@ -104,13 +103,13 @@ final class OverridesApplier {
         sensors.isEmpty()
             ? new SensorConfig(
                 c.agent().name(),
-                DhtModel.DHT11,
+                SensorConfig.DEFAULT_MODEL,
                 backend,
                 pin,
                 SensorConfig.DEFAULT_CHIP,
                 null,
                 SensorConfig.DEFAULT_INTERVAL,
-                false,
+                SensorConfig.DEFAULT_SPIKE_FILTER,
                 SimConfig.DEFAULTS)
             : Records.with(sensors.get(0), "backend", backend, "pin", pin);
     return Records.with(c, "sensors", List.of(s));

@@ -23,6 +23,11 @@ import java.util.Set;
  * ConfigLoader} reports each other key written in it as unknown, with "did you mean" and the keys
  * allowed there (in the order the binder reads them). So the keys a section allows are exactly
  * those its binder reads: there is no second list to keep in step.
+ *
+ * <p>Over 400 lines on purpose: one accessor per kind of value (text, boolean, whole number,
+ * decimal, duration, choice, list, secret, path, device id, topic prefix, nested and per-device
+ * sections), each with its checks and messages, so that the validation of every setting of every
+ * module is written here once.
  */
 public final class Section {
 

@@ -43,6 +43,12 @@ public record SensorConfig(
     SIM
   }
 
+  /** {@code sensors[].model}'s default (also for a sensor made by {@code --sensor}). */
+  public static final DhtModel DEFAULT_MODEL = DhtModel.DHT11;
+
+  /** {@code sensors[].spike_filter}'s default (also for a sensor made by {@code --sensor}). */
+  public static final boolean DEFAULT_SPIKE_FILTER = false;
+
   /** {@code sensors[].chip}'s default (also for a sensor made by {@code --sensor}). */
   public static final String DEFAULT_CHIP = "gpiochip0";
 
@@ -145,7 +151,7 @@ public record SensorConfig(
               + " minimum of "
               + Durations.format(min));
     }
-    boolean spike = s.bool("spike_filter", false);
+    boolean spike = s.bool("spike_filter", DEFAULT_SPIKE_FILTER);
     if (s.has("sim") && backend != Backend.SIM) {
       s.warn("sim", "ignored: only the sim backend uses the sim block");
     }
@@ -160,13 +166,13 @@ public record SensorConfig(
   private static DhtModel model(Section s) {
     String text = s.text("model", null);
     if (text == null) {
-      return DhtModel.DHT11;
+      return DEFAULT_MODEL;
     }
     try {
       return DhtModel.parse(text);
     } catch (IllegalArgumentException e) {
       s.error("model", Section.notAllowed(text, List.of("dht11", "dht22")));
-      return DhtModel.DHT11;
+      return DEFAULT_MODEL;
     }
   }
 }

@@ -30,6 +30,10 @@ import net.dhtedge.agent.core.Reading;
  * kept in the data dir, its own sensors) with {@link #toBuilder()}; {@link Builder#build()} checks
  * that the options are ready to connect. Tests start from {@link #builder()}.
  *
+ * <p>Over 400 lines: the section's bind, the connect-time checks and the builder (the wiring's
+ * {@code toBuilder()}, and the tests' way to vary the options) are one record's, and splitting them
+ * would put the field list in a second file.
+ *
  * @param enabled {@code mqtt.enabled}: false means no MQTT at all (no publishing, no ingest)
  * @param embedded {@code mqtt.servers: [embedded]}: run the built-in broker and connect to it;
  *     {@code serverUris} is empty until the agent has started it
