@@ -21,6 +21,7 @@ import net.dhtedge.agent.config.Secret;
 import net.dhtedge.agent.config.Section;
 import net.dhtedge.agent.contract.Topics;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 
 /**
  * Everything the MQTT side is configured with: the {@code mqtt:} section of the config file, read
@@ -29,6 +30,9 @@ import net.dhtedge.agent.core.Reading;
  * too. The agent fills in what it knows only at start-up (the embedded broker's URI, the client id
  * kept in the data dir, its own sensors) with {@link #toBuilder()}; {@link Builder#build()} checks
  * that the options are ready to connect. Tests start from {@link #builder()}.
+ *
+ * <p>Over 400 lines: the section's bind with its messages, the connect-time checks and the builder
+ * (the wiring's {@code toBuilder()}, the tests' way to vary options) belong to this one record.
  *
  * <p>Over 400 lines: the section's bind, the connect-time checks and the builder (the wiring's
  * {@code toBuilder()}, and the tests' way to vary the options) are one record's, and splitting them
@@ -343,163 +347,103 @@ public record MqttOptions(
     return id.length() > 64 ? id.substring(0, 64) : id;
   }
 
-  /** Mutable builder; {@link #build()} checks the options are ready to connect. */
+  /**
+   * Mutable builder over a draft of the options (each setter makes a changed copy with {@link
+   * Records#with}, so the field list is the record's alone); {@link #build()} checks the options
+   * are ready to connect.
+   */
   public static final class Builder {
-    private boolean enabled;
-    private boolean embedded;
-    private final List<String> serverUris = new ArrayList<>();
-    private String clientId;
-    private String username;
-    private Secret password;
-    private String topicPrefix;
-    private int readingQos;
-    private boolean cleanSession;
-    private Duration keepAlive;
-    private Duration connectTimeout;
-    private Duration reconnectMin;
-    private Duration reconnectMax;
-    private int drainRatePerSecond;
-    private int inflightWindow;
-    private boolean subscribe;
-    private String defaultDevice;
-    private Set<String> localDeviceIds;
-    private TlsOptions tls;
+    private MqttOptions draft;
 
     private Builder(MqttOptions o) {
-      enabled = o.enabled;
-      embedded = o.embedded;
-      serverUris.addAll(o.serverUris);
-      clientId = o.clientId;
-      username = o.username;
-      password = o.password;
-      topicPrefix = o.topicPrefix;
-      readingQos = o.readingQos;
-      cleanSession = o.cleanSession;
-      keepAlive = o.keepAlive;
-      connectTimeout = o.connectTimeout;
-      reconnectMin = o.reconnectMin;
-      reconnectMax = o.reconnectMax;
-      drainRatePerSecond = o.drainRatePerSecond;
-      inflightWindow = o.inflightWindow;
-      subscribe = o.subscribe;
-      defaultDevice = o.defaultDevice;
-      localDeviceIds = o.localDeviceIds;
-      tls = o.tls;
+      draft = o;
+    }
+
+    private Builder set(String component, Object value) {
+      draft = Records.with(draft, component, value);
+      return this;
     }
 
     public Builder tls(TlsOptions v) {
-      tls = v;
-      return this;
+      return set("tls", v == null ? TlsOptions.DEFAULTS : v);
     }
 
+    /** One more server URI, tried after those set already. */
     public Builder serverUri(String uri) {
-      serverUris.add(uri);
-      return this;
+      List<String> more = new ArrayList<>(draft.serverUris);
+      more.add(uri);
+      return set("serverUris", more);
     }
 
     public Builder serverUris(List<String> uris) {
-      serverUris.clear();
-      serverUris.addAll(uris);
-      return this;
+      return set("serverUris", List.copyOf(uris));
     }
 
     public Builder clientId(String v) {
-      clientId = v;
-      return this;
+      return set("clientId", v);
     }
 
     public Builder username(String v) {
-      username = v;
-      return this;
+      return set("username", v);
     }
 
     /** The password (copied: the caller may wipe its array), or null for none. */
     public Builder password(char[] v) {
-      password = v == null ? null : new Secret(new String(v), Secret.Origin.INLINE);
-      return this;
+      return set("password", v == null ? null : new Secret(new String(v), Secret.Origin.INLINE));
     }
 
     public Builder topicPrefix(String v) {
-      topicPrefix = v;
-      return this;
+      return set("topicPrefix", v);
     }
 
     public Builder readingQos(int v) {
-      readingQos = v;
-      return this;
+      return set("readingQos", v);
     }
 
     public Builder cleanSession(boolean v) {
-      cleanSession = v;
-      return this;
+      return set("cleanSession", v);
     }
 
     public Builder keepAlive(Duration v) {
-      keepAlive = v;
-      return this;
+      return set("keepAlive", v);
     }
 
     public Builder connectTimeout(Duration v) {
-      connectTimeout = v;
-      return this;
+      return set("connectTimeout", v);
     }
 
     public Builder reconnect(Duration min, Duration max) {
-      reconnectMin = min;
-      reconnectMax = max;
+      draft = Records.with(draft, "reconnectMin", min, "reconnectMax", max);
       return this;
     }
 
     public Builder drainRatePerSecond(int v) {
-      drainRatePerSecond = v;
-      return this;
+      return set("drainRatePerSecond", v);
     }
 
     public Builder inflightWindow(int v) {
-      inflightWindow = v;
-      return this;
+      return set("inflightWindow", v);
     }
 
     public Builder subscribe(boolean v) {
-      subscribe = v;
-      return this;
+      return set("subscribe", v);
     }
 
     public Builder defaultDevice(String v) {
-      defaultDevice = v;
-      return this;
+      return set("defaultDevice", v);
     }
 
     public Builder localDeviceIds(Set<String> v) {
-      localDeviceIds = v;
-      return this;
+      return set("localDeviceIds", v);
     }
 
     /**
      * The options, checked: ready to connect. A client id not set is {@link #defaultClientId()}.
      */
     public MqttOptions build() {
-      return new MqttOptions(
-              enabled,
-              embedded,
-              serverUris,
-              clientId == null ? defaultClientId() : clientId,
-              username,
-              password,
-              topicPrefix,
-              readingQos,
-              cleanSession,
-              keepAlive,
-              connectTimeout,
-              reconnectMin,
-              reconnectMax,
-              drainRatePerSecond,
-              inflightWindow,
-              subscribe,
-              defaultDevice,
-              localDeviceIds,
-              tls)
-          .checked();
+      MqttOptions o =
+          draft.clientId == null ? Records.with(draft, "clientId", defaultClientId()) : draft;
+      return o.checked();
     }
   }
 }
