@@ -110,6 +110,7 @@ class PackagingIT {
             "bin/build-deb",
             "bin/bench",
             "bin/bench-devices",
+            "bin/bench-rss",
             "bin/bench-diskfull",
             "bin/bench-http",
             ".ci/run",
