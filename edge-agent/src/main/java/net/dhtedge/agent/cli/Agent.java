@@ -107,6 +107,10 @@ public final class Agent implements AutoCloseable {
     List<SensorConfig> localSensors = mode == Mode.LISTEN ? List.of() : config.sensors();
     // Before anything connects or opens: a taken HTTP port is the one thing said, at once.
     HttpWiring.checkPort(config.http());
+    // So is an embedded broker this jar does not have (the Debian package's has none).
+    if (config.mqtt().enabled() && config.mqtt().embedded() && !EmbeddedBroker.available()) {
+      throw new IllegalStateException(EmbeddedBroker.MISSING);
+    }
     // Before the store opens: a data dir that already holds one keeps the id earlier versions used.
     String clientId =
         config.mqtt().enabled()
@@ -132,7 +136,7 @@ public final class Agent implements AutoCloseable {
       List<String> servers = new ArrayList<>();
       if (m.embedded()) {
         broker =
-            new EmbeddedBroker(
+            EmbeddedBroker.create(
                 new EmbeddedBroker.Options(
                     EmbeddedBroker.firstFreePort(
                         EmbeddedBroker.DEFAULT_TCP_PORT, EmbeddedBroker.PORTS_TRIED),
