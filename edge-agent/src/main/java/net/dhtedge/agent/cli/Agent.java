@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.MqttConfig;
@@ -22,6 +21,7 @@ import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.homeassistant.Discovery;
 import net.dhtedge.agent.http.ApiServer;
+import net.dhtedge.agent.http.StatusView;
 import net.dhtedge.agent.mail.MailSender;
 import net.dhtedge.agent.mqtt.ClientIdFile;
 import net.dhtedge.agent.mqtt.EmbeddedBroker;
@@ -263,7 +263,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /** The snapshot behind {@code GET /api/status}: {@link AgentStatus}. */
-  public Map<String, Object> status() {
+  public StatusView status() {
     return AgentStatus.build(
         new AgentStatus.Parts(
             config.agent().name(),

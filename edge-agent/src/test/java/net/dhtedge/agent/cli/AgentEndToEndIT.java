@@ -15,6 +15,7 @@ import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.http.StatusView;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -102,9 +103,7 @@ class AgentEndToEndIT {
         assertThat(agent.pipeline().counters().stored()).isEqualTo(3);
         // An ESP32's reading is already on the broker: the agent must not publish it again.
         assertThat(watcher.payloads("dht11/sensor/data")).hasSize(3);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> incidents = (Map<String, Object>) agent.status().get("incidents");
-        assertThat(incidents.get("open")).isEqualTo(1);
+        assertThat(agent.status().incidents().open()).isEqualTo(1);
       }
     }
   }
@@ -199,18 +198,12 @@ class AgentEndToEndIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> agent.pipeline().counters().stored() == expectedGood);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> readings = (Map<String, Object>) agent.status().get("readings");
-      @SuppressWarnings("unchecked")
-      Map<String, Long> rejected = (Map<String, Long>) readings.get("rejected");
+      Map<String, Long> rejected = agent.status().readings().rejected();
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () -> {
-                @SuppressWarnings("unchecked")
-                Map<String, Long> r =
-                    (Map<String, Long>)
-                        ((Map<String, Object>) agent.status().get("readings")).get("rejected");
+                Map<String, Long> r = agent.status().readings().rejected();
                 assertThat(r)
                     .containsEntry("not-json", 1000L)
                     .containsEntry("wrong-type", 1000L)
@@ -245,12 +238,10 @@ class AgentEndToEndIT {
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> readings = (Map<String, Object>) agent.status().get("readings");
-                assertThat(readings).containsEntry("stored", 60L).containsEntry("pending_acks", 0L);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> rejected = (Map<String, Object>) readings.get("rejected");
-                assertThat(rejected).containsEntry("too-many-devices", 450L);
+                StatusView.Readings readings = agent.status().readings();
+                assertThat(readings.stored()).isEqualTo(60L);
+                assertThat(readings.ingest().pendingAcks()).isEqualTo(0L);
+                assertThat(readings.rejected()).containsEntry("too-many-devices", 450L);
               });
       assertThat(agent.pipeline().store().devices()).hasSize(50);
       assertThat(agent.connection().isConnected()).isTrue();
