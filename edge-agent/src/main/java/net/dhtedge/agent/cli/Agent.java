@@ -17,6 +17,7 @@ import java.util.Set;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.MqttConfig;
 import net.dhtedge.agent.config.SensorConfig;
+import net.dhtedge.agent.contract.BootSequence;
 import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.homeassistant.Discovery;
@@ -176,10 +177,15 @@ public final class Agent implements AutoCloseable {
       connection.start();
     }
 
+    BootSequence seqs = localSensors.isEmpty() ? null : BootSequence.open(dataDir);
+    if (seqs != null && seqs.problem().isPresent()) {
+      LOG.error("{}", seqs.problem().get());
+      errors.add(clock.instant(), seqs.problem().get());
+    }
     for (SensorConfig s : localSensors) {
       SensorLoop loop = SensorLoop.create(SensorWiring.toOptions(s), clock);
       String source = s.backend().name().toLowerCase(java.util.Locale.ROOT);
-      loop.addListener(new SensorIntake(pipeline, errors, clock, source));
+      loop.addListener(new SensorIntake(pipeline, errors, clock, source, seqs));
       sensors.add(loop);
       closeables.push(loop);
       loop.start();

@@ -133,7 +133,7 @@ final class MqttRoutes {
           .outbox()
           .enqueue(
               m.readingsTopic(),
-              Payloads.reading(reading, a.model()),
+              Payloads.reading(reading, a.model(), a.gateway() != null ? a.gateway() : b.name()),
               m.readingQos(),
               false,
               OutboxPriority.READING);

@@ -446,7 +446,8 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       if (options.isLocal(reading)) {
         tx.enqueue(
             topics.sensorData(),
-            Payloads.reading(reading, options.models().get(reading.deviceId())),
+            Payloads.reading(
+                reading, options.models().get(reading.deviceId()), options.agentDeviceId()),
             options.readingQos(),
             false,
             OutboxPriority.READING);

@@ -151,6 +151,61 @@ class AgentEndToEndIT {
     }
   }
 
+  @Test
+  void theAgentsOwnReadingsCarryASeqThatGrowsAcrossRestartsAndTheGatewayThatStoredThem(
+      @TempDir Path data) throws Exception {
+    String sensor =
+        """
+        sensors:
+          - id: pi-seq
+            backend: sim
+            interval: 1s
+        """;
+    List<JsonNode> first;
+    List<JsonNode> second;
+    try (TestClient watcher = TestClient.connect(broker.url(), "watch-seq", false)) {
+      watcher.subscribe("dht11/sensor/data", 1);
+      try (Agent agent = Agent.start(config(data, sensor), Agent.Mode.RUN, AgentClock.system())) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> payloadsOf(watcher, "pi-seq").size() >= 2);
+      }
+      first = payloadsOf(watcher, "pi-seq");
+      try (Agent agent = Agent.start(config(data, sensor), Agent.Mode.RUN, AgentClock.system())) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> payloadsOf(watcher, "pi-seq").size() >= first.size() + 2);
+      }
+      second =
+          payloadsOf(watcher, "pi-seq").subList(first.size(), payloadsOf(watcher, "pi-seq").size());
+    }
+    List<Long> seqs = new ArrayList<>();
+    for (JsonNode n : first) {
+      seqs.add(n.get("seq").asLong());
+      assertThat(n.get("seq").asLong() >>> 32).as("boot of %s", n).isEqualTo(1);
+    }
+    for (JsonNode n : second) {
+      seqs.add(n.get("seq").asLong());
+      assertThat(n.get("seq").asLong() >>> 32).as("boot of %s", n).isEqualTo(2);
+    }
+    assertThat(seqs).as("seqs of two runs").isSorted().doesNotHaveDuplicates();
+    assertThat(first.get(0).get("seq").asLong()).isEqualTo(1L << 32);
+    for (JsonNode n : first) {
+      assertThat(n.get("gateway").asText()).as("gateway of %s", n).isEqualTo("gw-test");
+    }
+  }
+
+  private static List<JsonNode> payloadsOf(TestClient client, String device) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (String p : client.payloads("dht11/sensor/data")) {
+      JsonNode n = JSON.readTree(p);
+      if (device.equals(n.path("device_id").asText())) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
   private static List<Instant> tsOf(TestClient client, String device, Instant notBefore)
       throws Exception {
     List<Instant> out = new ArrayList<>();
