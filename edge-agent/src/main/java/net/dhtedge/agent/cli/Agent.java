@@ -13,15 +13,16 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.MqttConfig;
 import net.dhtedge.agent.config.SensorConfig;
+import net.dhtedge.agent.contract.BootSequence;
 import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.homeassistant.Discovery;
 import net.dhtedge.agent.http.ApiServer;
+import net.dhtedge.agent.http.StatusView;
 import net.dhtedge.agent.mail.MailSender;
 import net.dhtedge.agent.mqtt.ClientIdFile;
 import net.dhtedge.agent.mqtt.EmbeddedBroker;
@@ -180,10 +181,15 @@ public final class Agent implements AutoCloseable {
       connection.start();
     }
 
+    BootSequence seqs = localSensors.isEmpty() ? null : BootSequence.open(dataDir);
+    if (seqs != null && seqs.problem().isPresent()) {
+      LOG.error("{}", seqs.problem().get());
+      errors.add(clock.instant(), seqs.problem().get());
+    }
     for (SensorConfig s : localSensors) {
       SensorLoop loop = SensorLoop.create(SensorWiring.toOptions(s), clock);
       String source = s.backend().name().toLowerCase(java.util.Locale.ROOT);
-      loop.addListener(new SensorIntake(pipeline, errors, clock, source));
+      loop.addListener(new SensorIntake(pipeline, errors, clock, source, seqs));
       sensors.add(loop);
       closeables.push(loop);
       loop.start();
@@ -267,7 +273,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /** The snapshot behind {@code GET /api/status}: {@link AgentStatus}. */
-  public Map<String, Object> status() {
+  public StatusView status() {
     return AgentStatus.build(
         new AgentStatus.Parts(
             config.agent().name(),

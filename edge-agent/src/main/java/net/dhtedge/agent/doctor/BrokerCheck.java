@@ -22,17 +22,10 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * session, then disconnects). The client id gets a {@code -doctor} suffix so the running agent is
  * not thrown off the broker by a second client with its id.
  */
-public final class BrokerCheck implements Check {
-
-  private final DoctorEnv env;
+public final class BrokerCheck extends Check {
 
   public BrokerCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "broker";
+    super("broker", env);
   }
 
   @Override

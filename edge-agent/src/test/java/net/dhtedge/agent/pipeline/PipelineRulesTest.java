@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.outbox.OutboxMessage;
 import net.dhtedge.agent.rules.Incident;
@@ -23,7 +24,7 @@ import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.rules.Transition;
 import net.dhtedge.agent.store.IncidentEvent;
 import net.dhtedge.agent.store.StoreOptions;
-import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +35,8 @@ class PipelineRulesTest {
 
   @TempDir Path dir;
 
-  final MutableClock clock = new MutableClock(T0);
+  final MutableClock time = new MutableClock(T0);
+  final AgentClock clock = AgentClock.over(time);
   final RulesOptions rules =
       RulesOptions.defaults()
           .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
@@ -150,13 +152,13 @@ class PipelineRulesTest {
       p.submit(new Reading("d", T0, 2L, 31, 50, "mqtt")).join();
       long id = p.store().notResolvedIncidents().get(0).id();
 
-      clock.advance(Duration.ofMinutes(1));
+      time.advance(Duration.ofMinutes(1));
       Incident acked = p.acknowledge(id, "alice").join();
       assertThat(acked.status()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
       assertThat(acked.acknowledgedAt()).isEqualTo(clock.instant());
       assertThat(p.acknowledge(id, "bob").join().acknowledgedBy()).isEqualTo("alice");
 
-      clock.advance(Duration.ofMinutes(1));
+      time.advance(Duration.ofMinutes(1));
       Incident resolved = p.resolve(id, "bob").join();
       assertThat(resolved.status()).isEqualTo(IncidentStatus.RESOLVED);
       assertThat(p.resolve(id, "carol").join().resolvedBy()).isEqualTo("bob");
@@ -212,9 +214,9 @@ class PipelineRulesTest {
   void aSilentDeviceRaisesAStaleIncidentOnTheTimerTick() {
     try (Pipeline p = open()) {
       p.submit(new Reading("esp-1", T0, 1L, 20, 50, "mqtt")).join();
-      clock.advance(Duration.ofSeconds(149));
+      time.advance(Duration.ofSeconds(149));
       assertThat(p.checkStale().join()).isEmpty();
-      clock.advance(Duration.ofSeconds(2));
+      time.advance(Duration.ofSeconds(2));
       List<Transition> t = p.checkStale().join();
       assertThat(t)
           .singleElement()
@@ -231,15 +233,15 @@ class PipelineRulesTest {
   void aStaleIncidentResolvedByHandIsNotRaisedAgainAfterARestart() {
     try (Pipeline p = open()) {
       p.submit(new Reading("gone", T0, 1L, 20, 50, "mqtt")).join();
-      clock.advance(Duration.ofMinutes(10));
+      time.advance(Duration.ofMinutes(10));
       long id = p.checkStale().join().get(0).incident().id();
       p.resolve(id, "alice").join();
     }
-    clock.advance(Duration.ofMinutes(10));
+    time.advance(Duration.ofMinutes(10));
     try (Pipeline p = open()) {
       assertThat(p.checkStale().join()).isEmpty();
       p.submit(new Reading("gone", clock.instant(), 2L, 20, 50, "mqtt")).join();
-      clock.advance(Duration.ofMinutes(10));
+      time.advance(Duration.ofMinutes(10));
       assertThat(p.checkStale().join()).as("silent again after a reading").hasSize(1);
     }
   }
@@ -248,11 +250,11 @@ class PipelineRulesTest {
   void recordedReadFailuresRaiseASensorFailureIncident() {
     try (Pipeline p = open()) {
       for (int i = 0; i < 7; i++) {
-        clock.advance(Duration.ofSeconds(2));
+        time.advance(Duration.ofSeconds(2));
         p.submit(new Reading("pi", clock.instant(), (long) i, 20, 50, "gpiod"));
       }
       for (int i = 0; i < 3; i++) {
-        clock.advance(Duration.ofSeconds(2));
+        time.advance(Duration.ofSeconds(2));
         p.recordFailure("pi", clock.instant(), "checksum");
       }
       p.submit(new Reading("pi", clock.instant(), 99L, 20, 50, "gpiod")).join();
