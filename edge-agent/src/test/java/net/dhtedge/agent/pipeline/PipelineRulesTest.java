@@ -78,7 +78,7 @@ class PipelineRulesTest {
           .isEqualTo(
               "{\"device_id\":\"pi-kitchen\",\"ts\":\"2026-11-27T22:00:00.123Z\",\"seq\":42,"
                   + "\"temperature\":21.5,\"humidity\":48.0,\"source\":\"gpiod\","
-                  + "\"model\":\"dht22\"}");
+                  + "\"model\":\"dht22\",\"gateway\":\"agent\"}"); // gateway: this agent stored it
       JsonNode sim = json(out.get(1));
       assertThat(sim.has("seq")).isFalse();
       assertThat(sim.has("model")).isFalse();
