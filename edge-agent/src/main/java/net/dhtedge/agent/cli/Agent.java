@@ -18,10 +18,12 @@ import java.util.Map;
 import java.util.Set;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.SensorConfig;
+import net.dhtedge.agent.contract.BootSequence;
 import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.homeassistant.Discovery;
 import net.dhtedge.agent.http.ApiServer;
+import net.dhtedge.agent.http.StatusView;
 import net.dhtedge.agent.mail.MailSender;
 import net.dhtedge.agent.mqtt.ClientIdFile;
 import net.dhtedge.agent.mqtt.EmbeddedBroker;
@@ -108,6 +110,10 @@ public final class Agent implements AutoCloseable {
     List<SensorConfig> localSensors = mode == Mode.LISTEN ? List.of() : config.sensors();
     // Before anything connects or opens: a taken HTTP port is the one thing said, at once.
     HttpWiring.checkPort(config.http());
+    // So is an embedded broker this jar does not have (the Debian package's has none).
+    if (config.mqtt().enabled() && config.mqtt().embedded() && !EmbeddedBroker.available()) {
+      throw new IllegalStateException(EmbeddedBroker.MISSING);
+    }
     // Before the store opens: a data dir that already holds one keeps the id earlier versions used.
     String clientId =
         config.mqtt().enabled()
@@ -130,7 +136,7 @@ public final class Agent implements AutoCloseable {
       List<String> servers = new ArrayList<>();
       if (m.embedded()) {
         broker =
-            new EmbeddedBroker(
+            EmbeddedBroker.create(
                 new EmbeddedBroker.Options(
                     EmbeddedBroker.firstFreePort(
                         EmbeddedBroker.DEFAULT_TCP_PORT, EmbeddedBroker.PORTS_TRIED),
@@ -175,10 +181,15 @@ public final class Agent implements AutoCloseable {
       connection.start();
     }
 
+    BootSequence seqs = localSensors.isEmpty() ? null : BootSequence.open(dataDir);
+    if (seqs != null && seqs.problem().isPresent()) {
+      LOG.error("{}", seqs.problem().get());
+      errors.add(clock.instant(), seqs.problem().get());
+    }
     for (SensorConfig s : localSensors) {
       SensorLoop loop = SensorLoop.create(SensorWiring.toOptions(s), clock);
       String source = s.backend().name().toLowerCase(java.util.Locale.ROOT);
-      loop.addListener(new SensorIntake(pipeline, errors, clock, source));
+      loop.addListener(new SensorIntake(pipeline, errors, clock, source, seqs));
       sensors.add(loop);
       closeables.push(loop);
       loop.start();
@@ -282,7 +293,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /** The snapshot behind {@code GET /api/status}: {@link AgentStatus}. */
-  public Map<String, Object> status() {
+  public StatusView status() {
     return AgentStatus.build(
         new AgentStatus.Parts(
             config.agent().name(),

@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
     description = {
       "Run everything locally with nothing else installed, to try the gateway.",
       "A simulated DHT11, an embedded MQTT broker (TCP and WebSocket on loopback), the store in"
-          + " demo-data/ and the status page.",
+          + " demo-data/ and the status page. The broker is in the demo's jar, which bin/edge-agent"
+          + " demo runs in a clone; the Debian package has none (there, use --broker).",
       "Defaults: --broker embedded --sensor sim --data-dir demo-data --http-port 8080 (or a free"
           + " port when 8080 is taken).",
       "A temperature band of 15..25 °C is set when the configuration has none, so the simulated"

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLException;
 import net.dhtedge.agent.config.AgentConfig;
+import net.dhtedge.agent.mqtt.EmbeddedBroker;
 import net.dhtedge.agent.mqtt.MqttOptions;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -21,17 +22,10 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * session, then disconnects). The client id gets a {@code -doctor} suffix so the running agent is
  * not thrown off the broker by a second client with its id.
  */
-public final class BrokerCheck implements Check {
-
-  private final DoctorEnv env;
+public final class BrokerCheck extends Check {
 
   public BrokerCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "broker";
+    super("broker", env);
   }
 
   @Override
@@ -41,7 +35,15 @@ public final class BrokerCheck implements Check {
       return List.of(Finding.ok(name(), "MQTT is off (mqtt.enabled: false)"));
     }
     if (m.embedded()) {
-      return List.of(Finding.ok(name(), "embedded broker: started by the agent itself"));
+      return List.of(
+          EmbeddedBroker.available()
+              ? Finding.ok(name(), "embedded broker: started by the agent itself")
+              : Finding.fail(
+                  name(),
+                  "embedded broker: not in this jar (the Debian package has none)",
+                  "set mqtt.servers to a broker, e.g. [tcp://localhost:1883] with Mosquitto"
+                      + " (sudo apt install mosquitto); the embedded one is for bin/edge-agent"
+                      + " demo in a clone"));
     }
     List<Finding> out = new ArrayList<>();
     String id = doctorId(m, config.agent().name(), config.agent().dataDir());

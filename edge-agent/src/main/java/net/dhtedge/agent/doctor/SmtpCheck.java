@@ -16,17 +16,10 @@ import net.dhtedge.agent.mail.MailOptions;
  * {@code security: starttls}, which is then required, and AUTH when a user name is set), then
  * quits. No mail is sent.
  */
-public final class SmtpCheck implements Check {
-
-  private final DoctorEnv env;
+public final class SmtpCheck extends Check {
 
   public SmtpCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "smtp";
+    super("smtp", env);
   }
 
   @Override

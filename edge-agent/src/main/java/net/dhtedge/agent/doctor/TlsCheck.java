@@ -24,19 +24,12 @@ import net.dhtedge.agent.mqtt.MqttOptions;
  * host-name check. Tells an untrusted certificate from a host-name mismatch, and warns when the
  * certificate expires within 14 days.
  */
-public final class TlsCheck implements Check {
+public final class TlsCheck extends Check {
 
   static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 
-  private final DoctorEnv env;
-
   public TlsCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "tls";
+    super("tls", env);
   }
 
   @Override

@@ -27,7 +27,7 @@ import net.dhtedge.agent.store.MailQueue;
 import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
 import net.dhtedge.agent.testing.MosquittoBroker;
-import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -189,7 +189,8 @@ class MailQueueIT {
 
   @Test
   void sentMailsOlderThanThirtyDaysAreDeletedButTheRateLimitStillKnowsTheLastOne() {
-    MutableClock clock = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock clock = AgentClock.over(time);
     try (Store store = Store.open(StoreOptions.defaults(dir), clock)) {
       MailJob job = MailJob.of(MailSenderIT.opened(1, "lab", 31.0));
       MailQueue q = store.mailQueue();
@@ -197,7 +198,7 @@ class MailQueueIT {
       q.markSent(List.of(job), T0);
       assertThat(store.runHousekeeping().mails()).isZero();
 
-      clock.advance(MailQueue.KEEP_SENT.plus(Duration.ofDays(1)));
+      time.advance(MailQueue.KEEP_SENT.plus(Duration.ofDays(1)));
       assertThat(store.runHousekeeping().mails()).isEqualTo(1);
       assertThat(q.lastSent(List.of(job))).isEqualTo(Map.of(job.rateKey(), T0));
       assertThat(q.pending()).isEmpty();

@@ -25,8 +25,8 @@ import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
 import net.dhtedge.agent.store.Tx;
 import net.dhtedge.agent.testing.MosquittoBroker;
-import net.dhtedge.agent.testing.MutableClock;
 import net.dhtedge.agent.testing.Writes;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -238,14 +238,15 @@ class MailSenderIT {
   void withinTheRateLimitFurtherStepsWaitAndThenGoOutAsOneDigest() throws Exception {
     port = MosquittoBroker.freePort();
     startSmtp(port);
-    MutableClock clock = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock clock = AgentClock.over(time);
     MailSender s = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
     s.start();
     Transition first = opened(10, "greenhouse", 31.0);
     step(s, first);
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 1);
 
-    clock.advance(Duration.ofMinutes(2));
+    time.advance(Duration.ofMinutes(2));
     step(s, resolved(first, clock.instant()));
     step(s, opened(11, "greenhouse", 32.0));
     long passes = s.stats().passes();
@@ -254,7 +255,7 @@ class MailSenderIT {
     assertThat(smtp.getReceivedMessages()).hasSize(1);
     assertThat(s.stats().queued()).isEqualTo(2);
 
-    clock.advance(Duration.ofMinutes(14));
+    time.advance(Duration.ofMinutes(14));
     s.wake();
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 2);
     MimeMessage digest = smtp.getReceivedMessages()[1];
@@ -277,22 +278,23 @@ class MailSenderIT {
   void aWallClockSetBackAnHourDoesNotHoldTheNextMailBackForAnHour() throws Exception {
     port = MosquittoBroker.freePort();
     startSmtp(port);
-    MutableClock clock = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock clock = AgentClock.over(time);
     MailSender s = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
     s.start();
     step(s, opened(50, "cellar", 31.0));
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 1);
     await().atMost(Duration.ofSeconds(5)).until(() -> s.stats().queued() == 0);
 
-    clock.step(Duration.ofHours(-1));
-    clock.advance(Duration.ofMinutes(14));
+    time.step(Duration.ofHours(-1));
+    time.advance(Duration.ofMinutes(14));
     step(s, opened(51, "cellar", 32.0));
     long passes = s.stats().passes();
     s.wake();
     await().atMost(Duration.ofSeconds(20)).until(() -> s.stats().passes() > passes);
     assertThat(smtp.getReceivedMessages()).as("14 min: within the rate limit").hasSize(1);
 
-    clock.advance(Duration.ofMinutes(1));
+    time.advance(Duration.ofMinutes(1));
     s.wake();
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 2);
   }
@@ -301,7 +303,8 @@ class MailSenderIT {
   void theRateLimitSurvivesARestartBecauseTheLastMailIsReadFromTheStore() throws Exception {
     port = MosquittoBroker.freePort();
     startSmtp(port);
-    MutableClock clock = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock clock = AgentClock.over(time);
     MailSender s = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
     s.start();
     step(s, opened(40, "attic", 31.0));
@@ -310,7 +313,7 @@ class MailSenderIT {
 
     s.close();
     restartStore(clock);
-    clock.advance(Duration.ofMinutes(2));
+    time.advance(Duration.ofMinutes(2));
     MailSender again = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
     step(again, opened(41, "attic", 32.0));
     again.start();
@@ -320,7 +323,7 @@ class MailSenderIT {
     assertThat(smtp.getReceivedMessages()).hasSize(1);
     assertThat(again.stats().queued()).isEqualTo(1);
 
-    clock.advance(Duration.ofMinutes(14));
+    time.advance(Duration.ofMinutes(14));
     again.wake();
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 2);
     assertThat(smtp.getReceivedMessages()[1].getSubject())

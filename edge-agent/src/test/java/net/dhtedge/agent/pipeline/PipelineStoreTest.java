@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.ReadingIntake.Outcome;
@@ -18,7 +19,7 @@ import net.dhtedge.agent.store.HistoryPoint;
 import net.dhtedge.agent.store.HousekeepingResult;
 import net.dhtedge.agent.store.Step;
 import net.dhtedge.agent.store.StoreOptions;
-import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,8 @@ class PipelineStoreTest {
 
   @TempDir Path dir;
 
-  final MutableClock clock = new MutableClock(T0);
+  final MutableClock time = new MutableClock(T0);
+  final AgentClock clock = AgentClock.over(time);
 
   Pipeline open(StoreOptions so) {
     return Pipeline.open(

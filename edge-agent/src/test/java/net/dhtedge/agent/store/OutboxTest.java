@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.outbox.Outbox;
@@ -17,8 +18,8 @@ import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
-import net.dhtedge.agent.testing.MutableClock;
 import net.dhtedge.agent.testing.Writes;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +29,8 @@ class OutboxTest {
   static final Instant T0 = Instant.parse("2026-11-27T22:00:00Z");
 
   @TempDir Path dir;
-  final MutableClock clock = new MutableClock(T0);
+  final MutableClock time = new MutableClock(T0);
+  final AgentClock clock = AgentClock.over(time);
 
   Store open(StoreOptions o) {
     return Store.open(o, clock);
@@ -225,7 +227,7 @@ class OutboxTest {
           .forEach(m -> s.outbox().confirm(m.id()));
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> s.outbox().depth() == 1);
       assertThat(s.runHousekeeping().outbox()).isZero();
-      clock.advance(Duration.ofMinutes(61));
+      time.advance(Duration.ofMinutes(61));
       assertThat(s.runHousekeeping().outbox()).isEqualTo(2);
       assertThat(s.outbox().depth()).isEqualTo(1);
     }
