@@ -9,7 +9,8 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.core.Records;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.store.StoreOptions;
 
 /**
@@ -64,8 +65,8 @@ public final class PipelineBenchmark {
     AgentClock clock = AgentClock.system();
     try (Pipeline p =
         Pipeline.open(
-            StoreOptions.defaults(dir).withCommitWindowMillis(commitWindow),
-            RulesOptions.defaults(),
+            Records.with(StoreOptions.defaults(dir), "commitWindowMillis", commitWindow),
+            TestRules.classic(),
             PipelineOptions.defaults(),
             clock)) {
       Semaphore window = new Semaphore(outstanding);

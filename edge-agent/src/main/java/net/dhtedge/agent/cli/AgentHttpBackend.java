@@ -65,7 +65,7 @@ final class AgentHttpBackend implements ApiBackend {
     this.ingest = ingest;
     this.rejects = rejects;
     this.errors = errors;
-    this.rules = RuntimeOptions.rules(config);
+    this.rules = config.rulesForSensors();
     this.mqtt =
         connection == null ? Optional.empty() : Optional.of(new Control(connection, publisher));
   }
@@ -218,7 +218,10 @@ final class AgentHttpBackend implements ApiBackend {
   @Override
   public List<Duration> retention() {
     var s = config.store();
-    return List.of(s.retentionRaw(), s.retentionMinute(), s.retentionHour());
+    return List.of(
+        Duration.ofDays(s.rawRetentionDays()),
+        Duration.ofDays(s.minuteRetentionDays()),
+        Duration.ofDays(s.hourRetentionDays()));
   }
 
   @Override

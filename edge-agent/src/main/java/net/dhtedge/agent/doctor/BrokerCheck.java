@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLException;
 import net.dhtedge.agent.config.AgentConfig;
-import net.dhtedge.agent.config.MqttConfig;
 import net.dhtedge.agent.mqtt.EmbeddedBroker;
+import net.dhtedge.agent.mqtt.MqttOptions;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -30,7 +30,7 @@ public final class BrokerCheck extends Check {
 
   @Override
   public List<Finding> run(AgentConfig config) {
-    MqttConfig m = config.mqtt();
+    MqttOptions m = config.mqtt();
     if (!m.enabled()) {
       return List.of(Finding.ok(name(), "MQTT is off (mqtt.enabled: false)"));
     }
@@ -53,7 +53,7 @@ public final class BrokerCheck extends Check {
     return out;
   }
 
-  private Finding connect(MqttConfig m, URI server, String clientId) {
+  private Finding connect(MqttOptions m, URI server, String clientId) {
     MqttConnectOptions o = new MqttConnectOptions();
     o.setCleanSession(true);
     o.setAutomaticReconnect(false);
@@ -143,7 +143,7 @@ public final class BrokerCheck extends Check {
             + " against the broker's password file");
   }
 
-  private static String doctorId(MqttConfig m, String agentName, java.nio.file.Path dataDir) {
+  private static String doctorId(MqttOptions m, String agentName, java.nio.file.Path dataDir) {
     String id =
         net.dhtedge.agent.mqtt.ClientIdFile.resolve(m.clientId(), agentName, dataDir, false)
             + "-doctor";

@@ -9,7 +9,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Properties;
 import net.dhtedge.agent.config.AgentConfig;
-import net.dhtedge.agent.config.MailConfig;
+import net.dhtedge.agent.mail.MailOptions;
 
 /**
  * When {@code mail.enabled}: connects to the SMTP server as the agent would (EHLO, STARTTLS when
@@ -24,11 +24,11 @@ public final class SmtpCheck extends Check {
 
   @Override
   public List<Finding> run(AgentConfig config) {
-    MailConfig m = config.mail();
+    MailOptions m = config.mail();
     if (!m.enabled()) {
       return List.of(Finding.ok(name(), "mail is off (mail.enabled: false)"));
     }
-    String protocol = m.security() == MailConfig.Security.SMTPS ? "smtps" : "smtp";
+    String protocol = m.security() == MailOptions.Security.SMTPS ? "smtps" : "smtp";
     String timeout = Long.toString(env.networkTimeout().toMillis());
     Properties p = new Properties();
     p.setProperty("mail.transport.protocol", protocol);
@@ -38,11 +38,11 @@ public final class SmtpCheck extends Check {
     p.setProperty("mail." + protocol + ".timeout", timeout);
     p.setProperty("mail." + protocol + ".writetimeout", timeout);
     p.setProperty("mail." + protocol + ".auth", Boolean.toString(m.username() != null));
-    if (m.security() == MailConfig.Security.STARTTLS) {
+    if (m.security() == MailOptions.Security.STARTTLS) {
       p.setProperty("mail.smtp.starttls.enable", "true");
       p.setProperty("mail.smtp.starttls.required", "true");
     }
-    if (m.security() != MailConfig.Security.NONE) {
+    if (m.security() != MailOptions.Security.NONE) {
       p.setProperty("mail." + protocol + ".ssl.checkserveridentity", "true");
     }
     String where = m.host() + ":" + m.port() + " (" + m.security().name().toLowerCase() + ")";

@@ -389,25 +389,7 @@ public final class MqttConnection implements AutoCloseable {
   }
 
   private MqttOptions withServers(List<String> uris) {
-    MqttOptions o = current;
-    return new MqttOptions(
-        uris,
-        o.clientId(),
-        o.username(),
-        o.password(),
-        o.topicPrefix(),
-        o.readingQos(),
-        o.cleanSession(),
-        o.keepAlive(),
-        o.connectTimeout(),
-        o.reconnectMin(),
-        o.reconnectMax(),
-        o.drainRatePerSecond(),
-        o.inflightWindow(),
-        o.subscribe(),
-        o.defaultDevice(),
-        o.localDeviceIds(),
-        o.tls());
+    return current.toBuilder().serverUris(uris).build();
   }
 
   /** On the connection thread, after the socket is gone. */

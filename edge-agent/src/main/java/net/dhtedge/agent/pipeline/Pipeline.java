@@ -435,7 +435,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       reading = stamped ? tx.freeStamp(submitted, MAX_STAMP_SHIFT_MS) : submitted;
       if (!options.isLocal(reading)
           && !tx.knowsDevice(reading.deviceId())
-          && tx.deviceCount() >= options.maxDevices()) {
+          && tx.deviceCount() >= store.options().maxDevices()) {
         return Outcome.REFUSED;
       }
       Tx.Key key = tx.dedup(reading);

@@ -18,6 +18,7 @@ import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.contract.Payloads;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.store.HistoryPoint;
@@ -89,7 +90,8 @@ class ClockStepIT {
         """
             .formatted(data, broker.url(), "agent-" + data.getFileName());
     AgentConfig config = new ConfigLoader().parse(yaml, "test.yml").config();
-    config = config.withHttp(config.http().withPort(HttpOptions.EPHEMERAL));
+    config =
+        Records.with(config, "http", Records.with(config.http(), "port", HttpOptions.EPHEMERAL));
     agent = Agent.start(config, Agent.Mode.LISTEN, clock);
     assertThat(agent.connection().awaitConnected(Duration.ofSeconds(10))).isTrue();
     esp = TestClient.connect(broker.url(), "esp-" + data.getFileName());

@@ -14,8 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import net.dhtedge.agent.config.MailConfig;
+import net.dhtedge.agent.config.Secret;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.rules.Rule;
 import net.dhtedge.agent.rules.Transition;
@@ -91,11 +92,12 @@ class MailSenderIT {
 
   private MailOptions options(Duration rateLimit) {
     return new MailOptions(
+        true,
         "127.0.0.1",
         port,
-        MailConfig.Security.NONE,
+        MailOptions.Security.NONE,
         "agent",
-        "s3cret",
+        new Secret("s3cret", Secret.Origin.INLINE),
         "agent@example.org",
         List.of("ops@example.org"),
         rateLimit,
@@ -392,20 +394,8 @@ class MailSenderIT {
     startSmtp(port);
     MailOptions good = options(Duration.ZERO);
     MailOptions bad =
-        new MailOptions(
-            good.host(),
-            good.port(),
-            good.security(),
-            "agent",
-            "wrong",
-            good.from(),
-            good.to(),
-            good.rateLimit(),
-            good.statusUrl(),
-            good.retryMin(),
-            good.retryMax(),
-            good.timeout(),
-            null);
+        Records.with(
+            good, "username", "agent", "password", new Secret("wrong", Secret.Origin.INLINE));
     SmtpTransport t = new SmtpTransport(bad);
     MimeMessage m =
         new MailComposer(bad, "gw1").single(t.session(), MailJob.of(opened(1, "a", 31)));
@@ -424,19 +414,15 @@ class MailSenderIT {
     startSmtp(port); // GreenMail 2.1 offers no STARTTLS
     MailOptions plain = options(Duration.ZERO);
     MailOptions o =
-        new MailOptions(
-            plain.host(),
-            plain.port(),
-            MailConfig.Security.STARTTLS,
+        Records.with(
+            plain,
+            "security",
+            MailOptions.Security.STARTTLS,
+            "username",
             "agent",
-            "s3cret",
-            plain.from(),
-            plain.to(),
-            plain.rateLimit(),
-            plain.statusUrl(),
-            plain.retryMin(),
-            plain.retryMax(),
-            plain.timeout(),
+            "password",
+            new Secret("s3cret", Secret.Origin.INLINE),
+            "socketFactory",
             null);
     SmtpTransport t = new SmtpTransport(o);
     MimeMessage m = new MailComposer(o, "gw1").single(t.session(), MailJob.of(opened(1, "a", 31)));

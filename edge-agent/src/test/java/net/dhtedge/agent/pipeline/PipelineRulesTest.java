@@ -16,10 +16,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.outbox.OutboxMessage;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.rules.IncidentStatus;
 import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.rules.Transition;
 import net.dhtedge.agent.store.IncidentEvent;
@@ -38,15 +40,22 @@ class PipelineRulesTest {
   final MutableClock time = new MutableClock(T0);
   final AgentClock clock = AgentClock.over(time);
   final RulesOptions rules =
-      RulesOptions.defaults()
-          .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
-          .withDebounce(2, Duration.ZERO);
+      Records.with(
+          TestRules.classic(),
+          "temperature",
+          new Threshold(null, 30.0, 0.5),
+          "humidity",
+          Threshold.none(),
+          "debounceCount",
+          2,
+          "debounceDuration",
+          Duration.ZERO);
 
   Pipeline open() {
     return Pipeline.open(
         StoreOptions.defaults(dir),
         rules,
-        PipelineOptions.defaults().withModels(Map.of("pi-kitchen", "dht22")),
+        Records.with(PipelineOptions.defaults(), "models", Map.of("pi-kitchen", "dht22")),
         clock);
   }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.store.HistoryPoint;
 import net.dhtedge.agent.store.Step;
 import net.dhtedge.agent.store.Store;
@@ -65,10 +65,7 @@ class SigkillIT {
     AgentClock later = AgentClock.over(time);
     try (Pipeline p =
         Pipeline.open(
-            StoreOptions.defaults(dir),
-            RulesOptions.defaults(),
-            PipelineOptions.defaults(),
-            later)) {
+            StoreOptions.defaults(dir), TestRules.classic(), PipelineOptions.defaults(), later)) {
       Store s = p.store();
       Map<Instant, Long> raw = rawCountsPerMinute(s);
       assertThat(raw.values().stream().mapToLong(Long::longValue).sum()).isPositive();

@@ -11,9 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineOptions;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,9 @@ class RowCountsTest {
 
   Pipeline open() {
     return Pipeline.open(
-        StoreOptions.defaults(dir).withHousekeepingChunk(7),
-        RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
+        Records.with(StoreOptions.defaults(dir), "housekeepingChunk", 7),
+        Records.with(
+            TestRules.classic(), "temperature", Threshold.none(), "humidity", Threshold.none()),
         PipelineOptions.defaults(),
         clock);
   }
