@@ -368,7 +368,7 @@ final class StoreWriter implements Runnable {
       return e;
     }
     BatchHooks h = hooks;
-    Tx tx = new Tx(c, state, options, clock.millis());
+    Tx tx = new Tx(c, state, options, dialect, clock.millis());
     try {
       h.beforeBatch();
       tx.closeExpiredBuckets();
