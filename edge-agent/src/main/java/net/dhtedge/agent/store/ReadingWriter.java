@@ -214,11 +214,25 @@ final class ReadingWriter {
    * store (another hub) has it already. Waits for a store creating it in an open transaction.
    */
   private DeviceState claimDevice(String deviceId) throws SQLException {
+    DeviceState s = findDevice(deviceId); // made by another store: no insert, no row lock
+    if (s != null) {
+      return s;
+    }
     try (PreparedStatement in = c.prepareStatement(dialect.insertDeviceIfAbsent())) {
       in.setString(1, deviceId);
       in.setLong(2, now);
-      in.executeUpdate();
+      if (in.executeUpdate() == 1) {
+        newDevices++; // new to the database, not only to this store
+      }
     }
+    s = findDevice(deviceId);
+    if (s == null) {
+      throw new SQLException("device " + deviceId + " vanished while it was created");
+    }
+    return s;
+  }
+
+  private DeviceState findDevice(String deviceId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT id, max_seq, max_ts_key, last_ts, agg_1m_live, agg_1h_live FROM devices"
@@ -226,7 +240,7 @@ final class ReadingWriter {
       ps.setString(1, deviceId);
       try (java.sql.ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          throw new SQLException("device " + deviceId + " vanished while it was created");
+          return null;
         }
         Long m = Queries.getLong(rs, 5);
         Long h = Queries.getLong(rs, 6);
@@ -285,7 +299,11 @@ final class ReadingWriter {
       // One UPDATE per device and batch (a second one doubles the row versions HSQLDB writes).
       boolean upBatched = false;
       boolean lastBatched = false;
-      for (Delta d : deltas.values()) {
+      List<Delta> inOrder = new ArrayList<>(deltas.values());
+      if (dialect.shared()) { // device rows locked in id order by every hub: no deadlock
+        inOrder.sort(java.util.Comparator.comparingInt(d -> d.ref));
+      }
+      for (Delta d : inOrder) {
         if (d.isNew) {
           in.setInt(1, d.ref);
           in.setString(2, d.deviceId);
@@ -368,6 +386,14 @@ final class ReadingWriter {
   private void flushReadings() throws SQLException {
     if (readings.isEmpty()) {
       return;
+    }
+    if (dialect.shared()) { // key order: two hubs inserting the same readings never deadlock
+      readings.sort(
+          java.util.Comparator.comparingInt(Row::kind)
+              .thenComparingInt(Row::device)
+              .thenComparingLong(
+                  row -> row.kind() == 0 ? row.r().seq() : row.r().ts().toEpochMilli())
+              .thenComparingLong(row -> row.r().ts().toEpochMilli()));
     }
     String insert =
         "INSERT INTO readings (device, dedup_kind, dedup_value, ts, seq, temperature,"

@@ -22,6 +22,7 @@ import net.dhtedge.agent.rules.RulesOptions;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.rules.Transition;
 import net.dhtedge.agent.store.IncidentEvent;
+import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
 import net.dhtedge.agent.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,14 @@ class PipelineRulesTest {
           .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
           .withDebounce(2, Duration.ZERO);
 
+  /** The store under test: HSQLDB here, PostgreSQL in {@link PostgresPipelineRulesIT}. */
+  Store openStore(StoreOptions so) {
+    return Store.open(so, clock);
+  }
+
   Pipeline open() {
     return Pipeline.open(
-        StoreOptions.defaults(dir),
+        openStore(StoreOptions.defaults(dir)),
         rules,
         PipelineOptions.defaults().withModels(Map.of("pi-kitchen", "dht22")),
         clock);

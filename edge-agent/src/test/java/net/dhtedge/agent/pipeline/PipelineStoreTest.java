@@ -16,6 +16,7 @@ import net.dhtedge.agent.store.DeviceSummary;
 import net.dhtedge.agent.store.HistoryPoint;
 import net.dhtedge.agent.store.HousekeepingResult;
 import net.dhtedge.agent.store.Step;
+import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
 import net.dhtedge.agent.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -29,9 +30,14 @@ class PipelineStoreTest {
 
   final MutableClock clock = new MutableClock(T0);
 
+  /** The store under test: HSQLDB here, PostgreSQL in {@link PostgresPipelineStoreIT}. */
+  Store openStore(StoreOptions so) {
+    return Store.open(so, clock);
+  }
+
   Pipeline open(StoreOptions so) {
     return Pipeline.open(
-        so,
+        openStore(so),
         RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
         PipelineOptions.defaults(),
         clock);
@@ -47,7 +53,7 @@ class PipelineStoreTest {
 
   Pipeline openWithMaxDevices(int max) {
     return Pipeline.open(
-        StoreOptions.defaults(dir),
+        openStore(StoreOptions.defaults(dir)),
         RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
         PipelineOptions.defaults().withMaxDevices(max),
         clock);
