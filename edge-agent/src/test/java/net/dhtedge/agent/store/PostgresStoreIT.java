@@ -255,17 +255,21 @@ class PostgresStoreIT {
           .as("40 days back and 20 ahead: no day partition for them")
           .isEqualTo(2);
 
-      // 14 days on: the day 20 days after T0 gets its partition, and its reading moves into it
+      // 14 days on: the day 20 days after T0 gets its partition, and its reading moves into it;
+      // the reading 40 days back is past the 30-day retention: deleted from the default partition
       clock.set(T0.plus(Duration.ofDays(14)));
-      assertThat(s.runHousekeeping().readings()).as("readings removed after 14 days").isZero();
+      assertThat(s.runHousekeeping().readings())
+          .as("readings removed after 14 days: the one 40 days back")
+          .isEqualTo(1);
       assertThat(partitions()).contains("readings_20261217");
       assertThat(scalar("SELECT COUNT(*) FROM readings_20261217")).isEqualTo(1);
-      assertThat(scalar("SELECT COUNT(*) FROM readings_default")).isEqualTo(1);
+      assertThat(scalar("SELECT COUNT(*) FROM readings_default")).isZero();
+      assertThat(scalar("SELECT COUNT(*) FROM readings_20261127")).isEqualTo(100);
 
-      // 31 days on: the 30-day retention drops T0's day whole, and deletes the default's old row
+      // 31 days on: the 30-day retention drops T0's day whole
       clock.set(T0.plus(Duration.ofDays(31)));
       HousekeepingResult r = s.runHousekeeping();
-      assertThat(r.readings()).as("T0's 100 readings and the one 40 days back").isEqualTo(101);
+      assertThat(r.readings()).as("T0's 100 readings, with their day").isEqualTo(100);
       assertThat(partitions()).doesNotContain("readings_20261127").contains("readings_20261228");
       assertThat(scalar("SELECT COUNT(*) FROM readings")).isEqualTo(1);
       assertThat(s.counts().readingsKept()).as("row_counts follows the dropped day").isEqualTo(1);
