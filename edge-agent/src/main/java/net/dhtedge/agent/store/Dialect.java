@@ -121,6 +121,14 @@ public interface Dialect {
     return null;
   }
 
+  /**
+   * Whether the database's files are in the store's {@code dbDir} (embedded): then the disk reserve
+   * applies to that file system. False for a server.
+   */
+  default boolean localFiles() {
+    return true;
+  }
+
   /** Readings partitioned by time (retention drops partitions), or null. */
   default ReadingPartitions readingPartitions() {
     return null;

@@ -104,6 +104,11 @@ final class PostgresDialect implements Dialect, ReadingPartitions {
   }
 
   @Override
+  public boolean localFiles() {
+    return false;
+  }
+
+  @Override
   public boolean shared() {
     return true;
   }

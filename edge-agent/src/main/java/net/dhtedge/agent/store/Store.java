@@ -123,11 +123,33 @@ public final class Store implements AutoCloseable {
 
   public static Store open(StoreOptions options, StoreTarget target, Clock clock) {
     Objects.requireNonNull(target, "target");
-    if (target.url() == null) {
+    if (!target.isPostgres()) {
+      embeddedOnly(options, target);
       return open(options, clock);
     }
-    Dialect d = target.isPostgres() ? Dialect.postgresql(target.url()) : Dialect.hsqldb();
-    return open(options, target, clock, d, MigrationSource.classpath());
+    return open(
+        options, target, clock, Dialect.postgresql(target.url()), MigrationSource.classpath());
+  }
+
+  /**
+   * An HSQLDB URL must name the embedded database itself ({@code <dataDir>/db/agent}): the store
+   * watches and repairs that database's files (its log after a failed write, their modes), so it
+   * does not open one elsewhere.
+   */
+  private static void embeddedOnly(StoreOptions options, StoreTarget target) {
+    if (target.url() == null) {
+      return;
+    }
+    String path = target.url().substring("jdbc:hsqldb:file:".length()).split(";", 2)[0];
+    java.nio.file.Path embedded = options.dbDir().resolve("agent").toAbsolutePath().normalize();
+    if (!java.nio.file.Path.of(path).toAbsolutePath().normalize().equals(embedded)) {
+      throw new StoreException(
+          "an HSQLDB store lives in the data directory ("
+              + embedded
+              + "); leave the store URL unset, or set the data directory, instead of "
+              + target.where(),
+          null);
+    }
   }
 
   /** With an explicit dialect and migrations (tests: an edited migration, a newer minimum). */

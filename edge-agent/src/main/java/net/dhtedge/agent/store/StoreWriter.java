@@ -136,7 +136,7 @@ final class StoreWriter implements Runnable {
    * agent on a full disk would otherwise look fine until the first reading is lost to it).
    */
   StoreHealth health() {
-    DiskSpace d = DiskSpace.of(options.dbDir(), options.diskReserve());
+    DiskSpace d = measureDisk();
     boolean ok = healthy;
     String error = lastError;
     if (ok && d.belowReserve()) {
@@ -144,6 +144,16 @@ final class StoreWriter implements Runnable {
       error = fullMessage(d);
     }
     return new StoreHealth(ok, failedCommits, failedWrites, error, lastFailureAt, d);
+  }
+
+  /**
+   * The database's file system, or unknown for a database server (its disk is not ours to watch: a
+   * full one fails the commit, which the store handles like any failed commit).
+   */
+  private DiskSpace measureDisk() {
+    return dialect.localFiles()
+        ? DiskSpace.of(options.dbDir(), options.diskReserve())
+        : new DiskSpace(-1, -1, 0);
   }
 
   private String fullMessage(DiskSpace d) {
@@ -323,7 +333,7 @@ final class StoreWriter implements Runnable {
    * batch it does: {@link DurabilityWatch} catches that). Deletes (housekeeping) still run.
    */
   private List<WriteJob> refuseWhenDiskNearlyFull(List<WriteJob> batch) {
-    DiskSpace d = DiskSpace.of(options.dbDir(), options.diskReserve());
+    DiskSpace d = measureDisk();
     disk = d;
     if (!d.belowReserve()) {
       return batch; // (or unknown: the database reports real errors)
