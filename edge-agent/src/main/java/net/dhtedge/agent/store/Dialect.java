@@ -129,6 +129,14 @@ public interface Dialect {
     return true;
   }
 
+  /**
+   * Whether {@code e} is only a clash with another store's transaction (a deadlock the database
+   * broke by aborting this one): the batch is tried again as it was.
+   */
+  default boolean conflict(Throwable e) {
+    return false;
+  }
+
   /** Readings partitioned by time (retention drops partitions), or null. */
   default ReadingPartitions readingPartitions() {
     return null;

@@ -103,6 +103,18 @@ final class PostgresDialect implements Dialect, ReadingPartitions {
     return null; // the server stays up; the pool closes its connections
   }
 
+  /** Deadlock detected (40P01) or a serialization failure (40001), anywhere in the causes. */
+  @Override
+  public boolean conflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException se
+          && ("40P01".equals(se.getSQLState()) || "40001".equals(se.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public boolean localFiles() {
     return false;

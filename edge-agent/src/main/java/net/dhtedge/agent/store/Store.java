@@ -280,6 +280,11 @@ public final class Store implements AutoCloseable {
     return writer.batchStats();
   }
 
+  /** Batches tried again after a deadlock with another store (hub) on a shared database. */
+  long conflictsRetried() {
+    return writer.conflicts();
+  }
+
   /** Hands out incident ids: increasing, never reused (gaps after a failed commit). */
   public LongSupplier incidentIds() {
     return state.incidentIds::incrementAndGet;

@@ -280,8 +280,8 @@ class PostgresStoreIT {
     int devices = 20;
     int perDevice = 200;
     List<Reading> all = new ArrayList<>();
-    for (int d = 0; d < devices; d++) {
-      for (int i = 0; i < perDevice; i++) {
+    for (int i = 0; i < perDevice; i++) { // interleaved: each batch of 50 touches 20 devices
+      for (int d = 0; d < devices; d++) {
         // even devices send a seq, odd ones none (keyed by ts)
         all.add(reading("esp-" + d, T0.plusMillis(i * 1000L), d % 2 == 0 ? (long) i : null));
       }
@@ -289,7 +289,7 @@ class PostgresStoreIT {
     try (Store a = Store.open(StoreOptions.defaults(dir), t, clock);
         Store b = Store.open(StoreOptions.defaults(other), t, clock)) {
       // each store gets every reading (a broker without shared subscriptions), in batches of 50,
-      // b in the reverse order of the devices: the same keys meet from both sides
+      // b in the reverse order: the same keys and new devices meet from both sides
       List<Reading> reversed = new ArrayList<>(all);
       java.util.Collections.reverse(reversed);
       CompletableFuture<Void> fa = CompletableFuture.runAsync(() -> inBatches(a, all, 50));
@@ -304,8 +304,12 @@ class PostgresStoreIT {
       assertThat(rows)
           .as(
               "rows in readings (%d distinct) for %d readings sent to two stores; a stored %d, b"
-                  + " %d",
-              distinct, expected, a.readingsStoredSinceStart(), b.readingsStoredSinceStart())
+                  + " %d; batches tried again after a deadlock between them: %d",
+              distinct,
+              expected,
+              a.readingsStoredSinceStart(),
+              b.readingsStoredSinceStart(),
+              a.conflictsRetried() + b.conflictsRetried())
           .isEqualTo(expected);
       assertThat(distinct).isEqualTo(expected);
       assertThat(stored).as("stored as counted by the two stores").isEqualTo(expected);
@@ -316,6 +320,64 @@ class PostgresStoreIT {
       assertThat(scalar("SELECT n FROM row_counts WHERE name = 'readings'")).isEqualTo(expected);
       assertThat(scalar("SELECT MIN(max_seq) FROM devices WHERE device_id = 'esp-0'"))
           .isEqualTo(perDevice - 1);
+      System.out.printf(
+          "two stores: %d readings each, %d rows; a stored %d, b %d; %d batches retried after a"
+              + " deadlock%n",
+          expected,
+          rows,
+          a.readingsStoredSinceStart(),
+          b.readingsStoredSinceStart(),
+          a.conflictsRetried() + b.conflictsRetried());
+    }
+  }
+
+  @Test
+  void aBatchThatDeadlocksWithAnotherWriterIsTriedAgainAndStoredOnce() throws Exception {
+    try (Store s = open()) {
+      store(s, List.of(reading("d1", T0, 1L), reading("d2", T0, 1L)));
+      try (Connection other = sql()) {
+        other.setAutoCommit(false);
+        try (Statement st = other.createStatement()) {
+          // this session must not be the one the server picks to abort: it checks after 10 s
+          st.execute("SET deadlock_timeout = '10s'");
+          st.execute("UPDATE devices SET readings = readings WHERE device_id = 'd2'");
+        }
+        // the store's batch updates d1 then d2 (id order) and waits for d2
+        CompletableFuture<Void> batch =
+            CompletableFuture.runAsync(
+                () ->
+                    store(
+                        s,
+                        List.of(
+                            reading("d1", T0.plusSeconds(1), 2L),
+                            reading("d2", T0.plusSeconds(1), 2L))));
+        try (Connection watch = sql()) {
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> {
+                    try (Statement st = watch.createStatement();
+                        ResultSet rs =
+                            st.executeQuery(
+                                "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name ="
+                                    + " 'edge-agent' AND wait_event_type = 'Lock'")) {
+                      rs.next();
+                      return rs.getInt(1) > 0;
+                    }
+                  });
+        }
+        // now wait for d1 the other way round: a deadlock, which the server breaks by aborting
+        // the store's batch (it waited first, so it checks first)
+        try (Statement st = other.createStatement()) {
+          st.execute("UPDATE devices SET readings = readings WHERE device_id = 'd1'");
+        }
+        other.commit();
+        batch.join();
+      }
+      assertThat(s.conflictsRetried()).as("batches tried again after the deadlock").isEqualTo(1);
+      assertThat(scalar("SELECT COUNT(*) FROM readings")).isEqualTo(4);
+      assertThat(scalar("SELECT SUM(readings) FROM devices")).isEqualTo(4);
+      assertThat(s.health().healthy()).as("a conflict tried again is not a failure").isTrue();
     }
   }
 
