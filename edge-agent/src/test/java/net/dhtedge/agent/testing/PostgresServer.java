@@ -112,6 +112,8 @@ public final class PostgresServer implements AutoCloseable {
       throw new UncheckedIOException("cannot create a directory for PostgreSQL", e);
     }
     PostgresServer s = new PostgresServer(bin.get(), dir, root);
+    // a test JVM that ends without @AfterAll (killed by a timeout, System.exit) leaves no server
+    Runtime.getRuntime().addShutdownHook(new Thread(s::close, "postgres-test-server-stop"));
     s.init();
     s.start0();
     return s;
