@@ -272,6 +272,37 @@ class PostgresStoreIT {
   }
 
   // ---- several stores (hubs) on one database ----
+  @Test
+  void twoStoresRunningRetentionAtOnceRemoveEachOldReadingOnceAndCountItOnce(@TempDir Path other)
+      throws Exception {
+    StoreTarget t = pg.target(dir);
+    try (Store a = Store.open(StoreOptions.defaults(dir), t, clock);
+        Store b = Store.open(StoreOptions.defaults(other), t, clock)) {
+      List<Reading> rs = new ArrayList<>();
+      for (long i = 0; i < 100; i++) {
+        rs.add(reading("d", T0.plusSeconds(i), i)); // T0's day partition
+        rs.add(reading("e", T0.minus(Duration.ofDays(40)).plusSeconds(i), i)); // the default
+      }
+      store(a, rs.subList(0, 100));
+      store(b, rs.subList(100, 200));
+      store(a, List.of(reading("d", T0.plus(Duration.ofDays(31)), 1000L))); // kept
+      clock.set(T0.plus(Duration.ofDays(31)));
+
+      CompletableFuture<HousekeepingResult> ha = CompletableFuture.supplyAsync(a::runHousekeeping);
+      CompletableFuture<HousekeepingResult> hb = CompletableFuture.supplyAsync(b::runHousekeeping);
+      long ra = ha.join().readings();
+      long rb = hb.join().readings();
+
+      assertThat(ra + rb)
+          .as("readings removed by a (%d) and b (%d) together, of 200 past retention", ra, rb)
+          .isEqualTo(200);
+      assertThat(scalar("SELECT COUNT(*) FROM readings")).isEqualTo(1);
+      assertThat(scalar("SELECT n FROM row_counts WHERE name = 'readings'"))
+          .as("row_counts after both")
+          .isEqualTo(1);
+      assertThat(partitions()).doesNotContain("readings_20261127");
+    }
+  }
 
   @Test
   void twoStoresInsertingTheSameReadingsAtOnceStoreEachExactlyOnce(@TempDir Path other)
