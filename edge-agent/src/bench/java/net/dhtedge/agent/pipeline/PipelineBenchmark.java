@@ -13,7 +13,8 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.core.Records;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
 import net.dhtedge.agent.store.StoreTarget;
@@ -90,11 +91,11 @@ public final class PipelineBenchmark {
       throws Exception {
     Instant t0 = Instant.parse("2026-11-27T00:00:00Z");
     AgentClock clock = AgentClock.system();
-    StoreOptions so = StoreOptions.defaults(dir).withCommitWindowMillis(commitWindow);
+    StoreOptions so = Records.with(StoreOptions.defaults(dir), "commitWindowMillis", commitWindow);
     try (Pipeline p =
         Pipeline.open(
             Store.open(so, target(), clock),
-            RulesOptions.defaults(),
+            TestRules.classic(),
             PipelineOptions.defaults(),
             clock)) {
       Semaphore window = new Semaphore(outstanding);

@@ -16,6 +16,9 @@ import net.dhtedge.agent.core.Reading;
  * row_counts}. Readings and failures are buffered and written with JDBC batches at {@link
  * #flush()}; one UPDATE per device and batch. The dedup cache and device state reach the store's
  * state only when the transaction committed.
+ *
+ * <p>Why it is ~410 lines: the readings, devices, failures and aggregates of a batch change
+ * together (one device row and its aggregate rows per reading), so they stay one writer.
  */
 final class ReadingWriter {
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.gpio.DhtModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +53,7 @@ class ConfigOverridesTest {
 
   @Test
   void embeddedBrokerClearsTheServerList() throws Exception {
-    MqttConfig m = loader().load(only("embedded", null, null, null)).config().mqtt();
+    MqttOptions m = loader().load(only("embedded", null, null, null)).config().mqtt();
 
     assertThat(m.embedded()).isTrue();
     assertThat(m.servers()).isEmpty();

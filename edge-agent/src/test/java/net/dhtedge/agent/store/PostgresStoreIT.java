@@ -18,11 +18,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.testing.MosquittoBroker;
-import net.dhtedge.agent.testing.MutableClock;
 import net.dhtedge.agent.testing.PostgresStores;
 import net.dhtedge.agent.testing.Writes;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,8 @@ class PostgresStoreIT {
   static PostgresStores pg;
 
   @TempDir Path dir;
-  final MutableClock clock = new MutableClock(T0);
+  final MutableClock time = new MutableClock(T0);
+  final AgentClock clock = AgentClock.over(time);
 
   @BeforeAll
   static void up() {
@@ -247,7 +249,7 @@ class PostgresStoreIT {
 
       // 14 days on: the day 20 days after T0 gets its partition, and its reading moves into it;
       // the reading 40 days back is past the 30-day retention: deleted from the default partition
-      clock.set(T0.plus(Duration.ofDays(14)));
+      time.set(T0.plus(Duration.ofDays(14)));
       assertThat(s.runHousekeeping().readings())
           .as("readings removed after 14 days: the one 40 days back")
           .isEqualTo(1);
@@ -257,7 +259,7 @@ class PostgresStoreIT {
       assertThat(scalar("SELECT COUNT(*) FROM readings_20261127")).isEqualTo(100);
 
       // 31 days on: the 30-day retention drops T0's day whole
-      clock.set(T0.plus(Duration.ofDays(31)));
+      time.set(T0.plus(Duration.ofDays(31)));
       HousekeepingResult r = s.runHousekeeping();
       assertThat(r.readings()).as("T0's 100 readings, with their day").isEqualTo(100);
       assertThat(partitions()).doesNotContain("readings_20261127").contains("readings_20261228");
@@ -286,7 +288,7 @@ class PostgresStoreIT {
       store(a, rs.subList(0, 100));
       store(b, rs.subList(100, 200));
       store(a, List.of(reading("d", T0.plus(Duration.ofDays(31)), 1000L))); // kept
-      clock.set(T0.plus(Duration.ofDays(31)));
+      time.set(T0.plus(Duration.ofDays(31)));
 
       CompletableFuture<HousekeepingResult> ha = CompletableFuture.supplyAsync(a::runHousekeeping);
       CompletableFuture<HousekeepingResult> hb = CompletableFuture.supplyAsync(b::runHousekeeping);
