@@ -120,7 +120,15 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       RulesOptions rulesOptions,
       PipelineOptions options,
       AgentClock clock) {
-    Store s = Store.open(storeOptions, clock);
+    return open(Store.open(storeOptions, clock), rulesOptions, options, clock);
+  }
+
+  /**
+   * A pipeline on {@code s} (any database: see {@link Store#open(StoreOptions,
+   * net.dhtedge.agent.store.StoreTarget)}); closing the pipeline closes the store.
+   */
+  public static Pipeline open(
+      Store s, RulesOptions rulesOptions, PipelineOptions options, AgentClock clock) {
     try {
       return new Pipeline(s, true, rulesOptions, options, clock);
     } catch (RuntimeException e) {

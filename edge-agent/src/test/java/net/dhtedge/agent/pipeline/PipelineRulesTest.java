@@ -25,6 +25,7 @@ import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.rules.Transition;
 import net.dhtedge.agent.store.IncidentEvent;
+import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
 import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -51,9 +52,14 @@ class PipelineRulesTest {
           "debounceDuration",
           Duration.ZERO);
 
+  /** The store under test: HSQLDB here, PostgreSQL in {@link PostgresPipelineRulesIT}. */
+  Store openStore(StoreOptions so) {
+    return Store.open(so, clock);
+  }
+
   Pipeline open() {
     return Pipeline.open(
-        StoreOptions.defaults(dir),
+        openStore(StoreOptions.defaults(dir)),
         rules,
         Records.with(PipelineOptions.defaults(), "models", Map.of("pi-kitchen", "dht22")),
         clock);

@@ -18,6 +18,7 @@ import net.dhtedge.agent.store.DeviceSummary;
 import net.dhtedge.agent.store.HistoryPoint;
 import net.dhtedge.agent.store.HousekeepingResult;
 import net.dhtedge.agent.store.Step;
+import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
 import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -32,9 +33,14 @@ class PipelineStoreTest {
   final MutableClock time = new MutableClock(T0);
   final AgentClock clock = AgentClock.over(time);
 
+  /** The store under test: HSQLDB here, PostgreSQL in {@link PostgresPipelineStoreIT}. */
+  Store openStore(StoreOptions so) {
+    return Store.open(so, clock);
+  }
+
   Pipeline open(StoreOptions so) {
     return Pipeline.open(
-        so,
+        openStore(so),
         Records.with(
             TestRules.classic(), "temperature", Threshold.none(), "humidity", Threshold.none()),
         PipelineOptions.defaults(),
@@ -51,7 +57,7 @@ class PipelineStoreTest {
 
   Pipeline openWithMaxDevices(int max) {
     return Pipeline.open(
-        Records.with(StoreOptions.defaults(dir), "maxDevices", max),
+        openStore(Records.with(StoreOptions.defaults(dir), "maxDevices", max)),
         Records.with(
             TestRules.classic(), "temperature", Threshold.none(), "humidity", Threshold.none()),
         PipelineOptions.defaults(),

@@ -154,23 +154,29 @@ class LiveAggregatesTest {
     }
   }
 
-  @Test
-  void afterACrashTheLiveBucketIsSummedAgainFromItsRawReadings() throws SQLException {
-    try (Store s = open()) {
-      store(s, reading(T0.plusSeconds(1), 1, 20, 40), reading(T0.plusSeconds(2), 2, 26, 40));
-    }
-    // What a kill leaves (SigkillIT does it for real): the buckets marked live, no rows.
+  /**
+   * What a kill leaves (SigkillIT does it for real): the buckets marked live from {@code t0}, no
+   * aggregate rows.
+   */
+  void leaveAsAKillWould(long t0) throws SQLException {
     HsqldbDialect d = new HsqldbDialect();
     try (Connection c =
             DriverManager.getConnection(
                 d.jdbcUrl(StoreOptions.defaults(dir).dbDir()), d.connectionProperties());
         Statement st = c.createStatement()) {
-      long t0 = T0.toEpochMilli();
       st.execute("UPDATE devices SET agg_1m_live = " + t0 + ", agg_1h_live = " + t0);
       st.execute("DELETE FROM agg_1m");
       st.execute("DELETE FROM agg_1h");
       st.execute("SHUTDOWN");
     }
+  }
+
+  @Test
+  void afterACrashTheLiveBucketIsSummedAgainFromItsRawReadings() throws SQLException {
+    try (Store s = open()) {
+      store(s, reading(T0.plusSeconds(1), 1, 20, 40), reading(T0.plusSeconds(2), 2, 26, 40));
+    }
+    leaveAsAKillWould(T0.toEpochMilli());
     try (Store s = open()) {
       assertThat(minutes(s)).singleElement().satisfies(p -> assertThat(p.count()).isEqualTo(2));
       store(s, reading(T0.plusSeconds(3), 3, 14, 40));
