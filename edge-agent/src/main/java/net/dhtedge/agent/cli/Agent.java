@@ -34,6 +34,7 @@ import net.dhtedge.agent.mqtt.Publisher;
 import net.dhtedge.agent.mqtt.SessionTakeoverWatch;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineOptions;
+import net.dhtedge.agent.store.Store;
 import net.dhtedge.gpio.loop.SensorLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,8 @@ public final class Agent implements AutoCloseable {
     RUN,
     /** Ingest only: no local sensor. */
     LISTEN,
+    /** A central collector: ingest only, into PostgreSQL ({@code store.url}). */
+    HUB,
     /** Everything local: simulated sensor, embedded broker, store in ./demo-data. */
     DEMO
   }
@@ -107,7 +110,12 @@ public final class Agent implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data dir " + dataDir, e);
     }
-    List<SensorConfig> localSensors = mode == Mode.LISTEN ? List.of() : config.sensors();
+    if (mode == Mode.HUB && !config.store().target().isPostgres()) {
+      throw new IllegalArgumentException(
+          "hub stores into PostgreSQL: give --store jdbc:postgresql://HOST:PORT/DB (or store.url)");
+    }
+    List<SensorConfig> localSensors =
+        mode == Mode.LISTEN || mode == Mode.HUB ? List.of() : config.sensors();
     // Before anything connects or opens: a taken HTTP port is the one thing said, at once.
     HttpWiring.checkPort(config.http());
     // So is an embedded broker this jar does not have (the Debian package's has none).
@@ -122,7 +130,10 @@ public final class Agent implements AutoCloseable {
 
     pipeline =
         Pipeline.open(
-            config.store(), config.rulesForSensors(), pipelineOptions(config, localSensors), clock);
+            Store.open(config.store(), config.store().target(), clock),
+            config.rulesForSensors(),
+            pipelineOptions(config, localSensors),
+            clock);
     closeables.push(pipeline);
 
     if (config.mail().enabled()) {

@@ -51,17 +51,38 @@ final class OverridesApplier {
     if (o.sensor() != null) {
       out = sensor(out, o.sensor().trim().toLowerCase(Locale.ROOT));
     }
+    if (o.store() != null) {
+      String url = o.store().trim();
+      if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql://")) {
+        error("--store", "must be a jdbc:postgresql://HOST:PORT/DB URL");
+      } else {
+        out = Records.with(out, "store", Records.with(out.store(), "url", url));
+      }
+    }
+    if (o.group() != null) {
+      String group = o.group().trim();
+      if (!group.matches("[A-Za-z0-9_.-]{1,64}")) {
+        error("--group", "\"" + group + "\" must be 1-64 of [A-Za-z0-9_.-]");
+      } else {
+        out = Records.with(out, "mqtt", Records.with(out.mqtt(), "shareGroup", group));
+      }
+    }
     return out;
   }
 
   private AgentConfig broker(AgentConfig c, String broker) {
     boolean embedded = broker.equalsIgnoreCase(MqttOptions.EMBEDDED);
-    Optional<String> why = embedded ? Optional.empty() : MqttOptions.checkServer(broker);
-    if (why.isPresent()) {
-      error("--broker", why.get());
-      return c;
+    List<String> servers = new ArrayList<>();
+    if (!embedded) {
+      for (String one : broker.split(",")) {
+        Optional<String> why = MqttOptions.checkServer(one.trim());
+        if (why.isPresent()) {
+          error("--broker", why.get());
+          return c;
+        }
+        servers.add(one.trim());
+      }
     }
-    List<String> servers = embedded ? List.of() : List.of(broker);
     return Records.with(
         c,
         "mqtt",

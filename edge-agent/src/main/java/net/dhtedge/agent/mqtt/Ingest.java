@@ -187,7 +187,8 @@ public final class Ingest implements AutoCloseable {
   public void start() {
     connection.setInboundHandler(this::onMessage);
     if (connection.options().subscribe()) {
-      connection.addSubscription(topics.sensorData(), connection.options().readingQos());
+      connection.addSubscription(
+          connection.options().readingFilter(topics), connection.options().readingQos());
       connection.addSubscription(topics.deviceStatusFilter(), 1);
     }
   }

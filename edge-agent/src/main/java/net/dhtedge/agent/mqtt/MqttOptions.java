@@ -83,7 +83,8 @@ public record MqttOptions(
     boolean subscribe,
     String defaultDevice,
     Set<String> localDeviceIds,
-    TlsOptions tls) {
+    TlsOptions tls,
+    String shareGroup) {
 
   /** Overrides {@code mqtt.password} and {@code mqtt.password_file}. */
   public static final String PASSWORD_ENV = "EDGE_AGENT_MQTT_PASSWORD";
@@ -147,6 +148,13 @@ public record MqttOptions(
     int qos = s.integer("reading_qos", 1, 0, 1, "");
     boolean subscribe = s.bool("subscribe", true);
     String defaultDevice = s.deviceId("default_device", "default");
+    // Hubs that share the readings: each reading goes to one subscriber of the group
+    // ($share/<group>/<prefix>/sensor/data) where the broker has shared subscriptions.
+    String shareGroup = s.text("share_group", null);
+    if (shareGroup != null && !shareGroup.matches("[A-Za-z0-9_.-]{1,64}")) {
+      s.error("share_group", "\"" + shareGroup + "\" must be 1-64 of [A-Za-z0-9_.-]");
+      shareGroup = null;
+    }
     Duration keepAlive = s.duration("keep_alive", ofSeconds(60), ZERO, ofSeconds(65535));
     if (keepAlive.toMillis() % 1000 != 0) {
       s.error(
@@ -186,7 +194,18 @@ public record MqttOptions(
         subscribe,
         defaultDevice,
         Set.of(), // localDeviceIds: the agent's sensors, set at start-up
-        tls);
+        tls,
+        shareGroup);
+  }
+
+  /**
+   * The filter readings are subscribed with: {@code <prefix>/sensor/data}, or {@code
+   * $share/<group>/<prefix>/sensor/data} when hubs share them.
+   */
+  public String readingFilter(Topics topics) {
+    return shareGroup == null
+        ? topics.sensorData()
+        : "$share/" + shareGroup + "/" + topics.sensorData();
   }
 
   /** {@link #bind} of an empty section. */

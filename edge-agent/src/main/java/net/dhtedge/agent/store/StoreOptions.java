@@ -10,6 +10,7 @@ import static java.time.Duration.ofSeconds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import net.dhtedge.agent.config.Secret;
 import net.dhtedge.agent.config.Section;
 
 /**
@@ -50,6 +51,11 @@ import net.dhtedge.agent.config.Section;
  *     reading is kept (keyed by its ts). Default 1 h.
  * @param maxDevices {@code store.max_devices}: the most devices readings are taken from (local
  *     sensors always are); the pipeline refuses a new device beyond it. Default 2000.
+ * @param url {@code store.url}: a PostgreSQL JDBC URL ({@code jdbc:postgresql://host:port/db}), or
+ *     null for the embedded HSQLDB under the data directory (the default)
+ * @param user {@code store.user}: the PostgreSQL user, or null
+ * @param password {@code store.password_file} (or {@code $EDGE_AGENT_STORE_PASSWORD}), or null; not
+ *     in {@link #toString()}
  */
 public record StoreOptions(
     Path dataDir,
@@ -66,7 +72,10 @@ public record StoreOptions(
     int housekeepingChunk,
     DiskReserve diskReserve,
     Duration seqReuseAfter,
-    int maxDevices) {
+    int maxDevices,
+    String url,
+    String user,
+    Secret password) {
 
   public StoreOptions {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -110,7 +119,34 @@ public record StoreOptions(
         5_000, // housekeepingChunk
         DiskReserve.DEFAULT,
         ofHours(1), // seqReuseAfter
-        s.integer("max_devices", 2000, 1, 1_000_000, " devices"));
+        s.integer("max_devices", 2000, 1, 1_000_000, " devices"),
+        url(s),
+        s.text("user", null),
+        s.secret("password", "password_file", PASSWORD_ENV));
+  }
+
+  /** Overrides {@code store.password} and {@code store.password_file}. */
+  public static final String PASSWORD_ENV = "EDGE_AGENT_STORE_PASSWORD";
+
+  /** {@code store.url}: null (the embedded HSQLDB) or a PostgreSQL JDBC URL. */
+  private static String url(Section s) {
+    String url = s.text("url", null);
+    if (url != null && !url.toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:postgresql://")) {
+      s.error(
+          "url",
+          "must be a jdbc:postgresql://HOST:PORT/DB URL (leave it out for the embedded store)");
+      return null;
+    }
+    return url;
+  }
+
+  /** The database these options name: {@code store.url}, or the embedded HSQLDB. */
+  public StoreTarget target() {
+    if (url == null) {
+      return StoreTarget.embedded();
+    }
+    Secret p = password;
+    return StoreTarget.of(url, user, () -> p == null ? "" : p.reveal());
   }
 
   /** The defaults for a data directory: {@link #bind} of an empty section. */

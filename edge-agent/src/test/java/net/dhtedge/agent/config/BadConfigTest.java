@@ -32,8 +32,8 @@ class BadConfigTest {
             "mqtt:\n  topic_prefx: x\n",
             "edge-agent.yml:2: mqtt.topic_prefx: unknown key; did you mean 'topic_prefix'?"
                 + " allowed here: enabled, servers, client_id, username, password, password_file,"
-                + " topic_prefix, reading_qos, subscribe, default_device, keep_alive,"
-                + " reconnect_min, reconnect_max, drain_rate, tls"),
+                + " topic_prefix, reading_qos, subscribe, default_device, share_group,"
+                + " keep_alive, reconnect_min, reconnect_max, drain_rate, tls"),
         bad(
             "a dash instead of an underscore is a likely typo",
             "agent:\n  data-dir: /tmp\n",
@@ -288,7 +288,7 @@ class BadConfigTest {
             "store:\n  wirte_delay: 1s\n",
             "edge-agent.yml:2: store.wirte_delay: unknown key; did you mean 'write_delay'? allowed"
                 + " here: write_delay, retention_raw, retention_minute, retention_hour,"
-                + " outbox_capacity, max_devices"),
+                + " outbox_capacity, max_devices, url, user, password, password_file"),
         unknown(
             "http:\n  x: 1\n",
             "edge-agent.yml:2: http.x: unknown key; allowed here: bind, port, token, token_file,"

@@ -101,7 +101,7 @@ class ExampleAndDocsTest {
                 m.endsWith(": no such file")
                     || m.endsWith(": no such directory") // http.dashboard_dir
                     || m.endsWith(", not both"))
-        .hasSize(7);
+        .hasSize(8); // 3 files, the dashboard, and 4 secrets (mqtt, store, mail, http)
   }
 
   @Test
