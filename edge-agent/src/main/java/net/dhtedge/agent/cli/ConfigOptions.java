@@ -42,11 +42,11 @@ public final class ConfigOptions {
   static final class StoreOption {
     @Option(
         names = "--store",
-        paramLabel = "JDBC-URL",
+        paramLabel = "jdbc:postgresql://HOST:PORT/DB",
         description =
-            "PostgreSQL to store into, e.g. jdbc:postgresql://db:5432/edge (user and password:"
-                + " store.user, store.password_file or $EDGE_AGENT_STORE_PASSWORD). Default: the"
-                + " embedded store in the data dir.")
+            "PostgreSQL to store into (store.url; user and password: store.user,"
+                + " store.password_file or $EDGE_AGENT_STORE_PASSWORD). Default: the embedded"
+                + " store in the data dir.")
     String store;
   }
 

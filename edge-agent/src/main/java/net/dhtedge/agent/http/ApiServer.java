@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * is closed after {@link HttpOptions#idleMillis()}, at most {@link HttpOptions#maxConnections()}
  * are open, request headers are capped at 8 KiB and bodies at {@code maxBodyBytes}. The JDK's
  * built-in server could do none of this (http/README.md).
+ *
+ * <p>Why it is ~400 lines: the route table ({@link #routes()}) and the Jetty handler that applies
+ * access, CORS and the error answers to every route; the handlers are in {@link ApiRoutes}, {@link
+ * MqttRoutes}, {@link StatusPage} and {@link Metrics}.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);

@@ -31,9 +31,6 @@ import net.dhtedge.agent.core.Records;
  * kept in the data dir, its own sensors) with {@link #toBuilder()}; {@link Builder#build()} checks
  * that the options are ready to connect. Tests start from {@link #builder()}.
  *
- * <p>Over 400 lines: the section's bind with its messages, the connect-time checks and the builder
- * (the wiring's {@code toBuilder()}, the tests' way to vary options) belong to this one record.
- *
  * <p>Over 400 lines: the section's bind, the connect-time checks and the builder (the wiring's
  * {@code toBuilder()}, and the tests' way to vary the options) are one record's, and splitting them
  * would put the field list in a second file.

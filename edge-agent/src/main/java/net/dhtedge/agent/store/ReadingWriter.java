@@ -17,8 +17,10 @@ import net.dhtedge.agent.core.Reading;
  * #flush()}; one UPDATE per device and batch. The dedup cache and device state reach the store's
  * state only when the transaction committed.
  *
- * <p>Why it is ~410 lines: the readings, devices, failures and aggregates of a batch change
- * together (one device row and its aggregate rows per reading), so they stay one writer.
+ * <p>Why it is ~510 lines: the readings, devices, failures and aggregates of a batch change
+ * together (one device row and its aggregate rows per reading), so they stay one writer; on a
+ * database that several hubs share it also learns which rows another hub inserted first, and those
+ * must not count for the device.
  */
 final class ReadingWriter {
 

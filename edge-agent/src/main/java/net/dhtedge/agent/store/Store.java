@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * failures, incidents with their events, alerts, the outbox and the mail queue. All writes go
  * through one writer thread ({@link #submit}) with group commit; reads use their own (reused,
  * read-only) connections and see committed data only (MVCC).
+ *
+ * <p>Why it is ~430 lines: opening is most of it (the embedded HSQLDB or a PostgreSQL pool, the
+ * migrations, the repair of a crashed file database, each failure as one clear line); the reads are
+ * in {@link StoreReads} and the writes in {@link StoreWriter} and the table writers.
  */
 public final class Store implements AutoCloseable {
 

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * really cannot be stored fail; the writer itself never stops on an error, and reopens its
  * connection when it was closed under it.
  *
- * <p>Why it is one long class (~690 lines): it is one thread's state machine, and the invariants
+ * <p>Why it is one long class (~740 lines): it is one thread's state machine, and the invariants
  * that make a commit count (the durable log length, the failure episode, the crash-and-reopen after
  * a failed log write, the checkpoint that may fail like a write) share its fields. Split across
  * classes they would be easier to break than to read.

@@ -118,8 +118,11 @@ class HubIT {
       await().atMost(Duration.ofSeconds(120)).until(() -> handled(a) + handled(b) >= 2L * n);
       long storedA = a.pipeline().counters().stored();
       long storedB = b.pipeline().counters().stored();
-      // every message handled (stored or a duplicate) and so acknowledged, each by one hub
-      assertThat(handled(a) + handled(b)).as("handled of %d sent", 2 * n).isEqualTo(2L * n);
+      // every message handled (stored or a duplicate) and so acknowledged; QoS 1 is at least
+      // once, so the broker may hand a message to a hub again (a redelivery is a duplicate too)
+      assertThat(handled(a) + handled(b))
+          .as("handled of %d sent", 2 * n)
+          .isGreaterThanOrEqualTo(2L * n);
       assertThat(storedA).as("hub-a's share of %d", n).isPositive();
       assertThat(storedB).as("hub-b's share of %d", n).isPositive();
       // exactly once in the database, whichever hub a reading and its copy went to

@@ -245,6 +245,9 @@ class MailSenderIT {
     Transition first = opened(10, "greenhouse", 31.0);
     step(s, first);
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 1);
+    // the sender notes when the server accepted it (the rate limit counts from there) only after
+    // the server has it: the time must not pass before that
+    await().atMost(Duration.ofSeconds(5)).until(() -> s.stats().queued() == 0);
 
     time.advance(Duration.ofMinutes(2));
     step(s, resolved(first, clock.instant()));
