@@ -40,7 +40,8 @@ final class RuntimeOptions {
         d.housekeepingInterval(),
         d.housekeepingChunk(),
         d.diskReserve(),
-        d.seqReuseAfter());
+        d.seqReuseAfter(),
+        (int) s.localSyncInterval().toMillis()); // 0..10 s, checked by the binder
   }
 
   /**

@@ -49,7 +49,8 @@ final class SensorIntake implements SensorListener {
           return;
         }
         pipeline
-            .submitStamped(r) // the loop stamped it with the wall clock; it has no seq
+            // stamped with the wall clock (no seq); synced within store.local_sync_interval
+            .submitLocal(r)
             .whenComplete(
                 (outcome, failure) -> {
                   if (failure != null) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import net.dhtedge.agent.store.StoreOptions;
 
 /** Reads the small sections: agent, store, http, mail, homeassistant. */
 final class SectionsBinder {
@@ -18,7 +19,8 @@ final class SectionsBinder {
     "retention_minute",
     "retention_hour",
     "outbox_capacity",
-    "max_devices"
+    "max_devices",
+    "local_sync_interval"
   };
   static final String[] HTTP_KEYS = {
     "bind",
@@ -75,7 +77,12 @@ final class SectionsBinder {
         s.duration("retention_minute", d.retentionMinute(), Duration.ofHours(1), maxRetention),
         s.duration("retention_hour", d.retentionHour(), Duration.ofHours(1), maxRetention),
         s.integer("outbox_capacity", d.outboxCapacity(), 100, 10_000_000, " messages"),
-        s.integer("max_devices", d.maxDevices(), 1, 1_000_000, " devices"));
+        s.integer("max_devices", d.maxDevices(), 1, 1_000_000, " devices"),
+        s.duration(
+            "local_sync_interval",
+            d.localSyncInterval(),
+            Duration.ZERO,
+            Duration.ofMillis(StoreOptions.MAX_LOCAL_SYNC_INTERVAL_MILLIS)));
   }
 
   HttpConfig http(Section root) {

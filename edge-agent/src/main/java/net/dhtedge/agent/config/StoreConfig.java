@@ -14,6 +14,10 @@ import net.dhtedge.agent.store.StoreOptions;
  * @param retentionHour how long one-hour aggregates are kept
  * @param outboxCapacity the most unsent messages the outbox keeps while the broker is away
  * @param maxDevices the most devices readings are taken from (local sensors always are)
+ * @param localSyncInterval readings of the agent's own sensors are synced to disk at most this
+ *     long after their commit (a power cut may cost that many seconds of them); zero syncs each one
+ *     before the sensor loop moves on. Readings that came over MQTT are always synced before their
+ *     acknowledgement
  */
 public record StoreConfig(
     Duration writeDelay,
@@ -21,7 +25,8 @@ public record StoreConfig(
     Duration retentionMinute,
     Duration retentionHour,
     int outboxCapacity,
-    int maxDevices) {
+    int maxDevices,
+    Duration localSyncInterval) {
 
   public static final StoreConfig DEFAULTS =
       new StoreConfig(
@@ -30,12 +35,14 @@ public record StoreConfig(
           Duration.ofDays(90),
           Duration.ofDays(1825),
           100_000,
-          2000);
+          2000,
+          Duration.ofMillis(StoreOptions.DEFAULT_LOCAL_SYNC_INTERVAL_MILLIS));
 
   public StoreConfig {
     Objects.requireNonNull(writeDelay, "writeDelay");
     Objects.requireNonNull(retentionRaw, "retentionRaw");
     Objects.requireNonNull(retentionMinute, "retentionMinute");
     Objects.requireNonNull(retentionHour, "retentionHour");
+    Objects.requireNonNull(localSyncInterval, "localSyncInterval");
   }
 }

@@ -49,6 +49,7 @@ public final class Store implements AutoCloseable {
   private final Housekeeping housekeeping;
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private DbDirLock dirLock; // set by open(), released last by close()
 
   private Store(StoreOptions options, Dialect dialect, ConnectionFactory connections, Clock clock)
       throws SQLException {
@@ -107,12 +108,18 @@ public final class Store implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create database directory " + options.dbDir(), e);
     }
+    DbDirLock lock = DbDirLock.acquire(options.dbDir());
     Store s;
     try {
       s = new Store(options, dialect, connections, clock);
     } catch (SQLException e) {
+      lock.close();
       throw new StoreException("cannot open store in " + options.dbDir(), e);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
     }
+    s.dirLock = lock;
     s.start();
     return s;
   }
@@ -308,7 +315,9 @@ public final class Store implements AutoCloseable {
     readers.closeIdle();
     if (!writerThread.isAlive()) {
       writer.shutdown();
+      dirLock.close();
     } else {
+      // the writer may still write: the directory stays claimed until this process ends
       LOG.warn("store writer did not stop; database left for log recovery at next start");
     }
   }

@@ -30,6 +30,14 @@ import java.util.function.Consumer;
  *     database) while the file system of the database has less free space than this share of its
  *     size, so HSQLDB rarely runs into a full disk itself. Housekeeping deletes still run. Default
  *     {@link DiskReserve#DEFAULT}: 5 %, at least 1 MiB, at most 64 MiB.
+ * @param localSyncIntervalMillis jobs that do not {@linkplain WriteJob#mustSync() need a sync}
+ *     (readings of the agent's own sensors, outbox confirmations) are committed without one and
+ *     reach the disk at most this long later: HSQLDB's {@code SET FILES WRITE DELAY}, while every
+ *     batch holding any other job (an MQTT reading, whose acknowledgement waits for it) is synced
+ *     right after its commit. A power cut (or a kill: HSQLDB buffers the log) may cost up to this
+ *     many ms of local readings, never an acknowledged one. 0 syncs every commit. Default {@link
+ *     #DEFAULT_LOCAL_SYNC_INTERVAL_MILLIS} ({@code store.local_sync_interval}); at most {@link
+ *     #MAX_LOCAL_SYNC_INTERVAL_MILLIS}. Ignored when {@code fileWriteDelayMillis > 0}.
  * @param seqReuseAfter a reading whose (device, seq) is stored already is a duplicate only when its
  *     ts is within this of the stored one; further apart, the device restarted its counter and the
  *     reading is kept (keyed by its ts). Default 1 h.
@@ -48,7 +56,8 @@ public record StoreOptions(
     Duration housekeepingInterval,
     int housekeepingChunk,
     DiskReserve diskReserve,
-    Duration seqReuseAfter) {
+    Duration seqReuseAfter,
+    int localSyncIntervalMillis) {
 
   public StoreOptions {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -69,6 +78,32 @@ public record StoreOptions(
     Objects.requireNonNull(diskReserve, "diskReserve");
     Objects.requireNonNull(seqReuseAfter, "seqReuseAfter");
     require(!seqReuseAfter.isNegative(), "seqReuseAfter >= 0");
+    require(
+        localSyncIntervalMillis >= 0 && localSyncIntervalMillis <= MAX_LOCAL_SYNC_INTERVAL_MILLIS,
+        "localSyncIntervalMillis 0.." + MAX_LOCAL_SYNC_INTERVAL_MILLIS);
+  }
+
+  /**
+   * {@code store.local_sync_interval}'s default, 10 s: at one local reading a second, one sync per
+   * ten readings instead of one per reading (the sync, not the bytes, was most of the SD-card
+   * writes: docs/performance.md, "SD-card wear").
+   */
+  public static final int DEFAULT_LOCAL_SYNC_INTERVAL_MILLIS = 10_000;
+
+  /** The longest HSQLDB's write delay can be. */
+  public static final int MAX_LOCAL_SYNC_INTERVAL_MILLIS = 10_000;
+
+  /**
+   * HSQLDB's write delay: the legacy {@code fileWriteDelayMillis} when set, else the local sync
+   * interval; 0 syncs every commit.
+   */
+  public int logWriteDelayMillis() {
+    return fileWriteDelayMillis > 0 ? fileWriteDelayMillis : localSyncIntervalMillis;
+  }
+
+  /** Whether a batch of jobs that {@linkplain WriteJob#mustSync() must sync} is synced by hand. */
+  boolean syncsByHand() {
+    return fileWriteDelayMillis == 0 && localSyncIntervalMillis > 0;
   }
 
   /**
@@ -95,7 +130,8 @@ public record StoreOptions(
         Duration.ofMinutes(10),
         5_000,
         DiskReserve.DEFAULT,
-        Duration.ofHours(1));
+        Duration.ofHours(1),
+        DEFAULT_LOCAL_SYNC_INTERVAL_MILLIS);
   }
 
   /** Where the database files live. */
@@ -105,6 +141,10 @@ public record StoreOptions(
 
   public StoreOptions withCommitWindowMillis(int millis) {
     return copy(f -> f.commitWindowMillis = millis);
+  }
+
+  public StoreOptions withLocalSyncIntervalMillis(int millis) {
+    return copy(f -> f.localSyncIntervalMillis = millis);
   }
 
   public StoreOptions withMaxBatch(int max) {
@@ -164,6 +204,7 @@ public record StoreOptions(
     int housekeepingChunk;
     DiskReserve diskReserve;
     Duration seqReuseAfter;
+    int localSyncIntervalMillis;
 
     Fields(StoreOptions o) {
       dataDir = o.dataDir;
@@ -180,6 +221,7 @@ public record StoreOptions(
       housekeepingChunk = o.housekeepingChunk;
       diskReserve = o.diskReserve;
       seqReuseAfter = o.seqReuseAfter;
+      localSyncIntervalMillis = o.localSyncIntervalMillis;
     }
 
     StoreOptions build() {
@@ -197,7 +239,8 @@ public record StoreOptions(
           housekeepingInterval,
           housekeepingChunk,
           diskReserve,
-          seqReuseAfter);
+          seqReuseAfter,
+          localSyncIntervalMillis);
     }
   }
 
