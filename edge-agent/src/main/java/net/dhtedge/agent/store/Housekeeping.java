@@ -52,7 +52,6 @@ final class Housekeeping {
       hours += repeat("agg_1h", "device = ? AND bucket < ?", device, hour);
     }
     long purged =
-        // confirmed rows are deleted at once now; state 1 rows come from an older version
         repeat("outbox", "state = ? AND confirmed_at < ?", 1, outbox)
             + repeat("outbox", "state = ? AND dropped_at < ?", 2, outbox);
     long mails =
