@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * @param queueCapacity writes waiting for the writer; beyond it submit fails fast. Default 10,000.
  * @param fileWriteDelayMillis HSQLDB {@code SET FILES WRITE DELAY}: 0 (default) syncs the log on
  *     every commit, so an acknowledged reading survives a power cut; n > 0 syncs every n ms (a
- *     power cut may lose the last n ms of acknowledged writes; a process kill loses nothing).
+ *     power cut or a process kill may lose the last n ms of acknowledged writes: HSQLDB keeps them
+ *     in its own 16 kB log buffer, inside the JVM, until its timer flushes it).
  * @param rawRetentionDays raw readings (and read failures) older than this are deleted. Default 30.
  * @param minuteRetentionDays 1-minute aggregates kept this long. Default 90.
  * @param hourRetentionDays 1-hour aggregates kept this long. Default 1826 (5 years).

@@ -386,8 +386,8 @@ final class StoreWriter implements Runnable {
         throw crash("during the commit");
       }
       // After an unsynced commit the file may lack the tail still in HSQLDB's log buffer, but it
-      // ends after a whole statement (the buffer spills whole lines), and a replay drops statements
-      // of a transaction without its COMMIT: a safe length to cut back to.
+      // ends after a whole line (the buffer spills whole lines), as the log of a process killed
+      // in the middle of a commit's write does: a length the log can be cut back to.
       durableLogLength = logLength();
     } catch (Exception e) {
       tx.close();
