@@ -11,8 +11,9 @@ import java.nio.file.StandardOpenOption;
  * The store's claim on its database directory: an OS lock ({@code fcntl}) on {@code
  * db/edge-agent.lock}, held from open to close. It replaces HSQLDB's own lock file, which the
  * database rewrote every 10 s as a heartbeat (SD-card writes that never stop, even with no reading
- * at all) and which a killed owner left behind for ~10 s. The kernel releases this lock when the process dies, however it dies, and holding it
- * writes nothing: the file is created once and stays empty.
+ * at all) and which a killed owner left behind for ~10 s. The kernel releases this lock when the
+ * process dies, however it dies, and holding it writes nothing: the file is created once and stays
+ * empty.
  */
 final class DbDirLock implements AutoCloseable {
 

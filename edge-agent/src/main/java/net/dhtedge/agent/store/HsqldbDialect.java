@@ -11,7 +11,8 @@ import java.util.Properties;
 
 /**
  * HSQLDB 2.7 file database: cached (disk) tables, MVCC; the log synced on commit, or within the
- * local sync interval for commits nobody waits on (see {@link StoreOptions#localSyncIntervalMillis}).
+ * local sync interval for commits nobody waits on (see {@link
+ * StoreOptions#localSyncIntervalMillis}).
  */
 final class HsqldbDialect implements Dialect {
 

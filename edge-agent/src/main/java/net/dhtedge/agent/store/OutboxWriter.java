@@ -11,9 +11,9 @@ import net.dhtedge.agent.outbox.OutboxPriority;
 /**
  * The {@code outbox} table of one batch transaction, in the shape of Kura's message store: new
  * messages (pending, with their priority) are written with one JDBC batch, confirmations mark them
- * confirmed (and drop their payload), and the capacity drops the oldest pending readings (never incidents or alerts) beyond
- * {@link StoreOptions#outboxCapacity()}. The pending and droppable counts reach the store's state
- * only when the transaction committed.
+ * confirmed (and drop their payload), and the capacity drops the oldest pending readings (never
+ * incidents or alerts) beyond {@link StoreOptions#outboxCapacity()}. The pending and droppable
+ * counts reach the store's state only when the transaction committed.
  */
 final class OutboxWriter {
 

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code store.local_sync_interval}: the agent (its own JVM) reads a local simulated sensor every
  * second while it ingests QoS 1 readings, and is SIGKILLed in the middle of the stream. A kill
- * loses what HSQLDB holds in its log buffer, as a power cut loses what the OS had not synced, so
- * it shows what the sync policy promises: every MQTT reading the agent had stored (and so
+ * loses what HSQLDB holds in its log buffer, as a power cut loses what the OS had not synced, so it
+ * shows what the sync policy promises: every MQTT reading the agent had stored (and so
  * acknowledged) is in the files, and at most one interval's worth of local readings is missing.
  */
 class LocalSyncKillIT {
@@ -123,17 +123,14 @@ class LocalSyncKillIT {
           .as(
               "MQTT readings in the files after the kill (%d) >= those stored and acknowledged"
                   + " before it (%d)",
-              mqttOnDisk,
-              mqttBefore)
+              mqttOnDisk, mqttBefore)
           .isGreaterThanOrEqualTo(mqttBefore);
       long maxLost = SYNC_INTERVAL_S / SENSOR_INTERVAL_S + 1;
       assertThat(localBefore - localOnDisk)
           .as(
               "local readings stored before the kill (%d) minus those in the files (%d): at most"
                   + " one sync interval of readings (%d)",
-              localBefore,
-              localOnDisk,
-              maxLost)
+              localBefore, localOnDisk, maxLost)
           .isLessThanOrEqualTo(maxLost);
 
       // Restarted: the broker redelivers what was not acknowledged, so every reading it accepted

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code store.local_sync_interval} against real HSQLDB files: readings of the agent's own sensors
  * are committed without a sync and reach the disk within the interval, or at close; anything else
- * is in the log file on disk before its future completes. (A kill of the whole agent, with its
- * loss counted, is {@code LocalSyncKillIT}.)
+ * is in the log file on disk before its future completes. (A kill of the whole agent, with its loss
+ * counted, is {@code LocalSyncKillIT}.)
  */
 class LocalSyncTest {
 
@@ -74,7 +74,9 @@ class LocalSyncTest {
       assertThat(p.submit(mqtt(1)).join()).isEqualTo(Outcome.STORED);
       String log = logOnDisk();
       assertThat(log)
-          .as("the MQTT reading (ts %s) is in the log file once it is acknowledged", millis(mqtt(1)))
+          .as(
+              "the MQTT reading (ts %s) is in the log file once it is acknowledged",
+              millis(mqtt(1)))
           .contains(millis(mqtt(1)));
       assertThat(log)
           .as("the local reading committed before it went to disk with it")
@@ -103,17 +105,20 @@ class LocalSyncTest {
       }
     }
     try (Pipeline p = open(StoreOptions.defaults(dir))) {
-      assertThat(readingsOf(p, "pi-local")).as("local readings after close and reopen").isEqualTo(n);
+      assertThat(readingsOf(p, "pi-local"))
+          .as("local readings after close and reopen")
+          .isEqualTo(n);
     }
   }
 
   @Test
-  void withAZeroIntervalEveryLocalReadingIsInTheLogFileBeforeItsFutureCompletes()
-      throws Exception {
+  void withAZeroIntervalEveryLocalReadingIsInTheLogFileBeforeItsFutureCompletes() throws Exception {
     try (Pipeline p = open(StoreOptions.defaults(dir).withLocalSyncIntervalMillis(0))) {
       for (int i = 1; i <= 3; i++) {
         assertThat(p.submitLocal(local(i)).join()).isEqualTo(Outcome.STORED);
-        assertThat(logOnDisk()).as("local reading %d in the log file", i).contains(millis(local(i)));
+        assertThat(logOnDisk())
+            .as("local reading %d in the log file", i)
+            .contains(millis(local(i)));
       }
     }
   }
