@@ -105,6 +105,15 @@ final class StoreWriter implements Runnable {
 
   /** After the migrations on the first connection: they must be durable, and count as such. */
   void opened() {
+    if (options.syncsByHand()) {
+      // the migrations' commits are in HSQLDB's log buffer: on disk before the log's length
+      // counts as durable (a cut back to a shorter length would drop the schema)
+      try {
+        dialect.syncLog(connection);
+      } catch (SQLException e) {
+        throw new StoreException("cannot open the store: syncing its log failed", e);
+      }
+    }
     if (watch.failures() != watchSeen) {
       throw new StoreException(
           "cannot open the store: the database reported a failed write while migrating ("
@@ -616,6 +625,9 @@ final class StoreWriter implements Runnable {
         }
       }
       c.commit();
+      if (options.syncsByHand()) {
+        dialect.syncLog(c); // the settings (and the replayed state) on disk before anything else
+      }
       if (w.failures() != seen) {
         throw new NotDurableException(
             "database log write failed while opening (" + w.firstFailure() + ")");
