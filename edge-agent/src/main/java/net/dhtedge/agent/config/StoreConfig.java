@@ -15,9 +15,8 @@ import net.dhtedge.agent.store.StoreOptions;
  * @param outboxCapacity the most unsent messages the outbox keeps while the broker is away
  * @param maxDevices the most devices readings are taken from (local sensors always are)
  * @param localSyncInterval readings of the agent's own sensors are synced to disk at most this long
- *     after their commit (a power cut may cost that many seconds of them); zero syncs each one
- *     before the sensor loop moves on. Readings that came over MQTT are always synced before their
- *     acknowledgement
+ *     after their commit (a power cut may cost that many seconds of them); zero syncs each one's
+ *     commit. Readings that came over MQTT are always synced before their acknowledgement
  */
 public record StoreConfig(
     Duration writeDelay,
