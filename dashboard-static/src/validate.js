@@ -107,7 +107,7 @@ export function parseTs(s) {
 
 /**
  * A reading from `<prefix>/sensor/data`. Returns {ok, value:{device_id, ts (ms), tsGiven, seq,
- * temperature, humidity, source, model}} or {ok:false, reason}.
+ * temperature, humidity, source, model, gateway}} or {ok:false, reason}.
  */
 export function validateReading(payload, { now = Date.now(), defaultDevice = 'default' } = {}) {
   if (byteLength(payload) > MAX_BYTES) return fail('too-large');
@@ -155,6 +155,12 @@ export function validateReading(payload, { now = Date.now(), defaultDevice = 'de
   if (r) return fail(r);
   r = checkShortString(get('model'));
   if (r) return fail(r);
+  // The agent that first stored the reading (optional): an id like a device id.
+  const gateway = get('gateway');
+  if (gateway !== undefined && gateway !== null) {
+    if (typeof gateway !== 'string') return fail('wrong-type');
+    if (!DEVICE_ID.test(gateway)) return fail('bad-device-id');
+  }
   return {
     ok: true,
     value: {
@@ -166,6 +172,7 @@ export function validateReading(payload, { now = Date.now(), defaultDevice = 'de
       humidity: h,
       source: get('source') ?? 'mqtt',
       model: get('model') ?? null,
+      gateway: gateway ?? null,
     },
   };
 }

@@ -63,6 +63,30 @@ if JAVA_HOME="${JAVA_HOME:-}" EDGE_AGENT_JAR="$TMP/data/usr/share/edge-agent/edg
 else
   fail "packaged launcher: $(cat "$TMP/version")"
 fi
+# The demo's embedded broker (Moquette, Netty, h2-mvstore) stays off the Pi: it is in
+# demo-broker's jar only (PackagingIT applies the same rule to edge-agent/target/edge-agent.jar).
+JAR="$TMP/data/usr/share/edge-agent/edge-agent.jar"
+if command -v unzip >/dev/null 2>&1; then
+  unzip -Z1 "$JAR" >"$TMP/entries"
+else
+  python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$JAR" >"$TMP/entries"
+fi
+broker=$(grep -ciE 'moquette|netty|^org/h2/' "$TMP/entries" || true)
+if [ ! -s "$TMP/entries" ]; then
+  fail "could not list the packaged jar's entries"
+elif [ "$broker" -eq 0 ]; then
+  ok "packaged jar carries no demo broker (Moquette, Netty, h2-mvstore): $(wc -l <"$TMP/entries") entries"
+else
+  fail "packaged jar carries $broker demo-broker entries, e.g. $(grep -iE 'moquette|netty|^org/h2/' "$TMP/entries" | head -n 1)"
+fi
+if JAVA_HOME="${JAVA_HOME:-}" EDGE_AGENT_JAR="$JAR" "$TMP/data/usr/bin/edge-agent" demo --data-dir "$TMP/demo-data" --http-port 0 --exit-after 5s \
+  >"$TMP/demo.out" 2>"$TMP/demo.err"; then
+  fail "packaged demo started a broker: the packaged jar carries the demo broker"
+elif grep -q 'no embedded MQTT broker' "$TMP/demo.err" && ! grep -q 'Exception' "$TMP/demo.err"; then
+  ok "packaged demo says it has no broker and what to do: $(cut -c1-60 "$TMP/demo.err" | head -n 1)..."
+else
+  fail "packaged demo: $(cat "$TMP/demo.err")"
+fi
 if command -v systemd-analyze >/dev/null 2>&1; then
   "$HERE/verify-unit.sh" "$TMP/data/lib/systemd/system/edge-agent.service" >/dev/null &&
     ok "packaged unit verifies" || fail "packaged unit does not verify"

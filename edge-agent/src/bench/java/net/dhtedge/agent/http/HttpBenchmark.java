@@ -19,8 +19,10 @@ import java.util.stream.Stream;
 import net.dhtedge.agent.cli.Agent;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
+import net.dhtedge.agent.config.Secret;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 
 /**
  * HTTP numbers for docs/performance.md. Not a test (timings do not belong in unit tests on a shared
@@ -73,7 +75,7 @@ public final class HttpBenchmark {
         """
             .formatted(dir);
     AgentConfig c = new ConfigLoader().parse(yaml, "bench.yml").config();
-    c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
+    c = Records.with(c, "http", Records.with(c.http(), "port", HttpOptions.EPHEMERAL));
     try (Agent agent = Agent.start(c, Agent.Mode.RUN, AgentClock.system())) {
       startupAndMemory(agent);
       String base = "http://127.0.0.1:" + agent.httpPort();
@@ -135,7 +137,14 @@ public final class HttpBenchmark {
       long t = System.nanoTime();
       ApiServer s =
           new ApiServer(
-              HttpOptions.of("127.0.0.1", HttpOptions.EPHEMERAL, "bench-token-0123456789"),
+              Records.with(
+                  HttpOptions.defaults(),
+                  "bind",
+                  "127.0.0.1",
+                  "port",
+                  HttpOptions.EPHEMERAL,
+                  "token",
+                  new Secret("bench-token-0123456789", Secret.Origin.INLINE)),
               backendOf(agent));
       starts[i] = System.nanoTime() - t;
       get("http://127.0.0.1:" + s.port() + "/healthz");

@@ -2,6 +2,10 @@ package net.dhtedge.agent.pipeline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
@@ -9,8 +13,11 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.core.Records;
+import net.dhtedge.agent.rules.TestRules;
+import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
+import net.dhtedge.agent.store.StoreTarget;
 
 /**
  * Throughput of the whole pipeline (dedup, store, aggregates, rules, outbox) on a real HSQLDB file
@@ -27,6 +34,10 @@ import net.dhtedge.agent.store.StoreOptions;
  * fixed day in the past, so every aggregate update is a late one, merged into the tables in each
  * commit. {@code ts now}: readings are stamped with the clock as they are submitted, as MQTT
  * readings without a ts are, so they fall into each device's live bucket ({@code LiveAggregates}).
+ *
+ * <p>On PostgreSQL instead of HSQLDB: {@code -Dbench.pg=jdbc:postgresql://HOST:PORT} with {@code
+ * -Dbench.pg.user=... -Dbench.pg.password=...}; each run creates a database of its own there
+ * ({@code bench_<n>}, left behind for a look).
  */
 public final class PipelineBenchmark {
 
@@ -57,15 +68,34 @@ public final class PipelineBenchmark {
     }
   }
 
+  private static int runs;
+
+  /** The embedded HSQLDB, or a new database on the PostgreSQL server of {@code -Dbench.pg}. */
+  private static StoreTarget target() throws SQLException {
+    String server = System.getProperty("bench.pg");
+    if (server == null) {
+      return StoreTarget.embedded();
+    }
+    String user = System.getProperty("bench.pg.user", "edge");
+    String password = System.getProperty("bench.pg.password", "");
+    String db = "bench_" + System.currentTimeMillis() + "_" + (++runs);
+    try (Connection c = DriverManager.getConnection(server + "/postgres", user, password);
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + db);
+    }
+    return StoreTarget.of(server + "/" + db, user, () -> password);
+  }
+
   private static void run(
       Path dir, int n, int devices, String source, int outstanding, int commitWindow, boolean now)
       throws Exception {
     Instant t0 = Instant.parse("2026-11-27T00:00:00Z");
     AgentClock clock = AgentClock.system();
+    StoreOptions so = Records.with(StoreOptions.defaults(dir), "commitWindowMillis", commitWindow);
     try (Pipeline p =
         Pipeline.open(
-            StoreOptions.defaults(dir).withCommitWindowMillis(commitWindow),
-            RulesOptions.defaults(),
+            Store.open(so, target(), clock),
+            TestRules.classic(),
             PipelineOptions.defaults(),
             clock)) {
       Semaphore window = new Semaphore(outstanding);

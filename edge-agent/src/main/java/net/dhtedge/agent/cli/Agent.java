@@ -4,24 +4,26 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.dhtedge.agent.config.AgentConfig;
-import net.dhtedge.agent.config.MqttConfig;
 import net.dhtedge.agent.config.SensorConfig;
+import net.dhtedge.agent.contract.BootSequence;
 import net.dhtedge.agent.contract.RejectCounter;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.homeassistant.Discovery;
 import net.dhtedge.agent.http.ApiServer;
+import net.dhtedge.agent.http.StatusView;
 import net.dhtedge.agent.mail.MailSender;
 import net.dhtedge.agent.mqtt.ClientIdFile;
 import net.dhtedge.agent.mqtt.EmbeddedBroker;
@@ -31,6 +33,8 @@ import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.agent.mqtt.Publisher;
 import net.dhtedge.agent.mqtt.SessionTakeoverWatch;
 import net.dhtedge.agent.pipeline.Pipeline;
+import net.dhtedge.agent.pipeline.PipelineOptions;
+import net.dhtedge.agent.store.Store;
 import net.dhtedge.gpio.loop.SensorLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +52,8 @@ public final class Agent implements AutoCloseable {
     RUN,
     /** Ingest only: no local sensor. */
     LISTEN,
+    /** A central collector: ingest only, into PostgreSQL ({@code store.url}). */
+    HUB,
     /** Everything local: simulated sensor, embedded broker, store in ./demo-data. */
     DEMO
   }
@@ -104,9 +110,18 @@ public final class Agent implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data dir " + dataDir, e);
     }
-    List<SensorConfig> localSensors = mode == Mode.LISTEN ? List.of() : config.sensors();
+    if (mode == Mode.HUB && !config.store().target().isPostgres()) {
+      throw new IllegalArgumentException(
+          "hub stores into PostgreSQL: give --store jdbc:postgresql://HOST:PORT/DB (or store.url)");
+    }
+    List<SensorConfig> localSensors =
+        mode == Mode.LISTEN || mode == Mode.HUB ? List.of() : config.sensors();
     // Before anything connects or opens: a taken HTTP port is the one thing said, at once.
     HttpWiring.checkPort(config.http());
+    // So is an embedded broker this jar does not have (the Debian package's has none).
+    if (config.mqtt().enabled() && config.mqtt().embedded() && !EmbeddedBroker.available()) {
+      throw new IllegalStateException(EmbeddedBroker.MISSING);
+    }
     // Before the store opens: a data dir that already holds one keeps the id earlier versions used.
     String clientId =
         config.mqtt().enabled()
@@ -115,9 +130,9 @@ public final class Agent implements AutoCloseable {
 
     pipeline =
         Pipeline.open(
-            RuntimeOptions.store(config),
-            RuntimeOptions.rules(config),
-            RuntimeOptions.pipeline(config, localSensors),
+            Store.open(config.store(), config.store().target(), clock),
+            config.rulesForSensors(),
+            pipelineOptions(config, localSensors),
             clock);
     closeables.push(pipeline);
 
@@ -127,12 +142,12 @@ public final class Agent implements AutoCloseable {
       pipeline.addListener(mail);
     }
 
-    MqttConfig m = config.mqtt();
+    MqttOptions m = config.mqtt();
     if (m.enabled()) {
       List<String> servers = new ArrayList<>();
       if (m.embedded()) {
         broker =
-            new EmbeddedBroker(
+            EmbeddedBroker.create(
                 new EmbeddedBroker.Options(
                     EmbeddedBroker.firstFreePort(
                         EmbeddedBroker.DEFAULT_TCP_PORT, EmbeddedBroker.PORTS_TRIED),
@@ -143,11 +158,12 @@ public final class Agent implements AutoCloseable {
         closeables.push(broker);
         servers.add(broker.tcpUrl());
       } else {
-        m.servers().stream().map(URI::toString).forEach(servers::add);
+        servers.addAll(m.serverUris());
       }
       Set<String> localIds = new LinkedHashSet<>();
       localSensors.forEach(s -> localIds.add(s.id()));
-      MqttOptions options = RuntimeOptions.mqtt(config, servers, localIds, clientId);
+      MqttOptions options =
+          m.toBuilder().serverUris(servers).clientId(clientId).localDeviceIds(localIds).build();
       connection = MqttConnection.create(options, clock, VersionProvider.version());
       closeables.push(connection);
       connection.addListener(
@@ -176,10 +192,15 @@ public final class Agent implements AutoCloseable {
       connection.start();
     }
 
+    BootSequence seqs = localSensors.isEmpty() ? null : BootSequence.open(dataDir);
+    if (seqs != null && seqs.problem().isPresent()) {
+      LOG.error("{}", seqs.problem().get());
+      errors.add(clock.instant(), seqs.problem().get());
+    }
     for (SensorConfig s : localSensors) {
       SensorLoop loop = SensorLoop.create(SensorWiring.toOptions(s), clock);
       String source = s.backend().name().toLowerCase(java.util.Locale.ROOT);
-      loop.addListener(new SensorIntake(pipeline, errors, clock, source));
+      loop.addListener(new SensorIntake(pipeline, errors, clock, source, seqs));
       sensors.add(loop);
       closeables.push(loop);
       loop.start();
@@ -195,6 +216,26 @@ public final class Agent implements AutoCloseable {
               broker == null ? null : broker.webSocketUrl());
       closeables.push(http);
     }
+  }
+
+  /**
+   * The pipeline's options: local sensors' models, and only their readings published (a reading
+   * ingested from the broker is there already, whatever "source" its sender wrote in it).
+   */
+  private static PipelineOptions pipelineOptions(AgentConfig c, List<SensorConfig> localSensors) {
+    Map<String, String> models = new HashMap<>();
+    for (SensorConfig s : localSensors) {
+      models.put(s.id(), s.model().id());
+    }
+    return new PipelineOptions(
+        c.mqtt().topicPrefix(),
+        c.mqtt().readingQos(),
+        "mqtt",
+        c.agent().name(),
+        Duration.ofSeconds(10),
+        models,
+        models.keySet(),
+        c.mail().enabled());
   }
 
   private AgentHttpBackend httpBackend() {
@@ -263,7 +304,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /** The snapshot behind {@code GET /api/status}: {@link AgentStatus}. */
-  public Map<String, Object> status() {
+  public StatusView status() {
     return AgentStatus.build(
         new AgentStatus.Parts(
             config.agent().name(),

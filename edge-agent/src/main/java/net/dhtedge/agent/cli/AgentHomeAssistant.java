@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.SensorConfig;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.homeassistant.Discovery;
 import net.dhtedge.agent.homeassistant.DiscoveryOptions;
 import net.dhtedge.agent.mqtt.MqttConnection;
@@ -36,14 +37,16 @@ final class AgentHomeAssistant {
           threeReads.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : threeReads);
     }
     DiscoveryOptions o =
-        new DiscoveryOptions(
-            c.homeassistant().prefix(),
+        Records.with(
+            c.homeassistant(),
+            "topics",
             connection.topics(),
+            "version",
             VersionProvider.version(),
+            "localDevices",
             models,
-            expire,
-            Duration.ofMinutes(5),
-            Duration.ofDays(7));
+            "localExpireAfter",
+            expire);
     Discovery d =
         new Discovery(
             o,

@@ -17,6 +17,7 @@ import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.http.ApiBackend;
 import net.dhtedge.agent.http.DeviceView;
 import net.dhtedge.agent.http.MqttControl;
+import net.dhtedge.agent.http.StatusView;
 import net.dhtedge.agent.mqtt.DeviceStatus;
 import net.dhtedge.agent.mqtt.Ingest;
 import net.dhtedge.agent.mqtt.MqttConnection;
@@ -34,7 +35,7 @@ final class AgentHttpBackend implements ApiBackend {
   private final AgentConfig config;
   private final AgentClock clock;
   private final AgentClock.Moment started;
-  private final Supplier<Map<String, Object>> status;
+  private final Supplier<StatusView> status;
   private final Pipeline pipeline;
   private final List<SensorLoop> sensors;
   private final Ingest ingest;
@@ -47,7 +48,7 @@ final class AgentHttpBackend implements ApiBackend {
       AgentConfig config,
       AgentClock clock,
       AgentClock.Moment started,
-      Supplier<Map<String, Object>> status,
+      Supplier<StatusView> status,
       Pipeline pipeline,
       List<SensorLoop> sensors,
       MqttConnection connection,
@@ -64,7 +65,7 @@ final class AgentHttpBackend implements ApiBackend {
     this.ingest = ingest;
     this.rejects = rejects;
     this.errors = errors;
-    this.rules = RuntimeOptions.rules(config);
+    this.rules = config.rulesForSensors();
     this.mqtt =
         connection == null ? Optional.empty() : Optional.of(new Control(connection, publisher));
   }
@@ -96,7 +97,7 @@ final class AgentHttpBackend implements ApiBackend {
   }
 
   @Override
-  public Map<String, Object> status() {
+  public StatusView status() {
     return status.get();
   }
 
@@ -217,7 +218,10 @@ final class AgentHttpBackend implements ApiBackend {
   @Override
   public List<Duration> retention() {
     var s = config.store();
-    return List.of(s.retentionRaw(), s.retentionMinute(), s.retentionHour());
+    return List.of(
+        Duration.ofDays(s.rawRetentionDays()),
+        Duration.ofDays(s.minuteRetentionDays()),
+        Duration.ofDays(s.hourRetentionDays()));
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.mail.FileQueueImport;
 import net.dhtedge.agent.mail.MailComposer;
 import net.dhtedge.agent.mail.MailOptions;
@@ -30,7 +31,7 @@ final class AgentMail {
    * mail.imported}).
    */
   static MailSender start(AgentConfig c, Path dataDir, Store store, AgentClock clock) {
-    MailOptions o = MailOptions.from(c.mail(), statusUrl(c));
+    MailOptions o = Records.with(c.mail(), "statusUrl", statusUrl(c));
     FileQueueImport.run(dataDir.resolve("mail"), store.mailQueue());
     MailSender s =
         new MailSender(

@@ -35,13 +35,29 @@ public final class ConfigOptions {
   String broker;
   Integer httpPort;
   String sensor;
+  String store;
+  String group;
+
+  /** {@code --store}, for the commands that keep readings. */
+  static final class StoreOption {
+    @Option(
+        names = "--store",
+        paramLabel = "jdbc:postgresql://HOST:PORT/DB",
+        description =
+            "PostgreSQL to store into (store.url; user and password: store.user,"
+                + " store.password_file or $EDGE_AGENT_STORE_PASSWORD). Default: the embedded"
+                + " store in the data dir.")
+    String store;
+  }
 
   /** {@code --broker}, for the commands that talk to a broker. */
   static final class BrokerOption {
     @Option(
         names = "--broker",
         paramLabel = "URL|embedded",
-        description = "MQTT broker, e.g. tcp://localhost:1883, or 'embedded' for the built-in one.")
+        description =
+            "MQTT broker, e.g. tcp://localhost:1883 (several, comma-separated, to fail over), or"
+                + " 'embedded' for the built-in one.")
     String broker;
   }
 
@@ -74,9 +90,25 @@ public final class ConfigOptions {
     return this;
   }
 
+  /** Takes {@code --store}; null when the command has none. */
+  ConfigOptions withStore(StoreOption s) {
+    if (s != null && s.store != null) {
+      store = s.store;
+    }
+    return this;
+  }
+
+  /** Takes {@code --group}: the shared subscription's group name. */
+  ConfigOptions withGroup(String g) {
+    if (g != null) {
+      group = g;
+    }
+    return this;
+  }
+
   /** The options as given (null fields were not given). */
   public ConfigOverrides overrides() {
-    return new ConfigOverrides(configFile, broker, dataDir, httpPort, sensor);
+    return new ConfigOverrides(configFile, broker, dataDir, httpPort, sensor, store, group);
   }
 
   /**

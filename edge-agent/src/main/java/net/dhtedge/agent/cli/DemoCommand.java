@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import net.dhtedge.agent.config.AgentConfig;
-import net.dhtedge.agent.config.DeviceRules;
 import net.dhtedge.agent.config.LoadedConfig;
-import net.dhtedge.agent.config.RulesConfig;
-import net.dhtedge.agent.config.ThresholdRule;
+import net.dhtedge.agent.core.Records;
+import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.Threshold;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
     description = {
       "Run everything locally with nothing else installed, to try the gateway.",
       "A simulated DHT11, an embedded MQTT broker (TCP and WebSocket on loopback), the store in"
-          + " demo-data/ and the status page.",
+          + " demo-data/ and the status page. The broker is in the demo's jar, which bin/edge-agent"
+          + " demo runs in a clone; the Debian package has none (there, use --broker).",
       "Defaults: --broker embedded --sensor sim --data-dir demo-data --http-port 8080 (or a free"
           + " port when 8080 is taken).",
       "A temperature band of 15..25 °C is set when the configuration has none, so the simulated"
@@ -55,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     AgentConfig c = demoDefaults(loaded.get().config());
     if (config.httpPort == null && c.http().port() == 8080 && Agent.preferPort(8080) == 0) {
-      c = c.withHttp(c.http().withPort(-1)); // 8080 is taken: let the OS pick
+      c = Records.with(c, "http", Records.with(c.http(), "port", -1)); // 8080 is taken: OS picks
     }
     var out = spec.commandLine().getOut();
     LoadedConfig shown = new LoadedConfig(c, loaded.get().file(), loaded.get().warnings());
@@ -86,26 +87,27 @@ final class DemoCommand implements Callable<Integer> {
   static AgentConfig demoDefaults(AgentConfig c) {
     AgentConfig out = withDemoRules(c);
     if (out.http().corsOrigins().isEmpty()) {
-      out = out.withHttp(out.http().withCorsOrigins(DEMO_CORS_ORIGINS));
+      out = Records.with(out, "http", Records.with(out.http(), "corsOrigins", DEMO_CORS_ORIGINS));
     }
     return out;
   }
 
   private static AgentConfig withDemoRules(AgentConfig c) {
-    RulesConfig r = c.rules();
-    if (r.defaults().temperature().isActive() || r.defaults().humidity().isActive()) {
+    RulesOptions r = c.rules();
+    if (r.temperature().isActive() || r.humidity().isActive()) {
       return c;
     }
     // Debounce 1: one reading beyond the band opens an incident, as the banner's publish line says
     // (a real sensor's rule wants 3 in a row against single bad reads; the demo wants to show it).
-    ThresholdRule t = new ThresholdRule(15.0, 25.0, 0.5, DEMO_DEBOUNCE, java.time.Duration.ZERO);
-    RulesConfig demo =
-        new RulesConfig(
-            new DeviceRules(t, r.defaults().humidity()),
-            r.devices(),
-            r.staleAfterIntervals(),
-            r.sensorFailure());
-    return new AgentConfig(
-        c.agent(), c.sensors(), c.mqtt(), c.store(), demo, c.http(), c.mail(), c.homeassistant());
+    RulesOptions demo =
+        Records.with(
+            r,
+            "temperature",
+            new Threshold(15.0, 25.0, 0.5),
+            "debounceCount",
+            DEMO_DEBOUNCE,
+            "debounceDuration",
+            java.time.Duration.ZERO);
+    return Records.with(c, "rules", demo);
   }
 }

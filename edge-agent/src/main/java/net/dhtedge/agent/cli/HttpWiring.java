@@ -5,7 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import net.dhtedge.agent.config.AgentConfig;
-import net.dhtedge.agent.config.HttpConfig;
+import net.dhtedge.agent.config.Secret;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.http.ApiBackend;
 import net.dhtedge.agent.http.ApiServer;
 import net.dhtedge.agent.http.HttpOptions;
@@ -20,7 +21,7 @@ final class HttpWiring {
    * before the store opens or MQTT connects, so a taken port is the first and only thing said. The
    * real bind follows a moment later (and says the same if the port was taken in between).
    */
-  static void checkPort(HttpConfig h) {
+  static void checkPort(HttpOptions h) {
     if (!h.enabled() || h.port() == HttpOptions.EPHEMERAL) {
       return;
     }
@@ -32,7 +33,7 @@ final class HttpWiring {
     }
   }
 
-  static String cannotListen(HttpConfig h, String why) {
+  static String cannotListen(HttpOptions h, String why) {
     return "cannot listen on "
         + h.bind()
         + ":"
@@ -56,30 +57,17 @@ final class HttpWiring {
       Consumer<String> onNewToken,
       ApiBackend backend,
       String dashboardBroker) {
-    HttpConfig h = config.http();
-    String token;
-    if (h.token() != null) {
-      token = h.token().reveal();
-    } else {
+    HttpOptions h = config.http();
+    Secret token = h.token();
+    if (token == null) {
       TokenFile.Loaded t = TokenFile.loadOrCreate(dataDir);
-      token = t.token();
+      token = new Secret(t.token(), Secret.Origin.FILE);
       if (t.created()) {
-        onNewToken.accept(token);
+        onNewToken.accept(t.token());
       }
     }
     HttpOptions o =
-        new HttpOptions(
-            h.bind(),
-            h.port(),
-            HttpOptions.DEFAULT_MAX_BODY,
-            token,
-            h.readRequiresToken(),
-            h.corsOrigins(),
-            0,
-            0,
-            h.maxConnections(),
-            h.idleTimeout().toMillis(),
-            dashboard(config, dashboardBroker));
+        Records.with(h, "token", token, "dashboard", dashboard(config, dashboardBroker));
     return new ApiServer(o, backend);
   }
 

@@ -18,11 +18,12 @@ final class ListenCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
   @Mixin ConfigOptions.BrokerOption broker;
   @Mixin ConfigOptions.HttpPortOption http;
+  @Mixin ConfigOptions.StoreOption store;
   @Mixin ExitAfterOption exit;
 
   @Override
   public Integer call() {
     return RunCommand.start(
-        spec, config.with(broker, http, null), exit.exitAfter, Agent.Mode.LISTEN);
+        spec, config.with(broker, http, null).withStore(store), exit.exitAfter, Agent.Mode.LISTEN);
   }
 }

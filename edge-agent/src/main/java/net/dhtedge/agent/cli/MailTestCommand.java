@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.LoadedConfig;
-import net.dhtedge.agent.config.MailConfig;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.mail.MailComposer;
 import net.dhtedge.agent.mail.MailOptions;
 import net.dhtedge.agent.mail.MailTransport;
@@ -47,7 +47,7 @@ final class MailTestCommand implements Callable<Integer> {
       return ConfigOptions.EXIT_CONFIG;
     }
     AgentConfig c = loaded.get().config();
-    MailConfig m = c.mail();
+    MailOptions m = c.mail();
     for (String[] required : new String[][] {{"host", m.host()}, {"from", m.from()}}) {
       if (required[1] == null) {
         err.println("mail." + required[0] + " is not set: nothing to test");
@@ -57,9 +57,10 @@ final class MailTestCommand implements Callable<Integer> {
     }
     MailOptions options;
     try {
-      options = MailOptions.from(m, AgentMail.statusUrl(c));
+      // A test mail goes out whether mail.enabled is set or not.
+      options = Records.with(m, "enabled", true, "statusUrl", AgentMail.statusUrl(c));
       if (to != null) {
-        options = options.withTo(List.of(to));
+        options = Records.with(options, "to", List.of(to));
       }
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       DemoCommand.class,
       ListenCommand.class,
+      HubCommand.class,
       PublishCommand.class,
       MailTestCommand.class,
       SimulateCommand.class,

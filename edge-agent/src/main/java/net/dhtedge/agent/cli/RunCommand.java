@@ -24,11 +24,13 @@ final class RunCommand implements Callable<Integer> {
   @Mixin ConfigOptions.BrokerOption broker;
   @Mixin ConfigOptions.HttpPortOption http;
   @Mixin ConfigOptions.SensorOption sensor;
+  @Mixin ConfigOptions.StoreOption store;
   @Mixin ExitAfterOption exit;
 
   @Override
   public Integer call() {
-    return start(spec, config.with(broker, http, sensor), exit.exitAfter, Agent.Mode.RUN);
+    return start(
+        spec, config.with(broker, http, sensor).withStore(store), exit.exitAfter, Agent.Mode.RUN);
   }
 
   static Integer start(

@@ -1,5 +1,6 @@
 package net.dhtedge.agent.cli;
 
+import net.dhtedge.agent.contract.BootSequence;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.pipeline.Pipeline;
@@ -10,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A local sensor loop's updates into the pipeline: a good read becomes a reading stamped by the
- * loop (no seq), one outside what the agent accepts is a failure ("implausible", never a number),
- * and a failed read is recorded with its reason and logged on the first and every tenth in a row.
+ * loop and numbered by the agent's {@link BootSequence}, one outside what the agent accepts is a
+ * failure ("implausible", never a number), and a failed read is recorded with its reason and logged
+ * on the first and every tenth in a row.
  */
 final class SensorIntake implements SensorListener {
 
@@ -21,9 +23,12 @@ final class SensorIntake implements SensorListener {
   private final RecentErrors errors;
   private final AgentClock clock;
   private final String source;
+  private final BootSequence seqs;
 
-  SensorIntake(Pipeline pipeline, RecentErrors errors, AgentClock clock, String source) {
+  SensorIntake(
+      Pipeline pipeline, RecentErrors errors, AgentClock clock, String source, BootSequence seqs) {
     this.pipeline = pipeline;
+    this.seqs = seqs;
     this.errors = errors;
     this.clock = clock;
     this.source = source;
@@ -39,7 +44,7 @@ final class SensorIntake implements SensorListener {
               new Reading(
                   g.sensorId(),
                   g.measuredAt(),
-                  null,
+                  seqs.next(g.sensorId()),
                   g.reading().temperature(),
                   g.reading().humidity(),
                   source);
@@ -49,7 +54,7 @@ final class SensorIntake implements SensorListener {
           return;
         }
         pipeline
-            // stamped with the wall clock (no seq); synced within store.local_sync_interval
+            // stamped with the wall clock; synced within store.local_sync_interval
             .submitLocal(r)
             .whenComplete(
                 (outcome, failure) -> {

@@ -1,7 +1,16 @@
 package net.dhtedge.agent.config;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import net.dhtedge.agent.homeassistant.DiscoveryOptions;
+import net.dhtedge.agent.http.HttpOptions;
+import net.dhtedge.agent.mail.MailOptions;
+import net.dhtedge.agent.mqtt.MqttOptions;
+import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.store.StoreOptions;
 
 /**
  * The whole edge-agent configuration, validated: every value is in range and every default filled
@@ -11,7 +20,7 @@ import java.util.Objects;
  * @param agent name, data directory, log level
  * @param sensors the local sensors (may be empty: a pure MQTT listener)
  * @param mqtt broker connection, topics, ingest
- * @param store on-disk store: group commit and retention
+ * @param store on-disk store: group commit and retention; its data directory is the agent's
  * @param rules thresholds, staleness and sensor-failure rules
  * @param http the HTTP API and status page
  * @param mail e-mail alerts
@@ -20,37 +29,35 @@ import java.util.Objects;
 public record AgentConfig(
     AgentSettings agent,
     List<SensorConfig> sensors,
-    MqttConfig mqtt,
-    StoreConfig store,
-    RulesConfig rules,
-    HttpConfig http,
-    MailConfig mail,
-    HomeAssistantConfig homeassistant) {
+    MqttOptions mqtt,
+    StoreOptions store,
+    RulesOptions rules,
+    HttpOptions http,
+    MailOptions mail,
+    DiscoveryOptions homeassistant) {
 
   public AgentConfig {
     Objects.requireNonNull(agent, "agent");
     sensors = List.copyOf(sensors);
     Objects.requireNonNull(mqtt, "mqtt");
     Objects.requireNonNull(store, "store");
+    if (!store.dataDir().equals(agent.dataDir())) {
+      throw new IllegalArgumentException(
+          "the store's data dir " + store.dataDir() + " is not the agent's " + agent.dataDir());
+    }
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(mail, "mail");
     Objects.requireNonNull(homeassistant, "homeassistant");
   }
 
-  public AgentConfig withAgent(AgentSettings a) {
-    return new AgentConfig(a, sensors, mqtt, store, rules, http, mail, homeassistant);
-  }
-
-  public AgentConfig withSensors(List<SensorConfig> s) {
-    return new AgentConfig(agent, s, mqtt, store, rules, http, mail, homeassistant);
-  }
-
-  public AgentConfig withMqtt(MqttConfig m) {
-    return new AgentConfig(agent, sensors, m, store, rules, http, mail, homeassistant);
-  }
-
-  public AgentConfig withHttp(HttpConfig h) {
-    return new AgentConfig(agent, sensors, mqtt, store, rules, h, mail, homeassistant);
+  /**
+   * The rules, with each local sensor's interval as the one it is expected to report at (so it is
+   * stale after that many of its own intervals).
+   */
+  public RulesOptions rulesForSensors() {
+    Map<String, Duration> every = new LinkedHashMap<>();
+    sensors.forEach(s -> every.put(s.id(), s.interval()));
+    return rules.expecting(every);
   }
 }

@@ -22,13 +22,22 @@ public record AgentSettings(Path dataDir, String name, LogLevel logLevel) {
     TRACE
   }
 
+  /**
+   * The {@code agent:} section.
+   *
+   * @param defaultName the name when {@code agent.name} is not set (the host name, cleaned up)
+   */
+  static AgentSettings bind(Section s, String defaultName) {
+    Path dataDir = s.path("data_dir", s.text("data_dir", "./data"));
+    String name = s.text("name", defaultName);
+    Values.checkDeviceId(s, "name", name);
+    LogLevel level = s.choice("log_level", LogLevel.INFO, LogLevel.class);
+    return new AgentSettings(dataDir == null ? Path.of("./data") : dataDir, name, level);
+  }
+
   public AgentSettings {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(logLevel, "logLevel");
-  }
-
-  public AgentSettings withDataDir(Path dir) {
-    return new AgentSettings(dir, name, logLevel);
   }
 }

@@ -40,7 +40,7 @@ public final class ConfigLimits {
   }
 
   /** {@code 50,000}: for messages. */
-  static String count(long n) {
+  public static String count(long n) {
     return String.format(java.util.Locale.ROOT, "%,d", n);
   }
 }

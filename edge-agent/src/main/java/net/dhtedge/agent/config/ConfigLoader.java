@@ -17,6 +17,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import net.dhtedge.agent.homeassistant.DiscoveryOptions;
+import net.dhtedge.agent.http.HttpOptions;
+import net.dhtedge.agent.mail.MailOptions;
+import net.dhtedge.agent.mqtt.MqttOptions;
+import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.store.StoreOptions;
 
 /**
  * Reads the edge-agent YAML file into an {@link AgentConfig}, validating every key and collecting
@@ -34,10 +40,6 @@ public final class ConfigLoader {
 
   /** Environment variable naming the config file when {@code --config} is not given. */
   public static final String CONFIG_ENV = "EDGE_AGENT_CONFIG";
-
-  static final String[] TOP_KEYS = {
-    "agent", "sensors", "mqtt", "store", "rules", "http", "mail", "homeassistant"
-  };
 
   private final Function<String, String> env;
   private final Supplier<String> hostName;
@@ -146,22 +148,40 @@ public final class ConfigLoader {
         throw new UncheckedIOException("reading from a string cannot fail", e);
       }
     }
-    BindContext ctx = new BindContext(problems, env, defaultName(), shared);
-    Section top = Section.of(root, "", 1, problems, TOP_KEYS);
-    SectionsBinder sections = new SectionsBinder(ctx);
-    AgentSettings agent = sections.agent(top);
+    BindContext ctx = BindContext.of(problems, env, defaultName(), shared);
+    AgentConfig config = bind(ctx, root);
+    problems.throwIfErrors();
+    return new LoadedConfig(config, file, problems.warnings());
+  }
+
+  /** Every section's binder, then the keys none of them asked for. */
+  private static AgentConfig bind(BindContext ctx, YamlNode root) {
+    Section top = Section.of(root, "", 1, ctx);
+    AgentSettings agent = AgentSettings.bind(top.child("agent"), ctx.defaultName());
     AgentConfig config =
         new AgentConfig(
             agent,
-            new SensorsBinder(ctx).bind(top),
-            new MqttBinder(ctx).bind(top, agent.name()),
-            sections.store(top),
-            new RulesBinder(ctx).bind(top),
-            sections.http(top),
-            sections.mail(top),
-            sections.homeassistant(top));
-    problems.throwIfErrors();
-    return new LoadedConfig(config, file, problems.warnings());
+            SensorConfig.bindAll(top),
+            MqttOptions.bind(top.child("mqtt")),
+            StoreOptions.bind(top.child("store"), agent.dataDir()),
+            RulesOptions.bind(top.child("rules")),
+            HttpOptions.bind(top.child("http")),
+            MailOptions.bind(top.child("mail")),
+            DiscoveryOptions.bind(top.child("homeassistant")));
+    ctx.reportUnknownKeys();
+    return config;
+  }
+
+  /**
+   * The key paths the binders ask for while reading {@code yaml} (lists as {@code []}): with one
+   * sensor and one device in it, every key the loader accepts. Problems are ignored.
+   */
+  static java.util.Set<String> keysAskedFor(String yaml) throws IOException {
+    Problems problems = new Problems("(schema)");
+    YamlNode root = new YamlReader(problems).read(new StringReader(yaml));
+    BindContext ctx = BindContext.of(problems, k -> null, "schema", false);
+    bind(ctx, root);
+    return ctx.askedPaths();
   }
 
   /**

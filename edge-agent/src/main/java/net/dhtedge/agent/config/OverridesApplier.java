@@ -1,11 +1,12 @@
 package net.dhtedge.agent.config;
 
-import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import net.dhtedge.gpio.DhtModel;
+import net.dhtedge.agent.core.Records;
+import net.dhtedge.agent.mqtt.MqttOptions;
 
 /**
  * Applies command-line options on top of a loaded file. Problems name the option ({@code --sensor:
@@ -30,37 +31,67 @@ final class OverridesApplier {
       if (o.dataDir().toString().isBlank()) {
         error("--data-dir", "must not be empty");
       } else {
-        out = out.withAgent(out.agent().withDataDir(o.dataDir()));
+        Path dir = o.dataDir();
+        out =
+            Records.with(
+                out,
+                "agent",
+                Records.with(out.agent(), "dataDir", dir),
+                "store",
+                Records.with(out.store(), "dataDir", dir));
       }
     }
     if (o.httpPort() != null) {
       if (o.httpPort() < 0 || o.httpPort() > 65535) {
         error("--http-port", o.httpPort() + " is out of range (allowed: 0..65535; 0 = off)");
       } else {
-        out = out.withHttp(out.http().withPort(o.httpPort()));
+        out = Records.with(out, "http", Records.with(out.http(), "port", o.httpPort()));
       }
     }
     if (o.sensor() != null) {
       out = sensor(out, o.sensor().trim().toLowerCase(Locale.ROOT));
     }
+    if (o.store() != null) {
+      String url = o.store().trim();
+      if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql://")) {
+        error("--store", "must be a jdbc:postgresql://HOST:PORT/DB URL");
+      } else {
+        out = Records.with(out, "store", Records.with(out.store(), "url", url));
+      }
+    }
+    if (o.group() != null) {
+      String group = o.group().trim();
+      if (!group.matches("[A-Za-z0-9_.-]{1,64}")) {
+        error("--group", "\"" + group + "\" must be 1-64 of [A-Za-z0-9_.-]");
+      } else {
+        out = Records.with(out, "mqtt", Records.with(out.mqtt(), "shareGroup", group));
+      }
+    }
     return out;
   }
 
   private AgentConfig broker(AgentConfig c, String broker) {
-    if (broker.equalsIgnoreCase(MqttBinder.EMBEDDED)) {
-      return c.withMqtt(c.mqtt().withServers(true, List.of()));
+    boolean embedded = broker.equalsIgnoreCase(MqttOptions.EMBEDDED);
+    List<String> servers = new ArrayList<>();
+    if (!embedded) {
+      for (String one : broker.split(",")) {
+        Optional<String> why = MqttOptions.checkServer(one.trim());
+        if (why.isPresent()) {
+          error("--broker", why.get());
+          return c;
+        }
+        servers.add(one.trim());
+      }
     }
-    Optional<String> why = MqttBinder.parseServer(broker);
-    if (why.isPresent()) {
-      error("--broker", why.get());
-      return c;
-    }
-    return c.withMqtt(c.mqtt().withServers(false, List.of(URI.create(broker))));
+    return Records.with(
+        c,
+        "mqtt",
+        Records.with(c.mqtt(), "enabled", true, "embedded", embedded, "serverUris", servers));
   }
 
   private AgentConfig sensor(AgentConfig c, String spec) {
     if (spec.equals("none")) {
-      return c.withSensors(List.of());
+      return Records.with(c, "sensors", List.of());
     }
     SensorConfig.Backend backend;
     Integer pin = null;
@@ -93,16 +124,16 @@ final class OverridesApplier {
         sensors.isEmpty()
             ? new SensorConfig(
                 c.agent().name(),
-                DhtModel.DHT11,
+                SensorConfig.DEFAULT_MODEL,
                 backend,
                 pin,
                 SensorConfig.DEFAULT_CHIP,
                 null,
                 SensorConfig.DEFAULT_INTERVAL,
-                false,
+                SensorConfig.DEFAULT_SPIKE_FILTER,
                 SimConfig.DEFAULTS)
-            : sensors.get(0).withBackend(backend, pin);
-    return c.withSensors(List.of(s));
+            : Records.with(sensors.get(0), "backend", backend, "pin", pin);
+    return Records.with(c, "sensors", List.of(s));
   }
 
   private void error(String option, String message) {

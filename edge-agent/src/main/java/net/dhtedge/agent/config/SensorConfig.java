@@ -1,6 +1,10 @@
 package net.dhtedge.agent.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import net.dhtedge.gpio.DhtModel;
 
@@ -39,7 +43,16 @@ public record SensorConfig(
     SIM
   }
 
+  /** {@code sensors[].model}'s default (also for a sensor made by {@code --sensor}). */
+  public static final DhtModel DEFAULT_MODEL = DhtModel.DHT11;
+
+  /** {@code sensors[].spike_filter}'s default (also for a sensor made by {@code --sensor}). */
+  public static final boolean DEFAULT_SPIKE_FILTER = false;
+
+  /** {@code sensors[].chip}'s default (also for a sensor made by {@code --sensor}). */
   public static final String DEFAULT_CHIP = "gpiochip0";
+
+  /** {@code sensors[].interval}'s default (also for a sensor made by {@code --sensor}). */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
 
   public SensorConfig {
@@ -51,8 +64,115 @@ public record SensorConfig(
     Objects.requireNonNull(sim, "sim");
   }
 
-  /** The same sensor read another way (used by the {@code --sensor} option). */
-  public SensorConfig withBackend(Backend b, Integer gpioPin) {
-    return new SensorConfig(id, model, b, gpioPin, chip, iioDevice, interval, spikeFilter, sim);
+  /** The {@code sensors:} list: each item validated, ids unique, no GPIO line used twice. */
+  static List<SensorConfig> bindAll(Section root) {
+    YamlNode node = root.node("sensors");
+    if (node == null) {
+      return List.of();
+    }
+    if (!(node instanceof YamlNode.Sequence seq)) {
+      root.error(
+          "sensors",
+          "expected a list of sensors (lines starting with '- '), got " + node.describe());
+      return List.of();
+    }
+    List<SensorConfig> out = new ArrayList<>();
+    Map<String, String> idsSeen = new HashMap<>();
+    Map<String, String> pinsSeen = new HashMap<>();
+    for (int i = 0; i < seq.items().size(); i++) {
+      YamlNode item = seq.items().get(i);
+      String path = "sensors[" + i + "]";
+      Section s = Section.of(item, path, item.line(), root.context());
+      if (!(item instanceof YamlNode.Mapping)) {
+        continue; // already reported as "expected a mapping"
+      }
+      SensorConfig c = bind(s);
+      if (c == null) {
+        continue;
+      }
+      String where = path + " (line " + s.lineOf("id") + ")";
+      String earlier = idsSeen.putIfAbsent(c.id(), where);
+      if (earlier != null) {
+        s.error("id", "duplicate sensor id \"" + c.id() + "\" (also used by " + earlier + ")");
+      }
+      if (c.backend() == Backend.GPIOD && c.pin() != null) {
+        String pinKey = c.chip() + "/" + c.pin();
+        String pinEarlier = pinsSeen.putIfAbsent(pinKey, where);
+        if (pinEarlier != null) {
+          s.error(
+              "pin", "GPIO " + c.pin() + " on " + c.chip() + " is already used by " + pinEarlier);
+        }
+      }
+      out.add(c);
+    }
+    return out;
+  }
+
+  /** One item of the list; null when it has no id (reported). */
+  private static SensorConfig bind(Section s) {
+    String id = s.text("id", null);
+    if (id == null) {
+      s.missing(
+          "id",
+          "required: the device id this sensor's readings carry (A-Z a-z 0-9 _ . -, 1 to 64 chars)");
+    } else {
+      Values.checkDeviceId(s, "id", id);
+    }
+    DhtModel model = model(s);
+    Backend backend = s.choice("backend", Backend.GPIOD, Backend.class);
+    boolean pinWritten = s.has("pin");
+    Long pin = s.longValue("pin", null, 0, 27, ", the BCM GPIO number");
+    if (backend == Backend.GPIOD && !pinWritten) {
+      s.missing(
+          "pin",
+          "required for the gpiod backend: the BCM GPIO number (0..27) the data line is wired to");
+    } else if (backend != Backend.GPIOD && pinWritten) {
+      s.warn("pin", "ignored: only the gpiod backend uses pin");
+      pin = null;
+    }
+    String chip = s.text("chip", DEFAULT_CHIP);
+    if (!chip.matches("[A-Za-z0-9_./:-]+")) {
+      s.error(
+          "chip", "\"" + chip + "\" is not a GPIO chip name (e.g. gpiochip0 or /dev/gpiochip4)");
+    }
+    String iio = s.text("iio_device", null);
+    if (iio != null && backend != Backend.IIO) {
+      s.warn("iio_device", "ignored: only the iio backend uses iio_device");
+    }
+    Duration interval =
+        s.duration("interval", DEFAULT_INTERVAL, Duration.ZERO, Duration.ofHours(1));
+    Duration min = Duration.ofMillis(model.minIntervalMillis());
+    if (interval.compareTo(min) < 0) {
+      s.error(
+          "interval",
+          Durations.format(interval)
+              + " is below the "
+              + model.id()
+              + " minimum of "
+              + Durations.format(min));
+    }
+    boolean spike = s.bool("spike_filter", DEFAULT_SPIKE_FILTER);
+    if (s.has("sim") && backend != Backend.SIM) {
+      s.warn("sim", "ignored: only the sim backend uses the sim block");
+    }
+    SimConfig sim = SimConfig.bind(s.child("sim"), backend == Backend.SIM);
+    if (id == null) {
+      return null;
+    }
+    return new SensorConfig(
+        id, model, backend, pin == null ? null : pin.intValue(), chip, iio, interval, spike, sim);
+  }
+
+  private static DhtModel model(Section s) {
+    String text = s.text("model", null);
+    if (text == null) {
+      return DEFAULT_MODEL;
+    }
+    try {
+      return DhtModel.parse(text);
+    } catch (IllegalArgumentException e) {
+      s.error("model", Section.notAllowed(text, List.of("dht11", "dht22")));
+      return DEFAULT_MODEL;
+    }
   }
 }

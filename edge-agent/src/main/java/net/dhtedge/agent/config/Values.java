@@ -26,9 +26,9 @@ final class Values {
    * Validates a topic prefix: one or more levels separated by '/', none empty, no wildcards (+ #),
    * no spaces, not starting with '$' (reserved for broker topics).
    */
-  static void checkTopicPrefix(Section s, String key, String prefix) {
+  static boolean checkTopicPrefix(Section s, String key, String prefix) {
     if (prefix == null) {
-      return;
+      return true;
     }
     String why = null;
     if (prefix.isEmpty()) {
@@ -51,6 +51,7 @@ final class Values {
     if (why != null) {
       s.error(key, "\"" + prefix + "\" " + why);
     }
+    return why == null;
   }
 
   /** Turns text into a path; reports and returns null when it cannot be one. */

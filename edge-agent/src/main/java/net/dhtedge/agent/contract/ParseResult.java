@@ -12,10 +12,11 @@ public sealed interface ParseResult {
    * @param reading the reading, with defaults applied (device, ts, source)
    * @param model the sender's sensor model when given ({@code dht11}, {@code dht22}, ...), else
    *     null
+   * @param gateway the agent that first stored the reading, when the payload names one, else null
    * @param bare whether the payload carried no device_id (attributed to the default device)
    * @param stamped whether the payload carried no ts (the reading has the receive time)
    */
-  record Accepted(Reading reading, String model, boolean bare, boolean stamped)
+  record Accepted(Reading reading, String model, String gateway, boolean bare, boolean stamped)
       implements ParseResult {
     public Accepted {
       Objects.requireNonNull(reading, "reading");

@@ -42,8 +42,11 @@ public final class Payloads {
     return out.toByteArray();
   }
 
-  /** A reading for {@code <prefix>/sensor/data}; {@code model} may be null (then omitted). */
-  public static byte[] reading(Reading r, String model) {
+  /**
+   * A reading for {@code <prefix>/sensor/data}; {@code model} and {@code gateway} (the agent that
+   * first stored it) may be null, and are then left out.
+   */
+  public static byte[] reading(Reading r, String model, String gateway) {
     return object(
         g -> {
           g.writeStringField("device_id", r.deviceId());
@@ -56,6 +59,9 @@ public final class Payloads {
           g.writeStringField("source", r.source());
           if (model != null) {
             g.writeStringField("model", model);
+          }
+          if (gateway != null) {
+            g.writeStringField("gateway", gateway);
           }
         });
   }

@@ -23,7 +23,7 @@ import net.dhtedge.agent.core.Reading;
  * {@code not-json}, unknown fields are ignored (forward compatible), {@code null} for an optional
  * field means absent and for a required field is {@code wrong-type}. When a payload has several
  * problems the reason is the first found in field order: temperature, humidity, device_id, ts, seq,
- * source, model.
+ * source, model, gateway.
  */
 public final class ReadingParser {
 
@@ -122,6 +122,7 @@ public final class ReadingParser {
     Long seq;
     String source;
     String model;
+    String gateway;
     Reject temperatureProblem;
     Reject humidityProblem;
     Reject deviceProblem;
@@ -129,6 +130,7 @@ public final class ReadingParser {
     Reject seqProblem;
     Reject sourceProblem;
     Reject modelProblem;
+    Reject gatewayProblem;
 
     void read(String name, JsonToken v, JsonParser p) throws IOException {
       switch (name) {
@@ -193,6 +195,13 @@ public final class ReadingParser {
             modelProblem = wrongType(name, v);
           }
         }
+        case "gateway" -> {
+          if (v == JsonToken.VALUE_STRING) {
+            gateway = p.getText();
+          } else if (v != JsonToken.VALUE_NULL) {
+            gatewayProblem = wrongType(name, v);
+          }
+        }
         default -> {
           // Unknown fields are ignored so senders can add fields without breaking old agents.
         }
@@ -247,6 +256,14 @@ public final class ReadingParser {
       if (model != null && (model.isEmpty() || model.length() > MAX_TEXT)) {
         return new Reject(RejectReason.OUT_OF_RANGE, "model must be 1-" + MAX_TEXT + " characters");
       }
+      if (gatewayProblem != null) {
+        return gatewayProblem;
+      }
+      if (gateway != null && !Reading.DEVICE_ID.matcher(gateway).matches()) {
+        return new Reject(
+            RejectReason.BAD_DEVICE_ID,
+            "gateway must be 1-64 of [A-Za-z0-9_.-]: '" + clip(gateway) + "'");
+      }
       Reading reading =
           new Reading(
               deviceId == null ? defaultDevice : deviceId,
@@ -255,7 +272,7 @@ public final class ReadingParser {
               temperature,
               humidity,
               source == null ? DEFAULT_SOURCE : source);
-      return new Accepted(reading, model, deviceId == null, ts == null);
+      return new Accepted(reading, model, gateway, deviceId == null, ts == null);
     }
   }
 

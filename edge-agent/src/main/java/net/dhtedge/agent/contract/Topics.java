@@ -86,6 +86,17 @@ public final class Topics {
     return Reading.DEVICE_ID.matcher(id).matches() ? Optional.of(id) : Optional.empty();
   }
 
+  /** Topics are equal when their prefixes are (they are a value: settings records hold them). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Topics t && t.prefix.equals(prefix);
+  }
+
+  @Override
+  public int hashCode() {
+    return prefix.hashCode();
+  }
+
   @Override
   public String toString() {
     return "Topics[" + prefix + "]";

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import net.dhtedge.gpio.clock.DriverClock;
 import org.slf4j.Logger;
@@ -30,10 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is a {@link Clock}, so it goes wherever a {@code Clock} is taken (the store, mail), and the
  * driver's {@link DriverClock}, so the sensor loops read it too; the parts that measure durations
- * take an {@code AgentClock}. Tests step the wall clock of {@code testing.MutableClock} without
- * moving its monotonic clock.
+ * take an {@code AgentClock}. Tests build it {@link #over} the shared test clock (gpio-driver's
+ * {@code testing.MutableClock}) and step its wall clock without moving its monotonic clock.
  */
-public abstract class AgentClock extends Clock implements DriverClock {
+public final class AgentClock extends Clock implements DriverClock {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentClock.class);
 
@@ -81,15 +82,23 @@ public abstract class AgentClock extends Clock implements DriverClock {
   private long steps;
   private Step lastStep;
 
-  /** The wall clock as the source says, unobserved. */
-  protected abstract Instant readWall();
+  private final DriverClock source;
 
-  /** The monotonic clock in nanoseconds, unobserved. */
-  protected abstract long readNanos();
+  private AgentClock(DriverClock source) {
+    this.source = source;
+  }
 
-  /** The machine's clocks: {@code Clock.systemUTC()} and {@code System.nanoTime()}. */
+  /** The machine's clocks: the system's wall clock and {@code System.nanoTime()}. */
   public static AgentClock system() {
-    return new SystemClock();
+    return over(DriverClock.SYSTEM);
+  }
+
+  /**
+   * The agent's clock over another source of wall and monotonic time (tests: the shared {@code
+   * MutableClock}). Sleeps stay on the system's clock.
+   */
+  public static AgentClock over(DriverClock source) {
+    return new AgentClock(Objects.requireNonNull(source, "source"));
   }
 
   /** Both clocks now, compared with the previous read (which may log and count a step). */
@@ -97,8 +106,8 @@ public abstract class AgentClock extends Clock implements DriverClock {
     Step step = null;
     Moment m;
     synchronized (lock) {
-      Instant wall = readWall();
-      long nanos = readNanos();
+      Instant wall = source.wall();
+      long nanos = source.nanos();
       long wallMillis = wall.toEpochMilli();
       if (primed) {
         long drift = (wallMillis - lastWallMillis) - (nanos - lastNanos) / 1_000_000;
@@ -166,19 +175,5 @@ public abstract class AgentClock extends Clock implements DriverClock {
   @Override
   public final Clock withZone(ZoneId zone) {
     return this;
-  }
-
-  private static final class SystemClock extends AgentClock {
-    private final Clock wall = Clock.systemUTC();
-
-    @Override
-    protected Instant readWall() {
-      return wall.instant();
-    }
-
-    @Override
-    protected long readNanos() {
-      return System.nanoTime();
-    }
   }
 }

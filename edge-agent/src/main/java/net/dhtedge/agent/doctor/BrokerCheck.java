@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLException;
 import net.dhtedge.agent.config.AgentConfig;
-import net.dhtedge.agent.config.MqttConfig;
+import net.dhtedge.agent.mqtt.EmbeddedBroker;
+import net.dhtedge.agent.mqtt.MqttOptions;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -21,27 +22,28 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * session, then disconnects). The client id gets a {@code -doctor} suffix so the running agent is
  * not thrown off the broker by a second client with its id.
  */
-public final class BrokerCheck implements Check {
-
-  private final DoctorEnv env;
+public final class BrokerCheck extends Check {
 
   public BrokerCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "broker";
+    super("broker", env);
   }
 
   @Override
   public List<Finding> run(AgentConfig config) {
-    MqttConfig m = config.mqtt();
+    MqttOptions m = config.mqtt();
     if (!m.enabled()) {
       return List.of(Finding.ok(name(), "MQTT is off (mqtt.enabled: false)"));
     }
     if (m.embedded()) {
-      return List.of(Finding.ok(name(), "embedded broker: started by the agent itself"));
+      return List.of(
+          EmbeddedBroker.available()
+              ? Finding.ok(name(), "embedded broker: started by the agent itself")
+              : Finding.fail(
+                  name(),
+                  "embedded broker: not in this jar (the Debian package has none)",
+                  "set mqtt.servers to a broker, e.g. [tcp://localhost:1883] with Mosquitto"
+                      + " (sudo apt install mosquitto); the embedded one is for bin/edge-agent"
+                      + " demo in a clone"));
     }
     List<Finding> out = new ArrayList<>();
     String id = doctorId(m, config.agent().name(), config.agent().dataDir());
@@ -51,7 +53,7 @@ public final class BrokerCheck implements Check {
     return out;
   }
 
-  private Finding connect(MqttConfig m, URI server, String clientId) {
+  private Finding connect(MqttOptions m, URI server, String clientId) {
     MqttConnectOptions o = new MqttConnectOptions();
     o.setCleanSession(true);
     o.setAutomaticReconnect(false);
@@ -141,7 +143,7 @@ public final class BrokerCheck implements Check {
             + " against the broker's password file");
   }
 
-  private static String doctorId(MqttConfig m, String agentName, java.nio.file.Path dataDir) {
+  private static String doctorId(MqttOptions m, String agentName, java.nio.file.Path dataDir) {
     String id =
         net.dhtedge.agent.mqtt.ClientIdFile.resolve(m.clientId(), agentName, dataDir, false)
             + "-doctor";

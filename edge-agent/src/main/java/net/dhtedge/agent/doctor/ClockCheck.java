@@ -14,7 +14,7 @@ import net.dhtedge.agent.config.AgentConfig;
  * wrong time. Asks {@code timedatectl show -p NTPSynchronized}, then looks for {@code
  * /run/systemd/timesync/synchronized}, then {@code adjtimex --print}'s status (bit 0x40 = unsync).
  */
-public final class ClockCheck implements Check {
+public final class ClockCheck extends Check {
 
   /**
    * Earlier than this, the clock is certainly wrong (a Pi booting without NTP starts in the past).
@@ -24,15 +24,8 @@ public final class ClockCheck implements Check {
   private static final Pattern ADJTIMEX_STATUS = Pattern.compile("(?m)^\\s*status:\\s*(\\d+)");
   private static final int STA_UNSYNC = 0x40;
 
-  private final DoctorEnv env;
-
   public ClockCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "clock";
+    super("clock", env);
   }
 
   @Override

@@ -13,19 +13,12 @@ import net.dhtedge.agent.store.StoreOptions;
  * so that is a FAIL; below twice the reserve, or below 500 MB on a file system of more than 5 GB (a
  * tenth of it on smaller ones), a warning.
  */
-public final class DiskCheck implements Check {
+public final class DiskCheck extends Check {
 
   static final long WARN_BELOW = 500L * 1024 * 1024;
 
-  private final DoctorEnv env;
-
   public DiskCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "disk";
+    super("disk", env);
   }
 
   @Override

@@ -17,7 +17,7 @@ import net.dhtedge.agent.config.AgentConfig;
  * another local user can enter the data directory (then every reading is theirs to read); warn when
  * something inside is wider than that but closed off by the directory.
  */
-public final class FilesCheck implements Check {
+public final class FilesCheck extends Check {
 
   private static final Set<PosixFilePermission> OTHERS =
       Set.of(
@@ -25,15 +25,8 @@ public final class FilesCheck implements Check {
           PosixFilePermission.OTHERS_WRITE,
           PosixFilePermission.OTHERS_EXECUTE);
 
-  private final DoctorEnv env;
-
   public FilesCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "files";
+    super("files", env);
   }
 
   @Override

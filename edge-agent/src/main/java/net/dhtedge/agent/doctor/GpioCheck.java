@@ -20,22 +20,15 @@ import net.dhtedge.gpio.gpiod.GpioAccessException;
  * which needs root; without it the line is not checked and the report says so). Nothing is
  * requested from the kernel: the running agent may hold the line right now.
  */
-public final class GpioCheck implements Check {
+public final class GpioCheck extends Check {
 
   private static final Pattern CHIP_HEADER =
       Pattern.compile("^(gpiochip\\d+): GPIOs (\\d+)-(\\d+)(.*)$");
   private static final Pattern LINE =
       Pattern.compile("^\\s*gpio-(\\d+)\\s+\\(([^|)]*)\\|([^)]*)\\)\\s*(.*)$");
 
-  private final DoctorEnv env;
-
   public GpioCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "gpio";
+    super("gpio", env);
   }
 
   @Override

@@ -4,19 +4,12 @@ import java.util.List;
 import net.dhtedge.agent.config.AgentConfig;
 
 /** The running Java must be 21 or newer (the agent is compiled for 21). */
-public final class JavaCheck implements Check {
+public final class JavaCheck extends Check {
 
   static final int MINIMUM = 21;
 
-  private final DoctorEnv env;
-
   public JavaCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "java";
+    super("java", env);
   }
 
   @Override

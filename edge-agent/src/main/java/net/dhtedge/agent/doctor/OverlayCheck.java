@@ -18,22 +18,15 @@ import net.dhtedge.agent.config.SensorConfig;
  * and written in {@code /boot/firmware/config.txt} (older systems: {@code /boot/config.txt}). An
  * {@code iio} sensor needs it; a {@code gpiod} sensor on the overlay's pin cannot work with it.
  */
-public final class OverlayCheck implements Check {
+public final class OverlayCheck extends Check {
 
   private static final Pattern OVERLAY =
       Pattern.compile("^\\s*dtoverlay\\s*=\\s*dht11\\b(.*)$", Pattern.MULTILINE);
   private static final Pattern GPIOPIN = Pattern.compile("gpiopin\\s*=\\s*(\\d+)");
   private static final int DEFAULT_OVERLAY_PIN = 4;
 
-  private final DoctorEnv env;
-
   public OverlayCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "dht11-overlay";
+    super("dht11-overlay", env);
   }
 
   /** Where the overlay line was found and its pin. */

@@ -16,7 +16,7 @@ import java.util.Collection;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import net.dhtedge.agent.config.TlsConfig;
+import net.dhtedge.agent.mqtt.TlsOptions;
 
 /** Builds an SSLContext from the PEM files named in {@code mqtt.tls} (no other library needed). */
 final class Pem {
@@ -25,7 +25,7 @@ final class Pem {
   /**
    * @throws IOException with a one-line reason (unreadable file, no certificate, key format)
    */
-  static SSLContext context(TlsConfig tls) throws IOException {
+  static SSLContext context(TlsOptions tls) throws IOException {
     try {
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

@@ -17,7 +17,7 @@ import net.dhtedge.agent.config.AgentConfig;
  * by the bytes written, so a number far above the agent's own (see docs/raspberry-pi.md) points to
  * another writer (swap, logs).
  */
-public final class SdWriteCheck implements Check {
+public final class SdWriteCheck extends Check {
 
   /** Whole disks: SD cards, USB/SATA disks, NVMe; not partitions, loop or RAM devices. */
   private static final Pattern WHOLE_DISK =
@@ -25,15 +25,8 @@ public final class SdWriteCheck implements Check {
 
   private static final long SECTOR = 512;
 
-  private final DoctorEnv env;
-
   public SdWriteCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "sd-writes";
+    super("sd-writes", env);
   }
 
   @Override

@@ -9,33 +9,26 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Properties;
 import net.dhtedge.agent.config.AgentConfig;
-import net.dhtedge.agent.config.MailConfig;
+import net.dhtedge.agent.mail.MailOptions;
 
 /**
  * When {@code mail.enabled}: connects to the SMTP server as the agent would (EHLO, STARTTLS when
  * {@code security: starttls}, which is then required, and AUTH when a user name is set), then
  * quits. No mail is sent.
  */
-public final class SmtpCheck implements Check {
-
-  private final DoctorEnv env;
+public final class SmtpCheck extends Check {
 
   public SmtpCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "smtp";
+    super("smtp", env);
   }
 
   @Override
   public List<Finding> run(AgentConfig config) {
-    MailConfig m = config.mail();
+    MailOptions m = config.mail();
     if (!m.enabled()) {
       return List.of(Finding.ok(name(), "mail is off (mail.enabled: false)"));
     }
-    String protocol = m.security() == MailConfig.Security.SMTPS ? "smtps" : "smtp";
+    String protocol = m.security() == MailOptions.Security.SMTPS ? "smtps" : "smtp";
     String timeout = Long.toString(env.networkTimeout().toMillis());
     Properties p = new Properties();
     p.setProperty("mail.transport.protocol", protocol);
@@ -45,11 +38,11 @@ public final class SmtpCheck implements Check {
     p.setProperty("mail." + protocol + ".timeout", timeout);
     p.setProperty("mail." + protocol + ".writetimeout", timeout);
     p.setProperty("mail." + protocol + ".auth", Boolean.toString(m.username() != null));
-    if (m.security() == MailConfig.Security.STARTTLS) {
+    if (m.security() == MailOptions.Security.STARTTLS) {
       p.setProperty("mail.smtp.starttls.enable", "true");
       p.setProperty("mail.smtp.starttls.required", "true");
     }
-    if (m.security() != MailConfig.Security.NONE) {
+    if (m.security() != MailOptions.Security.NONE) {
       p.setProperty("mail." + protocol + ".ssl.checkserveridentity", "true");
     }
     String where = m.host() + ":" + m.port() + " (" + m.security().name().toLowerCase() + ")";

@@ -16,7 +16,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import net.dhtedge.agent.config.AgentConfig;
-import net.dhtedge.agent.config.MqttConfig;
+import net.dhtedge.agent.mqtt.MqttOptions;
 
 /**
  * For each {@code ssl://} or {@code wss://} broker: a TLS handshake with the configured trust
@@ -24,24 +24,17 @@ import net.dhtedge.agent.config.MqttConfig;
  * host-name check. Tells an untrusted certificate from a host-name mismatch, and warns when the
  * certificate expires within 14 days.
  */
-public final class TlsCheck implements Check {
+public final class TlsCheck extends Check {
 
   static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 
-  private final DoctorEnv env;
-
   public TlsCheck(DoctorEnv env) {
-    this.env = env;
-  }
-
-  @Override
-  public String name() {
-    return "tls";
+    super("tls", env);
   }
 
   @Override
   public List<Finding> run(AgentConfig config) {
-    MqttConfig m = config.mqtt();
+    MqttOptions m = config.mqtt();
     List<Finding> out = new ArrayList<>();
     if (m.enabled() && !m.embedded()) {
       for (URI s : m.servers()) {
@@ -56,7 +49,7 @@ public final class TlsCheck implements Check {
     return out;
   }
 
-  private Finding handshake(MqttConfig m, URI server) {
+  private Finding handshake(MqttOptions m, URI server) {
     String trust = m.tls().caFile() == null ? "the JVM's CAs" : m.tls().caFile().toString();
     SSLContext ctx;
     try {

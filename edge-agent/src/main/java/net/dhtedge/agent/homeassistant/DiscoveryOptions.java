@@ -3,14 +3,22 @@ package net.dhtedge.agent.homeassistant;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import net.dhtedge.agent.config.Section;
 import net.dhtedge.agent.contract.Topics;
 
 /**
- * Home Assistant MQTT discovery settings.
+ * Home Assistant MQTT discovery: the {@code homeassistant:} section of the config file ({@code
+ * discovery}, {@code prefix}), read by {@link #bind}, plus what the agent knows only when it starts
+ * (its topics, version and sensors), which the wiring fills in with {@code Records.with}. {@link
+ * #bind} writes every default once; {@link #defaults()} is that bind of an empty section.
  *
- * @param discoveryPrefix Home Assistant's discovery prefix (default {@code homeassistant})
- * @param topics the agent's contract topics (for the state and status topics)
- * @param version the agent version, shown as the device's software version
+ * @param discovery {@code homeassistant.discovery}: publish discovery messages so Home Assistant
+ *     creates the entities
+ * @param discoveryPrefix {@code homeassistant.prefix}: Home Assistant's discovery prefix (default
+ *     {@code homeassistant})
+ * @param topics the agent's contract topics (for the state and status topics); the contract's
+ *     default prefix until the agent sets its own
+ * @param version the agent version, shown as the device's software version (empty until set)
  * @param localDevices the agent's own sensors: device id to model ({@code DHT11}, {@code DHT22})
  * @param localExpireAfter per local device: Home Assistant marks a value unavailable when no new
  *     one came within this time (a few read intervals)
@@ -18,9 +26,10 @@ import net.dhtedge.agent.contract.Topics;
  * @param keepRemote a device seen via ingest stays announced this long after its last reading; at
  *     start-up older ones are removed from Home Assistant
  * @param stateInterval at most one state per device per this interval goes to Home Assistant (the
- *     newest one; default {@link #DEFAULT_STATE_INTERVAL})
+ *     newest one)
  */
 public record DiscoveryOptions(
+    boolean discovery,
     String discoveryPrefix,
     Topics topics,
     String version,
@@ -30,30 +39,25 @@ public record DiscoveryOptions(
     Duration keepRemote,
     Duration stateInterval) {
 
-  /**
-   * One state per device per second: Home Assistant records every state it is sent, and a device
-   * read every 2 s or slower is not slowed down by it.
-   */
-  public static final Duration DEFAULT_STATE_INTERVAL = Duration.ofSeconds(1);
+  /** The {@code homeassistant:} section. */
+  public static DiscoveryOptions bind(Section s) {
+    return new DiscoveryOptions(
+        s.bool("discovery", true),
+        s.topicPrefix("prefix", "homeassistant"),
+        new Topics(Topics.DEFAULT_PREFIX), // the agent's, set at start-up
+        "", // version, set at start-up
+        Map.of(), // localDevices, set at start-up
+        Map.of(), // localExpireAfter, set at start-up
+        Duration.ofMinutes(5), // remoteExpireAfter
+        Duration.ofDays(7), // keepRemote
+        // One state per device per second: Home Assistant records every state it is sent, and a
+        // device read every 2 s or slower is not slowed down by it.
+        Duration.ofSeconds(1));
+  }
 
-  /** With the default state interval. */
-  public DiscoveryOptions(
-      String discoveryPrefix,
-      Topics topics,
-      String version,
-      Map<String, String> localDevices,
-      Map<String, Duration> localExpireAfter,
-      Duration remoteExpireAfter,
-      Duration keepRemote) {
-    this(
-        discoveryPrefix,
-        topics,
-        version,
-        localDevices,
-        localExpireAfter,
-        remoteExpireAfter,
-        keepRemote,
-        DEFAULT_STATE_INTERVAL);
+  /** {@link #bind} of an empty section. */
+  public static DiscoveryOptions defaults() {
+    return Section.defaults(DiscoveryOptions::bind);
   }
 
   public DiscoveryOptions {

@@ -28,8 +28,8 @@ public interface ApiBackend {
   /** The agent's clock (receive times, timestamps; its steps for the status page and metrics). */
   AgentClock clock();
 
-  /** The JSON-ready snapshot behind {@code GET /api/status} (maps, lists, scalars, nulls). */
-  Map<String, Object> status();
+  /** The snapshot behind {@code GET /api/status}, without its devices. */
+  StatusView status();
 
   /** Every known device (local sensors and devices seen in the store), by id. */
   List<DeviceView> devices();

@@ -1,5 +1,6 @@
 package net.dhtedge.agent.http;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.DateTimeException;
@@ -61,44 +62,16 @@ final class ApiRoutes {
     incidentAction(c, id, false);
   }
 
-  Map<String, Object> status() {
-    Map<String, Object> out = new LinkedHashMap<>(b.status());
-    out.put("devices", devices());
-    return out;
+  /** {@code GET /api/status}: the agent's snapshot, and every device after it. */
+  StatusBody status() {
+    return new StatusBody(b.status(), devices());
   }
 
-  List<Map<String, Object>> devices() {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (DeviceView d : b.devices()) {
-      out.add(device(d));
-    }
-    return out;
-  }
+  /** The status with its devices: the snapshot's keys, then {@code devices}. */
+  record StatusBody(@JsonUnwrapped StatusView status, List<DeviceJson> devices) {}
 
-  static Map<String, Object> device(DeviceView d) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("device_id", d.id());
-    m.put("local", d.local());
-    Map<String, Object> last = null;
-    if (d.lastTs() != null) {
-      last = new LinkedHashMap<>();
-      last.put("ts", Json.ts(d.lastTs()));
-      last.put("temperature", d.temperature());
-      last.put("humidity", d.humidity());
-      last.put("source", d.source());
-    }
-    m.put("last_reading", last);
-    Duration age = d.age();
-    m.put("age_s", age == null ? null : age.toMillis() / 1000.0);
-    m.put("expected_interval_s", d.expectedInterval().toMillis() / 1000.0);
-    m.put("stale", d.stale());
-    m.put("online", d.online());
-    m.put("read_success_rate", d.successRate());
-    m.put("valid", !d.lastReadFailed() && d.lastTs() != null && !d.stale());
-    m.put("last_read_failed", d.lastReadFailed());
-    m.put("last_failure", d.lastFailure());
-    m.put("readings", d.readings());
-    return m;
+  List<DeviceJson> devices() {
+    return b.devices().stream().map(DeviceJson::of).toList();
   }
 
   // ---- readings ----
@@ -259,10 +232,10 @@ final class ApiRoutes {
         !wanted.isEmpty() && !wanted.contains("resolved")
             ? store.notResolvedIncidents()
             : store.incidents(wanted.isEmpty() ? limit : MAX_POINTS);
-    List<Map<String, Object>> out = new ArrayList<>();
+    List<IncidentJson> out = new ArrayList<>();
     for (Incident i : found) {
       if (wanted.isEmpty() || wanted.contains(i.status().id())) {
-        out.add(Json.incident(i));
+        out.add(IncidentJson.of(i));
         if (out.size() >= limit) {
           break;
         }
@@ -284,7 +257,7 @@ final class ApiRoutes {
     }
     CompletableFuture<Incident> f =
         acknowledge ? b.pipeline().acknowledge(id, who) : b.pipeline().resolve(id, who);
-    c.json(200, Json.incident(await(f, "incident " + id)));
+    c.json(200, IncidentJson.of(await(f, "incident " + id)));
   }
 
   static long incidentId(String raw) {

@@ -1,5 +1,8 @@
 package net.dhtedge.agent.http;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -129,23 +132,26 @@ final class EventHub implements PipelineListener, MqttControl.ConnectionListener
     }
   }
 
+  /** A {@code reading} event: the reading and its age when it was sent. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ReadingEvent(@JsonUnwrapped ReadingJson reading, double ageS) {}
+
+  /** An {@code incident} event: the incident, what changed, when, and the change's message. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record IncidentEvent(
+      @JsonUnwrapped IncidentJson incident, String change, String ts, String transitionMessage) {}
+
   private byte[] encode(Event e) {
     Object data =
         switch (e.data()) {
           case Reading r -> {
             // age_s on arrival: the page counts on from it with its own monotonic clock
-            Map<String, Object> m = Json.reading(r);
             long ms = java.time.Duration.between(r.ts(), clock.instant()).toMillis();
-            m.put("age_s", Math.max(0, ms) / 1000.0);
-            yield m;
+            yield new ReadingEvent(ReadingJson.of(r), Math.max(0, ms) / 1000.0);
           }
-          case Transition t -> {
-            Map<String, Object> m = Json.incident(t.incident());
-            m.put("change", t.change().id());
-            m.put("ts", Json.ts(t.ts()));
-            m.put("transition_message", t.message());
-            yield m;
-          }
+          case Transition t ->
+              new IncidentEvent(
+                  IncidentJson.of(t.incident()), t.change().id(), Json.ts(t.ts()), t.message());
           default -> e.data();
         };
     String text =

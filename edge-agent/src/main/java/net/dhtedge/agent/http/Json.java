@@ -7,11 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import net.dhtedge.agent.contract.Payloads;
-import net.dhtedge.agent.core.Reading;
-import net.dhtedge.agent.rules.Incident;
 
 /** JSON in and out of the API. */
 final class Json {
@@ -57,34 +53,5 @@ final class Json {
 
   static String ts(Instant t) {
     return t == null ? null : Payloads.ts(t);
-  }
-
-  static Map<String, Object> incident(Incident i) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("incident_id", i.id());
-    m.put("status", i.status().id());
-    m.put("device_id", i.deviceId());
-    m.put("rule", i.rule().id());
-    m.put("metric", i.rule().metric());
-    m.put("value", i.value());
-    m.put("threshold", i.threshold());
-    m.put("message", i.message());
-    m.put("opened_at", ts(i.openedAt()));
-    m.put("acknowledged_at", ts(i.acknowledgedAt()));
-    m.put("acknowledged_by", i.acknowledgedBy());
-    m.put("resolved_at", ts(i.resolvedAt()));
-    m.put("resolved_by", i.resolvedBy());
-    return m;
-  }
-
-  static Map<String, Object> reading(Reading r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("device_id", r.deviceId());
-    m.put("ts", ts(r.ts()));
-    m.put("seq", r.seq());
-    m.put("temperature", r.temperature());
-    m.put("humidity", r.humidity());
-    m.put("source", r.source());
-    return m;
   }
 }

@@ -123,7 +123,7 @@ final class MqttRoutes {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
-    out.put("reading", Json.reading(reading));
+    out.put("reading", ReadingJson.of(reading));
     boolean queued = false;
     if (outcome == ReadingIntake.Outcome.STORED
         && b.mqtt().isPresent()
@@ -133,7 +133,7 @@ final class MqttRoutes {
           .outbox()
           .enqueue(
               m.readingsTopic(),
-              Payloads.reading(reading, a.model()),
+              Payloads.reading(reading, a.model(), a.gateway() != null ? a.gateway() : b.name()),
               m.readingQos(),
               false,
               OutboxPriority.READING);
@@ -171,7 +171,7 @@ final class MqttRoutes {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("queued", true);
     out.put("topic", m.incidentsTopic());
-    out.put("incident", Json.incident(i));
+    out.put("incident", IncidentJson.of(i));
     c.json(202, out);
   }
 }

@@ -22,8 +22,7 @@ public final class SmtpTransport implements MailTransport {
 
   public SmtpTransport(MailOptions options) {
     this.options = options;
-    this.protocol =
-        options.security() == net.dhtedge.agent.config.MailConfig.Security.SMTPS ? "smtps" : "smtp";
+    this.protocol = options.security() == MailOptions.Security.SMTPS ? "smtps" : "smtp";
     this.session = Session.getInstance(properties(options, protocol));
   }
 
@@ -71,7 +70,8 @@ public final class SmtpTransport implements MailTransport {
       throw new SendException(new Outcome(false, false, false, false, oneLine(e)), e);
     }
     try {
-      t.connect(options.host(), options.port(), options.username(), options.password());
+      String password = options.password() == null ? null : options.password().reveal();
+      t.connect(options.host(), options.port(), options.username(), password);
       connected = true;
       tls = t instanceof SMTPTransport s && s.isSSL();
       auth = options.username() != null;
@@ -85,7 +85,7 @@ public final class SmtpTransport implements MailTransport {
       throw new SendException(
           new Outcome(
               true,
-              options.security() != net.dhtedge.agent.config.MailConfig.Security.NONE,
+              options.security() != MailOptions.Security.NONE,
               false,
               false,
               "login refused for user '" + options.username() + "': " + oneLine(e)),

@@ -1,31 +1,31 @@
 package net.dhtedge.agent.mqtt;
 
-import io.moquette.broker.Server;
-import io.moquette.broker.config.IConfig;
-import io.moquette.broker.config.MemoryConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
- * A Moquette MQTT broker inside the agent, for {@code bin/edge-agent demo}: a TCP listener and a
- * WebSocket listener ({@code /mqtt}), both on 127.0.0.1 only, so anonymous clients are allowed
- * because only this machine can reach it. Persistence in a data directory, or none. Moquette's
- * telemetry is switched off. Not for production: use Mosquitto.
+ * An MQTT broker inside the agent, for {@code bin/edge-agent demo} ({@code mqtt.servers:
+ * embedded}): a TCP listener and a WebSocket listener ({@code /mqtt}), both on 127.0.0.1 only.
+ *
+ * <p>The implementation (Moquette, with Netty and h2-mvstore: about 8 MB unpacked) lives in the
+ * {@code demo-broker} module and its jar ({@code demo-broker/target/edge-agent-demo.jar}, which
+ * {@code bin/edge-agent demo} runs in a clone), not in the agent's jar or the Debian package that
+ * goes onto every Raspberry Pi. It is found with {@link ServiceLoader} (one {@link Factory} in
+ * {@code META-INF/services}); without it, {@link #create} says what to do instead.
  */
-public final class EmbeddedBroker implements AutoCloseable {
+public interface EmbeddedBroker extends AutoCloseable {
 
   /**
    * @param tcpPort 0 picks a free port
    * @param webSocketPort 0 picks a free port, -1 disables the WebSocket listener
-   * @param dataDir where Moquette keeps sessions and retained messages; null keeps them in memory
+   * @param dataDir where the broker keeps sessions and retained messages; null keeps them in memory
    */
-  public record Options(int tcpPort, int webSocketPort, Path dataDir) {
+  record Options(int tcpPort, int webSocketPort, Path dataDir) {
     public Options {
       if (tcpPort < 0 || tcpPort > 65535) {
         throw new IllegalArgumentException("broker TCP port must be 0..65535: " + tcpPort);
@@ -37,22 +37,55 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
   }
 
-  private static final String HOST = "127.0.0.1";
+  /** Makes brokers; the demo-broker module registers one in {@code META-INF/services}. */
+  interface Factory {
+    EmbeddedBroker create(Options options);
+  }
+
+  /** The address both listeners bind: loopback only. */
+  String HOST = "127.0.0.1";
 
   /** The demo broker's TCP port when it is free: MQTT's registered port. */
-  public static final int DEFAULT_TCP_PORT = 1883;
+  int DEFAULT_TCP_PORT = 1883;
 
   /** The demo broker's WebSocket port when it is free (the dashboard's default). */
-  public static final int DEFAULT_WEB_SOCKET_PORT = 8083;
+  int DEFAULT_WEB_SOCKET_PORT = 8083;
 
   /** How many ports from a default are tried, in order, before the OS picks one. */
-  public static final int PORTS_TRIED = 5;
+  int PORTS_TRIED = 5;
+
+  /** What a jar without the demo broker (the Debian package's) says instead of starting one. */
+  String MISSING =
+      "this edge-agent has no embedded MQTT broker (the Debian package leaves it out to keep the"
+          + " jar small on a Pi). Point the agent at a broker instead: --broker"
+          + " tcp://HOST:1883, or mqtt.servers in the configuration (Mosquitto: sudo apt install"
+          + " mosquitto, then --broker tcp://localhost:1883). To try everything on one machine,"
+          + " run bin/edge-agent demo from a clone of the source, which includes the broker.";
+
+  /** The registered factory, when this jar has one. */
+  static Optional<Factory> factory() {
+    return ServiceLoader.load(Factory.class, EmbeddedBroker.class.getClassLoader()).findFirst();
+  }
+
+  /** True when this jar can run an embedded broker. */
+  static boolean available() {
+    return factory().isPresent();
+  }
+
+  /**
+   * A broker with these options, not started yet.
+   *
+   * @throws IllegalStateException with {@link #MISSING} when this jar has no broker
+   */
+  static EmbeddedBroker create(Options options) {
+    return factory().orElseThrow(() -> new IllegalStateException(MISSING)).create(options);
+  }
 
   /**
    * The first of {@code wanted, wanted + 1, ..., wanted + count - 1} that is free on 127.0.0.1,
    * else 0 (the OS picks one). The same few ports each start, so printed commands keep working.
    */
-  public static int firstFreePort(int wanted, int count) {
+  static int firstFreePort(int wanted, int count) {
     for (int p = wanted; p < wanted + count && p <= 65535; p++) {
       if (isFree(p)) {
         return p;
@@ -71,120 +104,24 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
   }
 
-  private final Options options;
-  private Server server;
-  private int tcpPort = -1;
-  private int webSocketPort = -1;
-
-  public EmbeddedBroker(Options options) {
-    this.options = options;
-  }
-
   /** Starts the broker (does nothing if it runs). */
-  public synchronized void start() {
-    if (server != null) {
-      return;
-    }
-    Properties p = new Properties();
-    p.setProperty(IConfig.HOST_PROPERTY_NAME, HOST);
-    // Moquette 0.17 reports the configured port, not the bound one: pick free ports ourselves.
-    int tcp = options.tcpPort() == 0 ? freePort() : options.tcpPort();
-    p.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(tcp));
-    int ws = options.webSocketPort() == 0 ? freePort() : options.webSocketPort();
-    p.setProperty(
-        IConfig.WEB_SOCKET_PORT_PROPERTY_NAME, ws < 0 ? "disabled" : Integer.toString(ws));
-    p.setProperty(IConfig.WEB_SOCKET_PATH_PROPERTY_NAME, "/mqtt");
-    p.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "true");
-    p.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
-    if (options.dataDir() != null) {
-      try {
-        Files.createDirectories(options.dataDir());
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot create the broker data directory " + options.dataDir(), e);
-      }
-      p.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "true");
-      p.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, options.dataDir().toString());
-    } else {
-      p.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "false");
-    }
-    Server s = new Server();
-    try {
-      s.startServer(new MemoryConfig(p));
-    } catch (IOException | RuntimeException e) {
-      try {
-        s.stopServer();
-      } catch (RuntimeException ignored) {
-        // Half-started.
-      }
-      throw new IllegalStateException(
-          "embedded MQTT broker could not start on "
-              + HOST
-              + ":"
-              + tcp
-              + " (WebSocket "
-              + ws
-              + "): "
-              + e.getMessage(),
-          e);
-    }
-    server = s;
-    tcpPort = tcp;
-    webSocketPort = ws;
-  }
+  void start();
 
   /** {@code tcp://127.0.0.1:<port>}. */
-  public synchronized String tcpUrl() {
-    requireRunning();
-    return "tcp://" + HOST + ":" + tcpPort;
-  }
+  String tcpUrl();
 
   /** The TCP port bound. */
-  public synchronized int tcpPort() {
-    requireRunning();
-    return tcpPort;
-  }
+  int tcpPort();
 
   /** {@code ws://127.0.0.1:<port>/mqtt}, or null when the WebSocket listener is off. */
-  public synchronized String webSocketUrl() {
-    requireRunning();
-    return webSocketPort < 0 ? null : "ws://" + HOST + ":" + webSocketPort + "/mqtt";
-  }
+  String webSocketUrl();
 
-  public synchronized boolean isRunning() {
-    return server != null;
-  }
+  boolean isRunning();
 
   /** Stops the broker; {@link #start()} may start it again. Safe to call twice. */
-  public synchronized void stop() {
-    if (server == null) {
-      return;
-    }
-    try {
-      server.stopServer();
-    } finally {
-      server = null;
-    }
-  }
+  void stop();
 
+  /** The same as {@link #stop()}: safe to call twice. */
   @Override
-  public void close() {
-    stop();
-  }
-
-  private void requireRunning() {
-    if (server == null) {
-      throw new IllegalStateException("the embedded broker is not running");
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + HOST, e);
-    }
-  }
+  void close();
 }

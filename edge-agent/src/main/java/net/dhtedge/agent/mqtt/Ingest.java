@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * a store failure loses them (counted, logged at most once per {@code storeRetryDelay}).
  *
  * <p>Nothing thrown here reaches Paho: an exception in its callback would drop the connection.
+ *
+ * <p>Why it is long (~450 lines): acknowledging after the commit, the stall and its reconnect
+ * timer, and the device status tracking read and change one set of per-connection state (the epoch,
+ * the pending acks, the stall since); parsing is already in {@code contract}.
  */
 public final class Ingest implements AutoCloseable {
 
@@ -183,7 +187,8 @@ public final class Ingest implements AutoCloseable {
   public void start() {
     connection.setInboundHandler(this::onMessage);
     if (connection.options().subscribe()) {
-      connection.addSubscription(topics.sensorData(), connection.options().readingQos());
+      connection.addSubscription(
+          connection.options().readingFilter(topics), connection.options().readingQos());
       connection.addSubscription(topics.deviceStatusFilter(), 1);
     }
   }

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>Every socket gets a new {@link #epoch()}: a received QoS 1 message may only be acknowledged on
  * the socket it came in on (packet ids are per connection), so {@link #ack} skips acks from an
  * older epoch and the broker redelivers those messages instead.
+ *
+ * <p>Why it is long (~550 lines): it is one thread's state machine (connecting, connected, waiting
+ * to reconnect, closed) with its epoch, back-off and listener order; split across files, every
+ * transition would need the others' state. The Paho calls themselves sit behind {@link
+ * PahoClientPort}.
  */
 public final class MqttConnection implements AutoCloseable {
 
@@ -384,25 +389,7 @@ public final class MqttConnection implements AutoCloseable {
   }
 
   private MqttOptions withServers(List<String> uris) {
-    MqttOptions o = current;
-    return new MqttOptions(
-        uris,
-        o.clientId(),
-        o.username(),
-        o.password(),
-        o.topicPrefix(),
-        o.readingQos(),
-        o.cleanSession(),
-        o.keepAlive(),
-        o.connectTimeout(),
-        o.reconnectMin(),
-        o.reconnectMax(),
-        o.drainRatePerSecond(),
-        o.inflightWindow(),
-        o.subscribe(),
-        o.defaultDevice(),
-        o.localDeviceIds(),
-        o.tls());
+    return current.toBuilder().serverUris(uris).build();
   }
 
   /** On the connection thread, after the socket is gone. */

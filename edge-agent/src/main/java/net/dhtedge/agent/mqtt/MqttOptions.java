@@ -1,5 +1,10 @@
 package net.dhtedge.agent.mqtt;
 
+import static java.time.Duration.ZERO;
+import static java.time.Duration.ofHours;
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofSeconds;
+
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -7,25 +12,44 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import net.dhtedge.agent.config.Durations;
+import net.dhtedge.agent.config.Secret;
+import net.dhtedge.agent.config.Section;
 import net.dhtedge.agent.contract.Topics;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 
 /**
- * Everything the MQTT side is configured with, validated once. Build with {@link #builder()}; the
- * defaults are what a Raspberry Pi next to a Mosquitto broker needs.
+ * Everything the MQTT side is configured with: the {@code mqtt:} section of the config file, read
+ * by {@link #bind} (each key's default, unit and range written there once; {@link #defaults()} is
+ * that bind of an empty section), plus the knobs that are not in the file, whose defaults are there
+ * too. The agent fills in what it knows only at start-up (the embedded broker's URI, the client id
+ * kept in the data dir, its own sensors) with {@link #toBuilder()}; {@link Builder#build()} checks
+ * that the options are ready to connect. Tests start from {@link #builder()}.
  *
+ * <p>Over 400 lines: the section's bind, the connect-time checks and the builder (the wiring's
+ * {@code toBuilder()}, and the tests' way to vary the options) are one record's, and splitting them
+ * would put the field list in a second file.
+ *
+ * @param enabled {@code mqtt.enabled}: false means no MQTT at all (no publishing, no ingest)
+ * @param embedded {@code mqtt.servers: [embedded]}: run the built-in broker and connect to it;
+ *     {@code serverUris} is empty until the agent has started it
  * @param serverUris one or more broker URIs ({@code tcp://}, {@code ssl://}, {@code ws://}, {@code
  *     wss://}); several for a clustered broker, tried in order on every connect
- * @param clientId the MQTT client id; must be stable across restarts for the persistent session
+ * @param clientId the MQTT client id; must be stable across restarts for the persistent session.
+ *     Null in the file means the default: one per data dir, made once and kept there ({@link
+ *     ClientIdFile})
  * @param username null for anonymous
- * @param password null for none; never logged, not in {@link #toString()}
+ * @param password null for none; never logged ({@link Secret#toString()} is {@code ***})
  * @param topicPrefix the contract's prefix (default {@code dht11})
- * @param readingQos QoS of the readings subscription (0 or 1, default 1)
+ * @param readingQos QoS of published readings and of the readings subscription (0 or 1, default 1)
  * @param cleanSession false (default): the broker keeps our subscription and queues QoS 1 readings
  *     while we are away
- * @param keepAlive MQTT keep-alive
+ * @param keepAlive MQTT keep-alive, whole seconds (default 60 s)
  * @param connectTimeout how long one connect attempt may take
  * @param reconnectMin first reconnect delay (then doubled, with jitter)
  * @param reconnectMax the longest reconnect delay
@@ -38,10 +62,12 @@ import net.dhtedge.agent.core.Reading;
  * @param tls certificates and host name checking for {@code ssl://} and {@code wss://} servers
  */
 public record MqttOptions(
+    boolean enabled,
+    boolean embedded,
     List<String> serverUris,
     String clientId,
     String username,
-    char[] password,
+    Secret password,
     String topicPrefix,
     int readingQos,
     boolean cleanSession,
@@ -54,14 +80,207 @@ public record MqttOptions(
     boolean subscribe,
     String defaultDevice,
     Set<String> localDeviceIds,
-    TlsOptions tls) {
+    TlsOptions tls,
+    String shareGroup) {
+
+  /** Overrides {@code mqtt.password} and {@code mqtt.password_file}. */
+  public static final String PASSWORD_ENV = "EDGE_AGENT_MQTT_PASSWORD";
+
+  /** The word in {@code mqtt.servers} (and {@code --broker}) that runs the built-in broker. */
+  public static final String EMBEDDED = "embedded";
+
+  private static final Set<String> SCHEMES = Set.of("tcp", "ssl", "ws", "wss");
+  private static final String SCHEMES_TEXT = "tcp://, ssl://, ws://, wss:// or the word embedded";
 
   public MqttOptions {
-    Objects.requireNonNull(serverUris, "serverUris");
+    serverUris = List.copyOf(Objects.requireNonNull(serverUris, "serverUris"));
+    Objects.requireNonNull(topicPrefix, "topicPrefix");
+    Objects.requireNonNull(keepAlive, "keepAlive");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(reconnectMin, "reconnectMin");
+    Objects.requireNonNull(reconnectMax, "reconnectMax");
+    Objects.requireNonNull(defaultDevice, "defaultDevice");
+    localDeviceIds = Set.copyOf(Objects.requireNonNull(localDeviceIds, "localDeviceIds"));
+    tls = tls == null ? TlsOptions.DEFAULTS : tls;
+  }
+
+  /** The {@code mqtt:} section. */
+  public static MqttOptions bind(Section s) {
+    boolean enabled = s.bool("enabled", true);
+    boolean embedded = false;
+    List<String> servers = List.of("tcp://localhost:1883");
+    List<Section.Item> items = s.texts("servers");
+    if (items != null) {
+      servers = new ArrayList<>();
+      for (Section.Item item : items) {
+        if (item.text().trim().equalsIgnoreCase(EMBEDDED)) {
+          embedded = true;
+        } else {
+          Optional<String> error = checkServer(item.text());
+          if (error.isPresent()) {
+            s.error(item, error.get());
+          } else {
+            servers.add(item.text().trim());
+          }
+        }
+      }
+      if (items.isEmpty()) {
+        s.error("servers", "needs at least one broker URI (or the word embedded)");
+      } else if (embedded && items.size() > 1) {
+        s.error("servers", "embedded must be the only entry (it runs the built-in broker)");
+      }
+      if (embedded) {
+        servers = List.of();
+      }
+    }
+    String clientId = s.text("client_id", null);
+    if (clientId != null && !clientId.matches("[\\x21-\\x7e]{1,128}")) {
+      s.error(
+          "client_id",
+          "\"" + clientId + "\" must be 1 to 128 printable ASCII characters, no spaces");
+    }
+    String username = s.text("username", null);
+    Secret password = s.secret("password", "password_file", PASSWORD_ENV);
+    String prefix = s.topicPrefix("topic_prefix", Topics.DEFAULT_PREFIX);
+    int qos = s.integer("reading_qos", 1, 0, 1, "");
+    boolean subscribe = s.bool("subscribe", true);
+    String defaultDevice = s.deviceId("default_device", "default");
+    // Hubs that share the readings: each reading goes to one subscriber of the group
+    // ($share/<group>/<prefix>/sensor/data) where the broker has shared subscriptions.
+    String shareGroup = s.text("share_group", null);
+    if (shareGroup != null && !shareGroup.matches("[A-Za-z0-9_.-]{1,64}")) {
+      s.error("share_group", "\"" + shareGroup + "\" must be 1-64 of [A-Za-z0-9_.-]");
+      shareGroup = null;
+    }
+    Duration keepAlive = s.duration("keep_alive", ofSeconds(60), ZERO, ofSeconds(65535));
+    if (keepAlive.toMillis() % 1000 != 0) {
+      s.error(
+          "keep_alive",
+          Durations.format(keepAlive)
+              + " is not whole seconds (MQTT counts keep-alive in seconds)");
+    }
+    Duration rMin = s.duration("reconnect_min", ofSeconds(1), ofMillis(100), ofHours(1));
+    Duration rMax = s.duration("reconnect_max", ofSeconds(8), ofMillis(100), ofHours(1));
+    if (rMax.compareTo(rMin) < 0) {
+      s.error(
+          "reconnect_max",
+          Durations.format(rMax) + " is below reconnect_min (" + Durations.format(rMin) + ")");
+    }
+    int drain = s.integer("drain_rate", 500, 1, 100_000, " msg/s");
+    TlsOptions tls = TlsOptions.bind(s.child("tls"));
+    boolean anyTls = servers.stream().anyMatch(u -> u.matches("(?i)(ssl|wss)://.*"));
+    if (!tls.equals(TlsOptions.DEFAULTS) && !anyTls && !servers.isEmpty()) {
+      s.warn("tls", "ignored: no ssl:// or wss:// server is configured");
+    }
+    return new MqttOptions(
+        enabled,
+        embedded,
+        servers,
+        clientId,
+        username,
+        password,
+        prefix,
+        qos,
+        false, // cleanSession: the broker keeps our session while we are away
+        keepAlive,
+        ofSeconds(10), // connectTimeout
+        rMin,
+        rMax,
+        drain,
+        10, // inflightWindow
+        subscribe,
+        defaultDevice,
+        Set.of(), // localDeviceIds: the agent's sensors, set at start-up
+        tls,
+        shareGroup);
+  }
+
+  /**
+   * The filter readings are subscribed with: {@code <prefix>/sensor/data}, or {@code
+   * $share/<group>/<prefix>/sensor/data} when hubs share them.
+   */
+  public String readingFilter(Topics topics) {
+    return shareGroup == null
+        ? topics.sensorData()
+        : "$share/" + shareGroup + "/" + topics.sensorData();
+  }
+
+  /** {@link #bind} of an empty section. */
+  public static MqttOptions defaults() {
+    return Section.defaults(MqttOptions::bind);
+  }
+
+  /** Checks one broker URI as the file or {@code --broker} gives it: the problem, or empty. */
+  public static Optional<String> checkServer(String text) {
+    String t = text.trim();
+    URI uri;
+    try {
+      uri = new URI(t);
+    } catch (URISyntaxException e) {
+      return Optional.of(
+          "\"" + t + "\" is not a valid URI (" + e.getReason() + "); use " + SCHEMES_TEXT);
+    }
+    String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme == null || !SCHEMES.contains(scheme)) {
+      return Optional.of(
+          "\""
+              + t
+              + "\" "
+              + (scheme == null ? "has no scheme" : "has scheme " + scheme + "://")
+              + "; allowed: "
+              + SCHEMES_TEXT
+              + " (e.g. tcp://localhost:1883)");
+    }
+    if (uri.getHost() == null) {
+      return Optional.of("\"" + t + "\" has no host (e.g. " + scheme + "://broker.local:1883)");
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      return Optional.of("\"" + t + "\" has port " + uri.getPort() + " (allowed: 1..65535)");
+    }
+    boolean tcpLike = scheme.equals("tcp") || scheme.equals("ssl");
+    if (tcpLike
+        && uri.getPath() != null
+        && !uri.getPath().isEmpty()
+        && !uri.getPath().equals("/")) {
+      return Optional.of(
+          "\"" + t + "\": " + scheme + ":// URIs take no path (only ws:// and wss:// do)");
+    }
+    return Optional.empty();
+  }
+
+  /** The server URIs as URIs. */
+  public List<URI> servers() {
+    return serverUris.stream().map(URI::create).toList();
+  }
+
+  /** Whether any server URI needs TLS ({@code ssl://}, {@code wss://}). */
+  public boolean usesTls() {
+    return serverUris.stream().anyMatch(u -> u.startsWith("ssl://") || u.startsWith("wss://"));
+  }
+
+  /** The topics under {@link #topicPrefix()}. */
+  public Topics topics() {
+    return new Topics(topicPrefix);
+  }
+
+  /** A builder with the defaults of {@link #bind} but no server: tests name theirs. */
+  public static Builder builder() {
+    return defaults().toBuilder().serverUris(List.of());
+  }
+
+  /** A builder holding these options, to change some and {@link Builder#build()} again. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * The checks that make options ready to connect (the file's own problems were reported with their
+   * line already, by {@link #bind}).
+   */
+  private MqttOptions checked() {
     if (serverUris.isEmpty()) {
       throw new IllegalArgumentException("mqtt: at least one server URI is required");
     }
-    serverUris = List.copyOf(serverUris);
     for (String uri : serverUris) {
       checkUri(uri);
     }
@@ -76,8 +295,7 @@ public record MqttOptions(
     if (password != null && username == null) {
       throw new IllegalArgumentException("mqtt: a password needs a username");
     }
-    password = password == null ? null : password.clone();
-    new Topics(Objects.requireNonNull(topicPrefix, "topicPrefix"));
+    new Topics(topicPrefix);
     if (readingQos != 0 && readingQos != 1) {
       throw new IllegalArgumentException("mqtt: reading QoS must be 0 or 1, not " + readingQos);
     }
@@ -100,71 +318,11 @@ public record MqttOptions(
       throw new IllegalArgumentException(
           "mqtt: in-flight window must be 1..1000: " + inflightWindow);
     }
-    Objects.requireNonNull(defaultDevice, "defaultDevice");
     if (!Reading.DEVICE_ID.matcher(defaultDevice).matches()) {
       throw new IllegalArgumentException(
           "mqtt: default device must match [A-Za-z0-9_.-]{1,64}: '" + defaultDevice + "'");
     }
-    localDeviceIds = Set.copyOf(Objects.requireNonNull(localDeviceIds, "localDeviceIds"));
-    tls = tls == null ? TlsOptions.DEFAULTS : tls;
-  }
-
-  /** Whether any server URI needs TLS ({@code ssl://}, {@code wss://}). */
-  public boolean usesTls() {
-    return serverUris.stream().anyMatch(u -> u.startsWith("ssl://") || u.startsWith("wss://"));
-  }
-
-  /** The topics under {@link #topicPrefix()}. */
-  public Topics topics() {
-    return new Topics(topicPrefix);
-  }
-
-  /** A builder with every default set; only the server URIs are required. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** A copy of the password (the caller may wipe it), or null. */
-  @Override
-  public char[] password() {
-    return password == null ? null : password.clone();
-  }
-
-  @Override
-  public String toString() {
-    return "MqttOptions[serverUris="
-        + serverUris
-        + ", clientId="
-        + clientId
-        + ", username="
-        + username
-        + ", password="
-        + (password == null ? "none" : "***")
-        + ", topicPrefix="
-        + topicPrefix
-        + ", readingQos="
-        + readingQos
-        + ", cleanSession="
-        + cleanSession
-        + ", keepAlive="
-        + keepAlive
-        + ", reconnect="
-        + reconnectMin
-        + ".."
-        + reconnectMax
-        + ", drainRatePerSecond="
-        + drainRatePerSecond
-        + ", inflightWindow="
-        + inflightWindow
-        + ", subscribe="
-        + subscribe
-        + ", defaultDevice="
-        + defaultDevice
-        + ", localDeviceIds="
-        + localDeviceIds
-        + ", tls="
-        + tls
-        + "]";
+    return this;
   }
 
   private static void positive(String what, Duration d) {
@@ -205,134 +363,103 @@ public record MqttOptions(
     return id.length() > 64 ? id.substring(0, 64) : id;
   }
 
-  /** Mutable builder; {@link #build()} validates. */
+  /**
+   * Mutable builder over a draft of the options (each setter makes a changed copy with {@link
+   * Records#with}, so the field list is the record's alone); {@link #build()} checks the options
+   * are ready to connect.
+   */
   public static final class Builder {
-    private final List<String> serverUris = new ArrayList<>();
-    private String clientId;
-    private String username;
-    private char[] password;
-    private String topicPrefix = Topics.DEFAULT_PREFIX;
-    private int readingQos = 1;
-    private boolean cleanSession = false;
-    private Duration keepAlive = Duration.ofSeconds(30);
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration reconnectMin = Duration.ofSeconds(1);
-    private Duration reconnectMax = Duration.ofSeconds(8);
-    private int drainRatePerSecond = 500;
-    private int inflightWindow = 10;
-    private boolean subscribe = true;
-    private String defaultDevice = "default";
-    private Set<String> localDeviceIds = Set.of();
-    private TlsOptions tls = TlsOptions.DEFAULTS;
+    private MqttOptions draft;
 
-    private Builder() {}
+    private Builder(MqttOptions o) {
+      draft = o;
+    }
 
-    public Builder tls(TlsOptions v) {
-      tls = v;
+    private Builder set(String component, Object value) {
+      draft = Records.with(draft, component, value);
       return this;
     }
 
+    public Builder tls(TlsOptions v) {
+      return set("tls", v == null ? TlsOptions.DEFAULTS : v);
+    }
+
+    /** One more server URI, tried after those set already. */
     public Builder serverUri(String uri) {
-      serverUris.add(uri);
-      return this;
+      List<String> more = new ArrayList<>(draft.serverUris);
+      more.add(uri);
+      return set("serverUris", more);
     }
 
     public Builder serverUris(List<String> uris) {
-      serverUris.clear();
-      serverUris.addAll(uris);
-      return this;
+      return set("serverUris", List.copyOf(uris));
     }
 
     public Builder clientId(String v) {
-      clientId = v;
-      return this;
+      return set("clientId", v);
     }
 
     public Builder username(String v) {
-      username = v;
-      return this;
+      return set("username", v);
     }
 
+    /** The password (copied: the caller may wipe its array), or null for none. */
     public Builder password(char[] v) {
-      password = v == null ? null : v.clone();
-      return this;
+      return set("password", v == null ? null : new Secret(new String(v), Secret.Origin.INLINE));
     }
 
     public Builder topicPrefix(String v) {
-      topicPrefix = v;
-      return this;
+      return set("topicPrefix", v);
     }
 
     public Builder readingQos(int v) {
-      readingQos = v;
-      return this;
+      return set("readingQos", v);
     }
 
     public Builder cleanSession(boolean v) {
-      cleanSession = v;
-      return this;
+      return set("cleanSession", v);
     }
 
     public Builder keepAlive(Duration v) {
-      keepAlive = v;
-      return this;
+      return set("keepAlive", v);
     }
 
     public Builder connectTimeout(Duration v) {
-      connectTimeout = v;
-      return this;
+      return set("connectTimeout", v);
     }
 
     public Builder reconnect(Duration min, Duration max) {
-      reconnectMin = min;
-      reconnectMax = max;
+      draft = Records.with(draft, "reconnectMin", min, "reconnectMax", max);
       return this;
     }
 
     public Builder drainRatePerSecond(int v) {
-      drainRatePerSecond = v;
-      return this;
+      return set("drainRatePerSecond", v);
     }
 
     public Builder inflightWindow(int v) {
-      inflightWindow = v;
-      return this;
+      return set("inflightWindow", v);
     }
 
     public Builder subscribe(boolean v) {
-      subscribe = v;
-      return this;
+      return set("subscribe", v);
     }
 
     public Builder defaultDevice(String v) {
-      defaultDevice = v;
-      return this;
+      return set("defaultDevice", v);
     }
 
     public Builder localDeviceIds(Set<String> v) {
-      localDeviceIds = v;
-      return this;
+      return set("localDeviceIds", v);
     }
 
+    /**
+     * The options, checked: ready to connect. A client id not set is {@link #defaultClientId()}.
+     */
     public MqttOptions build() {
-      return new MqttOptions(
-          serverUris,
-          clientId == null ? defaultClientId() : clientId,
-          username,
-          password,
-          topicPrefix,
-          readingQos,
-          cleanSession,
-          keepAlive,
-          connectTimeout,
-          reconnectMin,
-          reconnectMax,
-          drainRatePerSecond,
-          inflightWindow,
-          subscribe,
-          defaultDevice,
-          localDeviceIds,
-          tls);
+      MqttOptions o =
+          draft.clientId == null ? Records.with(draft, "clientId", defaultClientId()) : draft;
+      return o.checked();
     }
   }
 }

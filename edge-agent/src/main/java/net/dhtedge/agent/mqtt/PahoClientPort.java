@@ -158,7 +158,7 @@ public final class PahoClientPort implements MqttClientPort {
     if (o.username() != null) {
       c.setUserName(o.username());
     }
-    char[] pw = o.password();
+    char[] pw = o.password() == null ? null : o.password().reveal().toCharArray();
     if (pw != null) {
       c.setPassword(pw);
     }

@@ -43,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * the rules, and its outbox messages (the reading itself for local sensors, incidents and alerts)
  * and incident mails are queued, all in the writer's batch transaction; the future completes after
  * that commit. The rules engine runs only on the store's writer thread.
+ *
+ * <p>Why it is long (~550 lines): the write jobs (a reading, a user's acknowledge or resolve, the
+ * stale check) are inner classes because they share the writer thread's state of one batch: the
+ * rules engine and its snapshot for a rollback, the transitions collected by the job being applied,
+ * the counters and the store-failure alarm. Moving them out would hand that state around through
+ * setters; the listener fan-out ({@link ListenerFanOut}) and the store-failure alarm ({@link
+ * StoreFailureAlarm}) already live in their own classes.
  */
 public final class Pipeline implements ReadingIntake, AutoCloseable {
 
@@ -113,7 +120,15 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       RulesOptions rulesOptions,
       PipelineOptions options,
       AgentClock clock) {
-    Store s = Store.open(storeOptions, clock);
+    return open(Store.open(storeOptions, clock), rulesOptions, options, clock);
+  }
+
+  /**
+   * A pipeline on {@code s} (any database: see {@link Store#open(StoreOptions,
+   * net.dhtedge.agent.store.StoreTarget)}); closing the pipeline closes the store.
+   */
+  public static Pipeline open(
+      Store s, RulesOptions rulesOptions, PipelineOptions options, AgentClock clock) {
     try {
       return new Pipeline(s, true, rulesOptions, options, clock);
     } catch (RuntimeException e) {
@@ -466,7 +481,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       reading = stamped ? tx.freeStamp(submitted, MAX_STAMP_SHIFT_MS) : submitted;
       if (!options.isLocal(reading)
           && !tx.knowsDevice(reading.deviceId())
-          && tx.deviceCount() >= options.maxDevices()) {
+          && tx.deviceCount() >= store.options().maxDevices()) {
         return Outcome.REFUSED;
       }
       Tx.Key key = tx.dedup(reading);
@@ -477,7 +492,8 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
       if (options.isLocal(reading)) {
         tx.enqueue(
             topics.sensorData(),
-            Payloads.reading(reading, options.models().get(reading.deviceId())),
+            Payloads.reading(
+                reading, options.models().get(reading.deviceId()), options.agentDeviceId()),
             options.readingQos(),
             false,
             OutboxPriority.READING);

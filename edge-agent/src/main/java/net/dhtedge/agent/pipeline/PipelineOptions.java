@@ -7,7 +7,9 @@ import net.dhtedge.agent.contract.Topics;
 import net.dhtedge.agent.core.Reading;
 
 /**
- * Options of the pipeline (source -> store -> rules -> outbox).
+ * Options of the pipeline (source -> store -> rules -> outbox). Not a section of the config file:
+ * the agent derives them from {@code mqtt}, {@code agent}, {@code mail} and the sensors. A
+ * variation for a test: {@code Records.with(PipelineOptions.defaults(), "mailEnabled", true)}.
  *
  * @param topicPrefix MQTT topic prefix. Default {@code dht11}.
  * @param readingQos QoS of local readings queued on {@code <prefix>/sensor/data}, 0 or 1. Default
@@ -24,10 +26,6 @@ import net.dhtedge.agent.core.Reading;
  *     already there). {@code null} = decide by {@code remoteSource} alone.
  * @param mailEnabled queue a mail for every opened and resolved incident, in the transaction of the
  *     incident step (the mail sender reads the store's mail queue). Default false.
- * @param maxDevices the most devices the store takes readings from: a reading of a new device
- *     beyond it is refused ({@link ReadingIntake.Outcome#REFUSED}), so a client that publishes
- *     under ever new device ids cannot fill the heap (each device keeps ~4 KB of state in memory).
- *     Local sensors are always taken. Default {@value #DEFAULT_MAX_DEVICES}.
  */
 public record PipelineOptions(
     String topicPrefix,
@@ -37,10 +35,7 @@ public record PipelineOptions(
     Duration staleCheckInterval,
     Map<String, String> models,
     java.util.Set<String> localDevices,
-    boolean mailEnabled,
-    int maxDevices) {
-
-  public static final int DEFAULT_MAX_DEVICES = 2000;
+    boolean mailEnabled) {
 
   /** Options that tell local from remote readings by {@code remoteSource} alone. */
   public PipelineOptions(
@@ -58,8 +53,7 @@ public record PipelineOptions(
         staleCheckInterval,
         models,
         null,
-        false,
-        DEFAULT_MAX_DEVICES);
+        false);
   }
 
   /** Whether a reading is the agent's own and so must be published. */
@@ -87,67 +81,10 @@ public record PipelineOptions(
     if (staleCheckInterval.toMillis() < 100) {
       throw new IllegalArgumentException("staleCheckInterval must be >= 100 ms");
     }
-    if (maxDevices < 1) {
-      throw new IllegalArgumentException("maxDevices must be >= 1: " + maxDevices);
-    }
   }
 
   public static PipelineOptions defaults() {
     return new PipelineOptions("dht11", 1, "mqtt", "agent", Duration.ofSeconds(10), Map.of());
-  }
-
-  public PipelineOptions withTopicPrefix(String prefix) {
-    return new PipelineOptions(
-        prefix,
-        readingQos,
-        remoteSource,
-        agentDeviceId,
-        staleCheckInterval,
-        models,
-        localDevices,
-        mailEnabled,
-        maxDevices);
-  }
-
-  public PipelineOptions withModels(Map<String, String> byDevice) {
-    return new PipelineOptions(
-        topicPrefix,
-        readingQos,
-        remoteSource,
-        agentDeviceId,
-        staleCheckInterval,
-        byDevice,
-        localDevices,
-        mailEnabled,
-        maxDevices);
-  }
-
-  /** A copy that queues incident mails (or not). */
-  public PipelineOptions withMailEnabled(boolean enabled) {
-    return new PipelineOptions(
-        topicPrefix,
-        readingQos,
-        remoteSource,
-        agentDeviceId,
-        staleCheckInterval,
-        models,
-        localDevices,
-        enabled,
-        maxDevices);
-  }
-
-  /** A copy that takes readings from at most {@code max} devices (local sensors always). */
-  public PipelineOptions withMaxDevices(int max) {
-    return new PipelineOptions(
-        topicPrefix,
-        readingQos,
-        remoteSource,
-        agentDeviceId,
-        staleCheckInterval,
-        models,
-        localDevices,
-        mailEnabled,
-        max);
   }
 
   /** The contract's topics under {@link #topicPrefix}. */

@@ -24,6 +24,11 @@ public record Threshold(Double min, Double max, double hysteresis) {
     }
   }
 
+  /** True when at least one limit is set. */
+  public boolean isActive() {
+    return min != null || max != null;
+  }
+
   /** No limits: the metric never raises an incident. */
   public static Threshold none() {
     return new Threshold(null, null, 0);

@@ -54,6 +54,10 @@ final class AggregateBuffer {
       return;
     }
     List<Map.Entry<Key, Aggregate>> entries = new ArrayList<>(buckets.entrySet());
+    // in key order: stores sharing a database (hubs) lock the rows in one order, never a deadlock
+    entries.sort(
+        java.util.Comparator.comparingInt((Map.Entry<Key, Aggregate> e) -> e.getKey().device())
+            .thenComparingLong(e -> e.getKey().bucket()));
     int[] updated;
     try (PreparedStatement up =
         c.prepareStatement(

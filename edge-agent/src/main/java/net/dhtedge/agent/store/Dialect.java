@@ -84,8 +84,84 @@ public interface Dialect {
     return null;
   }
 
-  /** The one dialect shipped today. */
+  /**
+   * Whether other stores (other hubs) may write the same database at the same time. Then a device
+   * unknown to this store is looked up (or created) in the database, readings are inserted with
+   * {@link #insertIgnoringDuplicates} and only those really inserted are counted, and the device's
+   * highest keys only ever grow.
+   */
+  default boolean shared() {
+    return false;
+  }
+
+  /**
+   * {@code insert} made to skip a row whose key is taken (another hub stored the same reading);
+   * executeBatch then reports 0 for it. Only for a {@link #shared()} database.
+   */
+  default String insertIgnoringDuplicates(String insert) {
+    return insert;
+  }
+
+  /**
+   * INSERT of a device row with parameters (device_id, first_seen), doing nothing when the device
+   * exists: only for a {@link #shared()} database (ids from a database sequence); null otherwise.
+   */
+  default String insertDeviceIfAbsent() {
+    return null;
+  }
+
+  /**
+   * Statements run around schema migrations so that two stores opening one database at once migrate
+   * one after the other; null when the database has one user (embedded).
+   */
+  default String migrationLock() {
+    return null;
+  }
+
+  /** See {@link #migrationLock()}. */
+  default String migrationUnlock() {
+    return null;
+  }
+
+  /**
+   * Refuses a server the store does not support (too old) with a {@link StoreException} of one
+   * line; {@code where} names it for the message.
+   */
+  default void checkServer(Connection c, String where) throws SQLException {}
+
+  /** A query of one number: the database's size in bytes; null to add up the files in dbDir. */
+  default String sizeQuery() {
+    return null;
+  }
+
+  /**
+   * Whether the database's files are in the store's {@code dbDir} (embedded): then the disk reserve
+   * applies to that file system. False for a server.
+   */
+  default boolean localFiles() {
+    return true;
+  }
+
+  /**
+   * Whether {@code e} is only a clash with another store's transaction (a deadlock the database
+   * broke by aborting this one): the batch is tried again as it was.
+   */
+  default boolean conflict(Throwable e) {
+    return false;
+  }
+
+  /** Readings partitioned by time (retention drops partitions), or null. */
+  default ReadingPartitions readingPartitions() {
+    return null;
+  }
+
+  /** The embedded default. */
   static Dialect hsqldb() {
     return new HsqldbDialect();
+  }
+
+  /** A PostgreSQL server at {@code url} (jdbc:postgresql://host:port/db). */
+  static Dialect postgresql(String url) {
+    return new PostgresDialect(url);
   }
 }

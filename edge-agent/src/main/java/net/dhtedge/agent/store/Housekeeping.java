@@ -45,8 +45,14 @@ final class Housekeeping {
     long failures = 0;
     long minutes = 0;
     long hours = 0;
+    ReadingPartitions partitions = dialect.readingPartitions();
+    String rawTable = "readings";
+    if (partitions != null) {
+      readings += partitionUpkeep(partitions, now, raw);
+      rawTable = partitions.defaultPartition(); // what no day partition holds
+    }
     for (int device : deviceRefs()) {
-      readings += repeat("readings", "device = ? AND ts < ?", device, raw);
+      readings += repeat("readings", rawTable, "device = ? AND ts < ?", device, raw);
       failures += repeat("read_failures", "device = ? AND ts < ?", device, raw);
       minutes += repeat("agg_1m", "device = ? AND bucket < ?", device, minute);
       hours += repeat("agg_1h", "device = ? AND bucket < ?", device, hour);
@@ -76,9 +82,63 @@ final class Housekeeping {
         });
   }
 
-  /** Deletes chunk by chunk, one writer transaction each, until a chunk comes back short. */
+  /**
+   * Creates the day partitions ahead and drops those older than the raw retention, in one writer
+   * transaction; returns the readings dropped with them (0 when another hub is at it).
+   */
+  private long partitionUpkeep(ReadingPartitions partitions, long now, long rawCutoff) {
+    store.checkOpen();
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    store.submit(
+        new WriteJob() {
+          long n;
+
+          @Override
+          public void apply(Tx tx) throws SQLException {
+            partitions.createAhead(tx.connection(), now);
+            n = Math.max(0, partitions.dropOlderThan(tx.connection(), rawCutoff));
+            tx.dropped("readings", n);
+          }
+
+          @Override
+          public void committed() {
+            done.complete(n);
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            done.completeExceptionally(cause);
+          }
+
+          @Override
+          public boolean freesSpace() {
+            return true;
+          }
+        });
+    return await(done, "readings partition upkeep");
+  }
+
+  private static <T> T await(CompletableFuture<T> done, String what) {
+    try {
+      return done.get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("housekeeping interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new StoreException("housekeeping failed: " + what, e);
+    }
+  }
+
   private long repeat(String table, String where, long... params) {
-    String sql = dialect.deleteLimited(table, where, options.housekeepingChunk());
+    return repeat(table, table, where, params);
+  }
+
+  /**
+   * Deletes chunk by chunk from {@code sqlTable}, one writer transaction each, until a chunk comes
+   * back short; the rows count as {@code table}'s (a partition's rows are its table's).
+   */
+  private long repeat(String table, String sqlTable, String where, long... params) {
+    String sql = dialect.deleteLimited(sqlTable, where, options.housekeepingChunk());
     long total = 0;
     while (true) {
       store.checkOpen();

@@ -102,9 +102,34 @@ final class Migrations {
     return out.toString();
   }
 
-  /** Brings the schema up to date; returns the version now in place. */
+  /**
+   * Brings the schema up to date; returns the version now in place. On a database several stores
+   * share, under the dialect's lock: the second store to start waits, then finds the work done.
+   */
   static int migrate(Connection c, Dialect dialect, MigrationSource source, long nowMillis)
       throws SQLException {
+    String lock = dialect.migrationLock();
+    if (lock == null) {
+      return migrateUnlocked(c, dialect, source, nowMillis);
+    }
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute(lock);
+      c.commit();
+    }
+    try {
+      return migrateUnlocked(c, dialect, source, nowMillis);
+    } finally {
+      try (Statement s = c.createStatement()) {
+        c.rollback(); // nothing is open after a migration's commit; after a failure, its rest
+        s.execute(dialect.migrationUnlock());
+        c.commit();
+      }
+    }
+  }
+
+  private static int migrateUnlocked(
+      Connection c, Dialect dialect, MigrationSource source, long nowMillis) throws SQLException {
     List<Migration> known = load(source, dialect);
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {

@@ -16,6 +16,11 @@ import net.dhtedge.agent.core.Reading;
  * row_counts}. Readings and failures are buffered and written with JDBC batches at {@link
  * #flush()}; one UPDATE per device and batch. The dedup cache and device state reach the store's
  * state only when the transaction committed.
+ *
+ * <p>Why it is ~510 lines: the readings, devices, failures and aggregates of a batch change
+ * together (one device row and its aggregate rows per reading), so they stay one writer; on a
+ * database that several hubs share it also learns which rows another hub inserted first, and those
+ * must not count for the device.
  */
 final class ReadingWriter {
 
@@ -28,6 +33,7 @@ final class ReadingWriter {
     final int ref;
     final String deviceId;
     final boolean isNew;
+    Long storedLastTs; // the device's last_ts as this store knows it
     long count;
     Long maxSeq;
     Long maxTsKey;
@@ -53,21 +59,25 @@ final class ReadingWriter {
   private final Connection c;
   private final StoreState state;
   private final StoreOptions options;
+  private final Dialect dialect;
   private final long now;
   private final Map<String, Delta> deltas = new LinkedHashMap<>();
   private final List<Row> readings = new ArrayList<>();
   private final List<Failure> failures = new ArrayList<>();
   private final LiveAggregates aggregates;
   private long readingsDeleted;
+  private int skipped; // readings another store had stored already (shared database)
   private long failuresDeleted;
   private boolean swept;
   private int newDevices;
   private final ReadingDedup dedup;
 
-  ReadingWriter(Connection c, StoreState state, StoreOptions options, long nowMillis) {
+  ReadingWriter(
+      Connection c, StoreState state, StoreOptions options, Dialect dialect, long nowMillis) {
     this.c = c;
     this.state = state;
     this.options = options;
+    this.dialect = dialect;
     this.now = nowMillis;
     this.aggregates = new LiveAggregates(c, nowMillis);
     this.dedup = new ReadingDedup(c, state, options.seqReuseAfter().toMillis());
@@ -169,7 +179,7 @@ final class ReadingWriter {
   }
 
   /** Records a failed local read. */
-  void insertFailure(String deviceId, Instant ts, String reason) {
+  void insertFailure(String deviceId, Instant ts, String reason) throws SQLException {
     Delta d = delta(deviceId);
     String why = reason == null || reason.isBlank() ? "unknown" : reason;
     failures.add(
@@ -180,10 +190,13 @@ final class ReadingWriter {
             why.length() > 64 ? why.substring(0, 64) : why));
   }
 
-  private Delta delta(String deviceId) {
+  private Delta delta(String deviceId) throws SQLException {
     Delta d = deltas.get(deviceId);
     if (d == null) {
       DeviceState s = state.devices.get(deviceId);
+      if (s == null && dialect.shared()) {
+        s = claimDevice(deviceId); // another store may have made it, or make it now
+      }
       d =
           s != null
               ? new Delta(s.ref, deviceId, false)
@@ -191,6 +204,7 @@ final class ReadingWriter {
       if (s != null) {
         d.maxSeq = s.maxSeq;
         d.maxTsKey = s.maxTsKey;
+        d.storedLastTs = s.lastTs;
       } else {
         newDevices++;
       }
@@ -200,8 +214,56 @@ final class ReadingWriter {
     return d;
   }
 
+  /**
+   * A device of a shared database this store does not know: its row, created now unless another
+   * store (another hub) has it already. Waits for a store creating it in an open transaction.
+   */
+  private DeviceState claimDevice(String deviceId) throws SQLException {
+    DeviceState s = findDevice(deviceId); // made by another store: no insert, no row lock
+    if (s != null) {
+      return s;
+    }
+    try (PreparedStatement in = c.prepareStatement(dialect.insertDeviceIfAbsent())) {
+      in.setString(1, deviceId);
+      in.setLong(2, now);
+      if (in.executeUpdate() == 1) {
+        newDevices++; // new to the database, not only to this store
+      }
+    }
+    s = findDevice(deviceId);
+    if (s == null) {
+      throw new SQLException("device " + deviceId + " vanished while it was created");
+    }
+    return s;
+  }
+
+  private DeviceState findDevice(String deviceId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, max_seq, max_ts_key, last_ts, agg_1m_live, agg_1h_live FROM devices"
+                + " WHERE device_id = ?")) {
+      ps.setString(1, deviceId);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        Long m = Queries.getLong(rs, 5);
+        Long h = Queries.getLong(rs, 6);
+        return new DeviceState(
+            rs.getInt(1),
+            deviceId,
+            Queries.getLong(rs, 2),
+            Queries.getLong(rs, 3),
+            Queries.getLong(rs, 4),
+            new LiveBucket[] {
+              m == null ? null : new LiveBucket(m, null), h == null ? null : new LiveBucket(h, null)
+            });
+      }
+    }
+  }
+
   private void flushRowCounts() throws SQLException {
-    addRowCount("readings", readings.size() - readingsDeleted);
+    addRowCount("readings", readings.size() - skipped - readingsDeleted);
     addRowCount("read_failures", failures.size() - failuresDeleted);
   }
 
@@ -229,18 +291,24 @@ final class ReadingWriter {
         PreparedStatement up =
             c.prepareStatement(
                 "UPDATE devices SET last_seen = COALESCE(?, last_seen), readings = readings + ?,"
-                    + " max_seq = ?, max_ts_key = ?, agg_1m_live = ?, agg_1h_live = ?"
+                    + keys()
+                    + ", agg_1m_live = ?, agg_1h_live = ?"
                     + " WHERE id = ?");
         PreparedStatement upLast =
             c.prepareStatement(
                 "UPDATE devices SET last_seen = COALESCE(?, last_seen), readings = readings + ?,"
-                    + " max_seq = ?, max_ts_key = ?, agg_1m_live = ?, agg_1h_live = ?,"
+                    + keys()
+                    + ", agg_1m_live = ?, agg_1h_live = ?,"
                     + " last_ts = ?, last_seq = ?, last_temperature = ?, last_humidity = ?,"
                     + " last_source = ? WHERE id = ?")) {
       // One UPDATE per device and batch (a second one doubles the row versions HSQLDB writes).
       boolean upBatched = false;
       boolean lastBatched = false;
-      for (Delta d : deltas.values()) {
+      List<Delta> inOrder = new ArrayList<>(deltas.values());
+      if (dialect.shared()) { // device rows locked in id order by every hub: no deadlock
+        inOrder.sort(java.util.Comparator.comparingInt(d -> d.ref));
+      }
+      for (Delta d : inOrder) {
         if (d.isNew) {
           in.setInt(1, d.ref);
           in.setString(2, d.deviceId);
@@ -262,26 +330,31 @@ final class ReadingWriter {
         if (d.count == 0 && !d.liveChanged) {
           continue;
         }
-        Long storedLast = state.devices.get(d.deviceId).lastTs;
+        Long storedLast = d.storedLastTs;
         boolean newer =
             d.lastTs != null && (d.lastStamped || storedLast == null || d.lastTs >= storedLast);
         PreparedStatement ps = newer ? upLast : up;
-        Sql.setLong(ps, 1, d.lastSeen);
-        ps.setLong(2, d.count);
-        Sql.setLong(ps, 3, d.maxSeq);
-        Sql.setLong(ps, 4, d.maxTsKey);
-        Sql.setLong(ps, 5, liveStart(d, 0));
-        Sql.setLong(ps, 6, liveStart(d, 1));
-        if (newer) {
-          ps.setLong(7, d.lastTs);
-          Sql.setLong(ps, 8, d.lastSeq);
-          ps.setDouble(9, d.lastTemperature);
-          ps.setDouble(10, d.lastHumidity);
-          ps.setString(11, d.lastSource);
-          ps.setInt(12, d.ref);
-        } else {
-          ps.setInt(7, d.ref);
+        int i = 1;
+        Sql.setLong(ps, i++, d.lastSeen);
+        ps.setLong(i++, d.count);
+        Sql.setLong(ps, i++, d.maxSeq);
+        if (dialect.shared()) {
+          Sql.setLong(ps, i++, d.maxSeq);
         }
+        Sql.setLong(ps, i++, d.maxTsKey);
+        if (dialect.shared()) {
+          Sql.setLong(ps, i++, d.maxTsKey);
+        }
+        Sql.setLong(ps, i++, liveStart(d, 0));
+        Sql.setLong(ps, i++, liveStart(d, 1));
+        if (newer) {
+          ps.setLong(i++, d.lastTs);
+          Sql.setLong(ps, i++, d.lastSeq);
+          ps.setDouble(i++, d.lastTemperature);
+          ps.setDouble(i++, d.lastHumidity);
+          ps.setString(i++, d.lastSource);
+        }
+        ps.setInt(i, d.ref);
         ps.addBatch();
         if (newer) {
           lastBatched = true;
@@ -299,6 +372,18 @@ final class ReadingWriter {
     }
   }
 
+  /**
+   * The SET of the highest keys: this store's values; on a shared database never lower than what
+   * another store wrote meanwhile.
+   */
+  private String keys() {
+    return dialect.shared()
+        ? " max_seq = CASE WHEN max_seq IS NULL OR max_seq < ? THEN ? ELSE max_seq END,"
+            + " max_ts_key = CASE WHEN max_ts_key IS NULL OR max_ts_key < ? THEN ? ELSE max_ts_key"
+            + " END"
+        : " max_seq = ?, max_ts_key = ?";
+  }
+
   private static Long liveStart(Delta d, int g) {
     return d.live[g] == null ? null : d.live[g].start;
   }
@@ -307,10 +392,19 @@ final class ReadingWriter {
     if (readings.isEmpty()) {
       return;
     }
+    if (dialect.shared()) { // key order: two hubs inserting the same readings never deadlock
+      readings.sort(
+          java.util.Comparator.comparingInt(Row::kind)
+              .thenComparingInt(Row::device)
+              .thenComparingLong(
+                  row -> row.kind() == 0 ? row.r().seq() : row.r().ts().toEpochMilli())
+              .thenComparingLong(row -> row.r().ts().toEpochMilli()));
+    }
+    String insert =
+        "INSERT INTO readings (device, dedup_kind, dedup_value, ts, seq, temperature,"
+            + " humidity, source, received) VALUES (?,?,?,?,?,?,?,?,?)";
     try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO readings (device, dedup_kind, dedup_value, ts, seq, temperature,"
-                + " humidity, source, received) VALUES (?,?,?,?,?,?,?,?,?)")) {
+        c.prepareStatement(dialect.shared() ? dialect.insertIgnoringDuplicates(insert) : insert)) {
       for (Row row : readings) {
         Reading r = row.r();
         long ts = r.ts().toEpochMilli();
@@ -325,7 +419,15 @@ final class ReadingWriter {
         ps.setLong(9, row.received());
         ps.addBatch();
       }
-      ps.executeBatch();
+      int[] inserted = ps.executeBatch();
+      if (dialect.shared()) {
+        for (int i = 0; i < inserted.length; i++) {
+          if (inserted[i] == 0) { // another store (hub) has stored this reading: counted there
+            deltas.get(readings.get(i).r().deviceId()).count--;
+            skipped++;
+          }
+        }
+      }
     }
   }
 
@@ -357,8 +459,13 @@ final class ReadingWriter {
 
   /** Writes everything buffered. */
   void flush() throws SQLException {
-    flushDevices();
-    flushReadings();
+    if (dialect.shared()) { // readings first: only those really inserted count for the device
+      flushReadings();
+      flushDevices();
+    } else {
+      flushDevices();
+      flushReadings();
+    }
     flushFailures();
     aggregates.flush();
   }
@@ -389,8 +496,8 @@ final class ReadingWriter {
         s.recentTs.put(k, k);
       }
     }
-    state.readingsStored.addAndGet(readings.size());
-    state.readingsKept.addAndGet(readings.size() - readingsDeleted);
+    state.readingsStored.addAndGet(readings.size() - skipped);
+    state.readingsKept.addAndGet(readings.size() - skipped - readingsDeleted);
     state.failuresKept.addAndGet(failures.size() - failuresDeleted);
     if (swept) {
       state.nextBucketSweep = now + LiveAggregates.WIDTHS[0];

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * failures, incidents with their events, alerts, the outbox and the mail queue. All writes go
  * through one writer thread ({@link #submit}) with group commit; reads use their own (reused,
  * read-only) connections and see committed data only (MVCC).
+ *
+ * <p>Why it is ~430 lines: opening is most of it (the embedded HSQLDB or a PostgreSQL pool, the
+ * migrations, the repair of a crashed file database, each failure as one clear line); the reads are
+ * in {@link StoreReads} and the writes in {@link StoreWriter} and the table writers.
  */
 public final class Store implements AutoCloseable {
 
@@ -51,20 +56,32 @@ public final class Store implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private DbDirLock dirLock; // set by open(), released last by close()
 
-  private Store(StoreOptions options, Dialect dialect, ConnectionFactory connections, Clock clock)
+  private Store(
+      StoreOptions options,
+      Dialect dialect,
+      ConnectionFactory connections,
+      Clock clock,
+      MigrationSource migrations,
+      String where)
       throws SQLException {
     this.options = options;
     this.dialect = dialect;
     this.connections = connections;
     this.clock = clock;
     this.readers = new ReaderPool(connections, closed::get);
-    this.reads = new StoreReads(readers, state, options.dbDir());
+    this.reads = new StoreReads(readers, state, options.dbDir(), dialect.sizeQuery());
     this.writer = new StoreWriter(options, state, connections, dialect, clock, readers::exclusive);
     Connection c = connections.open();
     try {
       writer.start(c); // settings and the durability watch first: migrations are writes too
-      Migrations.migrate(c, dialect, MigrationSource.classpath(), clock.millis());
+      dialect.checkServer(c, where);
+      Migrations.migrate(c, dialect, migrations, clock.millis());
       c.commit();
+      ReadingPartitions partitions = dialect.readingPartitions();
+      if (partitions != null) { // before the first reading: today's partition must exist
+        partitions.createAhead(c, clock.millis());
+        c.commit();
+      }
       writer.opened();
       FileModes.tighten(options.dataDir(), options.dbDir());
       state.load(c);
@@ -99,24 +116,109 @@ public final class Store implements AutoCloseable {
         ConnectionFactory.of(d.jdbcUrl(options.dbDir()), d.connectionProperties()));
   }
 
+  /**
+   * Opens the database {@code target} names: the embedded HSQLDB under the data directory, or a
+   * PostgreSQL server through a connection pool. Bad settings (unreachable host, wrong password,
+   * missing database, a server too old) fail with a {@link StoreException} whose message is one
+   * line saying which.
+   */
+  public static Store open(StoreOptions options, StoreTarget target) {
+    return open(options, target, Clock.systemUTC());
+  }
+
+  public static Store open(StoreOptions options, StoreTarget target, Clock clock) {
+    Objects.requireNonNull(target, "target");
+    if (!target.isPostgres()) {
+      embeddedOnly(options, target);
+      return open(options, clock);
+    }
+    return open(
+        options, target, clock, Dialect.postgresql(target.url()), MigrationSource.classpath());
+  }
+
+  /**
+   * An HSQLDB URL must name the embedded database itself ({@code <dataDir>/db/agent}): the store
+   * watches and repairs that database's files (its log after a failed write, their modes), so it
+   * does not open one elsewhere.
+   */
+  private static void embeddedOnly(StoreOptions options, StoreTarget target) {
+    if (target.url() == null) {
+      return;
+    }
+    String path = target.url().substring("jdbc:hsqldb:file:".length()).split(";", 2)[0];
+    java.nio.file.Path embedded = options.dbDir().resolve("agent").toAbsolutePath().normalize();
+    if (!java.nio.file.Path.of(path).toAbsolutePath().normalize().equals(embedded)) {
+      throw new StoreException(
+          "an HSQLDB store lives in the data directory ("
+              + embedded
+              + "); leave the store URL unset, or set the data directory, instead of "
+              + target.where(),
+          null);
+    }
+  }
+
+  /** With an explicit dialect and migrations (tests: an edited migration, a newer minimum). */
+  static Store open(
+      StoreOptions options,
+      StoreTarget target,
+      Clock clock,
+      Dialect dialect,
+      MigrationSource migrations) {
+    ConnectionFactory connections;
+    if (target.isPostgres()) {
+      connections = PooledConnections.open(target, dialect);
+    } else {
+      Properties p = dialect.connectionProperties();
+      if (target.user() != null) {
+        p.setProperty("user", target.user());
+        p.setProperty("password", target.password().get());
+      }
+      connections = ConnectionFactory.of(target.url(), p);
+    }
+    return open(options, clock, dialect, connections, migrations, target.where());
+  }
+
   /** Opens with an explicit dialect and connection seam (tests inject faults here). */
   public static Store open(
       StoreOptions options, Clock clock, Dialect dialect, ConnectionFactory connections) {
+    return open(
+        options,
+        clock,
+        dialect,
+        connections,
+        MigrationSource.classpath(),
+        options.dbDir().toString());
+  }
+
+  private static Store open(
+      StoreOptions options,
+      Clock clock,
+      Dialect dialect,
+      ConnectionFactory connections,
+      MigrationSource migrations,
+      String where) {
     Objects.requireNonNull(options, "options");
-    try {
-      FileModes.createDirectories(options.dbDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create database directory " + options.dbDir(), e);
-    }
-    DbDirLock lock = DbDirLock.acquire(options.dbDir());
+    DbDirLock lock = null;
     Store s;
     try {
-      s = new Store(options, dialect, connections, clock);
-    } catch (SQLException e) {
-      lock.close();
-      throw new StoreException("cannot open store in " + options.dbDir(), e);
+      try {
+        FileModes.createDirectories(options.dbDir());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create database directory " + options.dbDir(), e);
+      }
+      lock = DbDirLock.acquire(options.dbDir());
+      try {
+        s = new Store(options, dialect, connections, clock, migrations, where);
+      } catch (SQLException e) {
+        throw dialect.shared()
+            ? new StoreException(PostgresDialect.explain(e, where, null), e)
+            : new StoreException("cannot open store in " + options.dbDir(), e);
+      }
     } catch (RuntimeException e) {
-      lock.close();
+      if (lock != null) {
+        lock.close();
+      }
+      connections.close();
       throw e;
     }
     s.dirLock = lock;
@@ -187,6 +289,11 @@ public final class Store implements AutoCloseable {
   /** {batches committed, jobs committed in them, largest batch} since start. */
   public long[] batchStats() {
     return writer.batchStats();
+  }
+
+  /** Batches tried again after a deadlock with another store (hub) on a shared database. */
+  long conflictsRetried() {
+    return writer.conflicts();
   }
 
   /** Hands out incident ids: increasing, never reused (gaps after a failed commit). */
@@ -320,6 +427,7 @@ public final class Store implements AutoCloseable {
       // the writer may still write: the directory stays claimed until this process ends
       LOG.warn("store writer did not stop; database left for log recovery at next start");
     }
+    connections.close();
   }
 
   boolean isClosed() {

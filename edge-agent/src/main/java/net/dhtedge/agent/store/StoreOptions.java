@@ -1,29 +1,45 @@
 package net.dhtedge.agent.store;
 
+import static java.time.Duration.ZERO;
+import static java.time.Duration.ofDays;
+import static java.time.Duration.ofHours;
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofMinutes;
+import static java.time.Duration.ofSeconds;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Consumer;
+import net.dhtedge.agent.config.Secret;
+import net.dhtedge.agent.config.Section;
 
 /**
- * Options of the local store (HSQLDB file database under {@code <dataDir>/db/agent}).
+ * Options of the local store (HSQLDB file database under {@code <dataDir>/db/agent}), the {@code
+ * store:} section of the config file. {@link #bind} reads it: each key's default, unit and range
+ * are written there once; {@link #defaults} is that bind of an empty section. The knobs that are
+ * not in the file (batch size, queue, housekeeping, ...) have their defaults in {@link #bind} too.
+ * A variation for a test: {@code Records.with(StoreOptions.defaults(dir), "maxBatch", 10)}.
  *
  * @param dataDir the agent's data directory; the database lives in {@code dataDir/db}
- * @param commitWindowMillis group-commit window: after the first queued write the writer waits up
- *     to this long for more before it commits them together (one fsync per batch), ending early
- *     after 1 ms without a new write; 0 = commit what is queued right away. Default {@link
- *     #DEFAULT_COMMIT_WINDOW_MILLIS} ({@code store.write_delay}).
+ * @param commitWindowMillis {@code store.write_delay}, the group-commit window: after the first
+ *     queued write the writer waits up to this long for more before it commits them together (one
+ *     fsync per batch), ending early after 1 ms without a new write; 0 = commit what is queued
+ *     right away. Default 100 ms.
  * @param maxBatch at most this many writes per commit. Default 1000.
  * @param queueCapacity writes waiting for the writer; beyond it submit fails fast. Default 10,000.
  * @param fileWriteDelayMillis HSQLDB {@code SET FILES WRITE DELAY}: 0 (default) syncs the log on
  *     every commit, so an acknowledged reading survives a power cut; n > 0 syncs every n ms (a
  *     power cut or a process kill may lose the last n ms of acknowledged writes: HSQLDB keeps them
  *     in its own 16 kB log buffer, inside the JVM, until its timer flushes it).
- * @param rawRetentionDays raw readings (and read failures) older than this are deleted. Default 30.
- * @param minuteRetentionDays 1-minute aggregates kept this long. Default 90.
- * @param hourRetentionDays 1-hour aggregates kept this long. Default 1826 (5 years).
- * @param outboxCapacity pending reading messages kept at most; beyond it the oldest reading
- *     messages are dropped (and counted). Alerts, incidents and status are exempt. Default 100,000.
+ * @param rawRetentionDays {@code store.retention_raw}: raw readings (and read failures) older than
+ *     this are deleted. Default 30. The file's durations are rounded up to whole days.
+ * @param minuteRetentionDays {@code store.retention_minute}: 1-minute aggregates kept this long.
+ *     Default 90.
+ * @param hourRetentionDays {@code store.retention_hour}: 1-hour aggregates kept this long. Default
+ *     1825 (5 years).
+ * @param outboxCapacity {@code store.outbox_capacity}: pending reading messages kept at most;
+ *     beyond it the oldest reading messages are dropped (and counted). Alerts, incidents and status
+ *     are exempt. Default 100,000.
  * @param outboxKeepConfirmed confirmed or dropped outbox rows are purged after this. Default 1 h.
  * @param housekeepingInterval how often retention and purges run. Default 10 min.
  * @param housekeepingChunk rows deleted per housekeeping transaction. Default 5,000.
@@ -42,6 +58,13 @@ import java.util.function.Consumer;
  * @param seqReuseAfter a reading whose (device, seq) is stored already is a duplicate only when its
  *     ts is within this of the stored one; further apart, the device restarted its counter and the
  *     reading is kept (keyed by its ts). Default 1 h.
+ * @param maxDevices {@code store.max_devices}: the most devices readings are taken from (local
+ *     sensors always are); the pipeline refuses a new device beyond it. Default 2000.
+ * @param url {@code store.url}: a PostgreSQL JDBC URL ({@code jdbc:postgresql://host:port/db}), or
+ *     null for the embedded HSQLDB under the data directory (the default)
+ * @param user {@code store.user}: the PostgreSQL user, or null
+ * @param password {@code store.password_file} (or {@code $EDGE_AGENT_STORE_PASSWORD}), or null; not
+ *     in {@link #toString()}
  */
 public record StoreOptions(
     Path dataDir,
@@ -58,6 +81,10 @@ public record StoreOptions(
     int housekeepingChunk,
     DiskReserve diskReserve,
     Duration seqReuseAfter,
+    int maxDevices,
+    String url,
+    String user,
+    Secret password,
     int localSyncIntervalMillis) {
 
   public StoreOptions {
@@ -79,9 +106,61 @@ public record StoreOptions(
     Objects.requireNonNull(diskReserve, "diskReserve");
     Objects.requireNonNull(seqReuseAfter, "seqReuseAfter");
     require(!seqReuseAfter.isNegative(), "seqReuseAfter >= 0");
+    require(maxDevices >= 1, "maxDevices >= 1");
     require(
         localSyncIntervalMillis >= 0 && localSyncIntervalMillis <= MAX_LOCAL_SYNC_INTERVAL_MILLIS,
         "localSyncIntervalMillis 0.." + MAX_LOCAL_SYNC_INTERVAL_MILLIS);
+  }
+
+  /** The {@code store:} section; the data directory is {@code agent.data_dir}. */
+  public static StoreOptions bind(Section s, Path dataDir) {
+    Duration maxRetention = ofDays(36500);
+    return new StoreOptions(
+        dataDir,
+        // 100 ms: what the config and its docs always said, and what every user ran. The window
+        // ends 1 ms after the last write, so a lone reading does not wait for it.
+        (int) s.duration("write_delay", ofMillis(100), ZERO, ofSeconds(1)).toMillis(),
+        1000, // maxBatch
+        10_000, // queueCapacity
+        0, // fileWriteDelayMillis: sync the log on every commit
+        days(s.duration("retention_raw", ofDays(30), ofHours(1), maxRetention)),
+        days(s.duration("retention_minute", ofDays(90), ofHours(1), maxRetention)),
+        days(s.duration("retention_hour", ofDays(1825), ofHours(1), maxRetention)),
+        s.integer("outbox_capacity", 100_000, 100, 10_000_000, " messages"),
+        ofHours(1), // outboxKeepConfirmed
+        ofMinutes(10), // housekeepingInterval
+        5_000, // housekeepingChunk
+        DiskReserve.DEFAULT,
+        ofHours(1), // seqReuseAfter
+        s.integer("max_devices", 2000, 1, 1_000_000, " devices"),
+        url(s),
+        s.text("user", null),
+        s.secret("password", "password_file", PASSWORD_ENV),
+        DEFAULT_LOCAL_SYNC_INTERVAL_MILLIS);
+  }
+
+  /** Overrides {@code store.password} and {@code store.password_file}. */
+  public static final String PASSWORD_ENV = "EDGE_AGENT_STORE_PASSWORD";
+
+  /** {@code store.url}: null (the embedded HSQLDB) or a PostgreSQL JDBC URL. */
+  private static String url(Section s) {
+    String url = s.text("url", null);
+    if (url != null && !url.toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:postgresql://")) {
+      s.error(
+          "url",
+          "must be a jdbc:postgresql://HOST:PORT/DB URL (leave it out for the embedded store)");
+      return null;
+    }
+    return url;
+  }
+
+  /** The database these options name: {@code store.url}, or the embedded HSQLDB. */
+  public StoreTarget target() {
+    if (url == null) {
+      return StoreTarget.embedded();
+    }
+    Secret p = password;
+    return StoreTarget.of(url, user, () -> p == null ? "" : p.reveal());
   }
 
   /**
@@ -107,142 +186,22 @@ public record StoreOptions(
     return fileWriteDelayMillis == 0 && localSyncIntervalMillis > 0;
   }
 
-  /**
-   * The group-commit window, {@code store.write_delay}'s default: 100 ms. It was 10 ms here and 100
-   * ms in the config and its docs; every user ran 100 ms (the agent reads the config), only code
-   * that built these options directly (tests, the pipeline benchmark) got 10. The window ends 1 ms
-   * after the last write, so a lone reading does not wait for it.
-   */
-  public static final int DEFAULT_COMMIT_WINDOW_MILLIS = 100;
-
-  /** The defaults for a data directory. */
+  /** The defaults for a data directory: {@link #bind} of an empty section. */
   public static StoreOptions defaults(Path dataDir) {
-    return new StoreOptions(
-        dataDir,
-        DEFAULT_COMMIT_WINDOW_MILLIS,
-        1000,
-        10_000,
-        0,
-        30,
-        90,
-        1826,
-        100_000,
-        Duration.ofHours(1),
-        Duration.ofMinutes(10),
-        5_000,
-        DiskReserve.DEFAULT,
-        Duration.ofHours(1),
-        DEFAULT_LOCAL_SYNC_INTERVAL_MILLIS);
+    return Section.defaults(s -> bind(s, dataDir));
+  }
+
+  /**
+   * The store keeps whole days: a retention is rounded up, never down (36h kept 24 h of raw
+   * readings before: data deleted earlier than the user asked), and is at least one day.
+   */
+  private static int days(Duration d) {
+    return (int) Math.max(1, Math.ceilDiv(d.toSeconds(), ofDays(1).toSeconds()));
   }
 
   /** Where the database files live. */
   public Path dbDir() {
     return dataDir.resolve("db");
-  }
-
-  public StoreOptions withCommitWindowMillis(int millis) {
-    return copy(f -> f.commitWindowMillis = millis);
-  }
-
-  public StoreOptions withLocalSyncIntervalMillis(int millis) {
-    return copy(f -> f.localSyncIntervalMillis = millis);
-  }
-
-  public StoreOptions withMaxBatch(int max) {
-    return copy(
-        f -> {
-          f.maxBatch = max;
-          f.queueCapacity = Math.max(f.queueCapacity, max);
-        });
-  }
-
-  public StoreOptions withOutboxCapacity(int capacity) {
-    return copy(f -> f.outboxCapacity = capacity);
-  }
-
-  public StoreOptions withRetention(int rawDays, int minuteDays, int hourDays) {
-    return copy(
-        f -> {
-          f.rawRetentionDays = rawDays;
-          f.minuteRetentionDays = minuteDays;
-          f.hourRetentionDays = hourDays;
-        });
-  }
-
-  public StoreOptions withHousekeepingChunk(int chunk) {
-    return copy(f -> f.housekeepingChunk = chunk);
-  }
-
-  /** A fixed reserve of {@code bytes}, whatever the size of the file system. */
-  public StoreOptions withMinFreeBytes(long bytes) {
-    return withDiskReserve(DiskReserve.fixed(bytes));
-  }
-
-  public StoreOptions withDiskReserve(DiskReserve reserve) {
-    return copy(f -> f.diskReserve = reserve);
-  }
-
-  /** These options with some fields changed (checked again): {@code copy(f -> f.maxBatch = 10)}. */
-  private StoreOptions copy(Consumer<Fields> change) {
-    Fields f = new Fields(this);
-    change.accept(f);
-    return f.build();
-  }
-
-  /** The record's fields, changeable, for {@link #copy}: the one place that lists them again. */
-  private static final class Fields {
-    Path dataDir;
-    int commitWindowMillis;
-    int maxBatch;
-    int queueCapacity;
-    int fileWriteDelayMillis;
-    int rawRetentionDays;
-    int minuteRetentionDays;
-    int hourRetentionDays;
-    int outboxCapacity;
-    Duration outboxKeepConfirmed;
-    Duration housekeepingInterval;
-    int housekeepingChunk;
-    DiskReserve diskReserve;
-    Duration seqReuseAfter;
-    int localSyncIntervalMillis;
-
-    Fields(StoreOptions o) {
-      dataDir = o.dataDir;
-      commitWindowMillis = o.commitWindowMillis;
-      maxBatch = o.maxBatch;
-      queueCapacity = o.queueCapacity;
-      fileWriteDelayMillis = o.fileWriteDelayMillis;
-      rawRetentionDays = o.rawRetentionDays;
-      minuteRetentionDays = o.minuteRetentionDays;
-      hourRetentionDays = o.hourRetentionDays;
-      outboxCapacity = o.outboxCapacity;
-      outboxKeepConfirmed = o.outboxKeepConfirmed;
-      housekeepingInterval = o.housekeepingInterval;
-      housekeepingChunk = o.housekeepingChunk;
-      diskReserve = o.diskReserve;
-      seqReuseAfter = o.seqReuseAfter;
-      localSyncIntervalMillis = o.localSyncIntervalMillis;
-    }
-
-    StoreOptions build() {
-      return new StoreOptions(
-          dataDir,
-          commitWindowMillis,
-          maxBatch,
-          queueCapacity,
-          fileWriteDelayMillis,
-          rawRetentionDays,
-          minuteRetentionDays,
-          hourRetentionDays,
-          outboxCapacity,
-          outboxKeepConfirmed,
-          housekeepingInterval,
-          housekeepingChunk,
-          diskReserve,
-          seqReuseAfter,
-          localSyncIntervalMillis);
-    }
   }
 
   private static void require(boolean ok, String what) {

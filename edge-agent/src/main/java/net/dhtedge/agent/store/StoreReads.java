@@ -29,11 +29,13 @@ public final class StoreReads {
   private final ReaderPool pool;
   private final StoreState state;
   private final Path dbDir;
+  private final String sizeQuery;
 
-  StoreReads(ReaderPool pool, StoreState state, Path dbDir) {
+  StoreReads(ReaderPool pool, StoreState state, Path dbDir, String sizeQuery) {
     this.pool = pool;
     this.state = state;
     this.dbDir = dbDir;
+    this.sizeQuery = sizeQuery;
   }
 
   /** Incidents open or acknowledged, newest first. */
@@ -277,6 +279,10 @@ public final class StoreReads {
 
   /** Bytes of the database files on disk. */
   public long sizeOnDisk() {
+    if (sizeQuery != null) { // a database server: its own figure
+      Long n = pool.query(c -> Queries.scalar(c, sizeQuery));
+      return n == null ? 0 : n;
+    }
     Path dir = dbDir;
     if (!Files.isDirectory(dir)) {
       return 0;

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * really cannot be stored fail; the writer itself never stops on an error, and reopens its
  * connection when it was closed under it.
  *
- * <p>Why it is one long class (~690 lines): it is one thread's state machine, and the invariants
+ * <p>Why it is one long class (~740 lines): it is one thread's state machine, and the invariants
  * that make a commit count (the durable log length, the failure episode, the crash-and-reopen after
  * a failed log write, the checkpoint that may fail like a write) share its fields. Split across
  * classes they would be easier to break than to read.
@@ -145,7 +145,7 @@ final class StoreWriter implements Runnable {
    * agent on a full disk would otherwise look fine until the first reading is lost to it).
    */
   StoreHealth health() {
-    DiskSpace d = DiskSpace.of(options.dbDir(), options.diskReserve());
+    DiskSpace d = measureDisk();
     boolean ok = healthy;
     String error = lastError;
     if (ok && d.belowReserve()) {
@@ -153,6 +153,16 @@ final class StoreWriter implements Runnable {
       error = fullMessage(d);
     }
     return new StoreHealth(ok, failedCommits, failedWrites, error, lastFailureAt, d);
+  }
+
+  /**
+   * The database's file system, or unknown for a database server (its disk is not ours to watch: a
+   * full one fails the commit, which the store handles like any failed commit).
+   */
+  private DiskSpace measureDisk() {
+    return dialect.localFiles()
+        ? DiskSpace.of(options.dbDir(), options.diskReserve())
+        : new DiskSpace(-1, -1, 0);
   }
 
   private String fullMessage(DiskSpace d) {
@@ -293,7 +303,7 @@ final class StoreWriter implements Runnable {
     if (batch.isEmpty()) {
       return;
     }
-    Exception error = tryBatch(batch);
+    Exception error = tryBatchRetrying(batch);
     if (error == null) {
       return;
     }
@@ -306,7 +316,7 @@ final class StoreWriter implements Runnable {
     }
     for (int i = 0; i < batch.size(); i++) {
       WriteJob j = batch.get(i);
-      Exception e = tryBatch(List.of(j));
+      Exception e = tryBatchRetrying(List.of(j));
       if (e instanceof NotDurableException) {
         for (WriteJob rest : batch.subList(i, batch.size())) {
           fail(rest, e);
@@ -332,7 +342,7 @@ final class StoreWriter implements Runnable {
    * batch it does: {@link DurabilityWatch} catches that). Deletes (housekeeping) still run.
    */
   private List<WriteJob> refuseWhenDiskNearlyFull(List<WriteJob> batch) {
-    DiskSpace d = DiskSpace.of(options.dbDir(), options.diskReserve());
+    DiskSpace d = measureDisk();
     disk = d;
     if (!d.belowReserve()) {
       return batch; // (or unknown: the database reports real errors)
@@ -362,6 +372,46 @@ final class StoreWriter implements Runnable {
     safeFailed(j, e);
   }
 
+  /** Attempts at a batch that failed only because it met another store's transaction. */
+  static final int CONFLICT_ATTEMPTS = 5;
+
+  private final java.util.concurrent.atomic.AtomicLong conflicts =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Batches tried again after a clash with another store's transaction, since start. */
+  long conflicts() {
+    return conflicts.get();
+  }
+
+  /**
+   * {@link #tryBatch}, again after a short random pause when it failed only because it met another
+   * store's transaction on a shared database (a deadlock between two hubs' batches: PostgreSQL
+   * aborts one of them). Such a failure is counted only when every attempt met one.
+   */
+  private Exception tryBatchRetrying(List<WriteJob> jobs) {
+    Exception error = tryBatch(jobs);
+    for (int attempt = 1;
+        error != null && dialect.conflict(error) && attempt < CONFLICT_ATTEMPTS;
+        attempt++) {
+      try {
+        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 50) * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      conflicts.incrementAndGet();
+      LOG.info(
+          "batch met another store's transaction ({}); attempt {}",
+          error.getMessage(),
+          attempt + 1);
+      error = tryBatch(jobs);
+    }
+    if (error != null && dialect.conflict(error)) {
+      recordFailure(error);
+    }
+    return error;
+  }
+
   /** One transaction; returns null when committed durably, else the error (rolled back). */
   private Exception tryBatch(List<WriteJob> jobs) {
     Connection c;
@@ -377,7 +427,7 @@ final class StoreWriter implements Runnable {
       return e;
     }
     BatchHooks h = hooks;
-    Tx tx = new Tx(c, state, options, clock.millis());
+    Tx tx = new Tx(c, state, options, dialect, clock.millis());
     try {
       h.beforeBatch();
       tx.closeExpiredBuckets();
@@ -408,7 +458,9 @@ final class StoreWriter implements Runnable {
       } catch (RuntimeException hookError) {
         e.addSuppressed(hookError);
       }
-      recordFailure(e);
+      if (!dialect.conflict(e)) { // a conflict is tried again first (tryBatchRetrying)
+        recordFailure(e);
+      }
       return e;
     }
     tx.close();

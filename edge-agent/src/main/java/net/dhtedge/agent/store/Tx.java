@@ -34,10 +34,10 @@ public final class Tx {
   private final IncidentWriter incidents;
   private final MailWriter mail;
 
-  Tx(Connection c, StoreState state, StoreOptions options, long nowMillis) {
+  Tx(Connection c, StoreState state, StoreOptions options, Dialect dialect, long nowMillis) {
     this.c = c;
     this.now = nowMillis;
-    this.readings = new ReadingWriter(c, state, options, nowMillis);
+    this.readings = new ReadingWriter(c, state, options, dialect, nowMillis);
     this.outbox = new OutboxWriter(c, state, options.outboxCapacity(), nowMillis);
     this.incidents = new IncidentWriter(c, state);
     this.mail = new MailWriter(c, nowMillis);
@@ -110,7 +110,7 @@ public final class Tx {
   }
 
   /** Records a failed local read. */
-  public void insertFailure(String deviceId, Instant ts, String reason) {
+  public void insertFailure(String deviceId, Instant ts, String reason) throws SQLException {
     readings.insertFailure(deviceId, ts, reason);
   }
 
@@ -180,6 +180,16 @@ public final class Tx {
     }
     readings.deleted(table, n);
     return n;
+  }
+
+  /** The transaction's connection (housekeeping's partition upkeep). */
+  Connection connection() {
+    return c;
+  }
+
+  /** Rows of {@code table} that went with a dropped partition, for {@code row_counts}. */
+  void dropped(String table, long n) {
+    readings.deleted(table, Math.toIntExact(n));
   }
 
   /** Writes everything buffered: readings and devices, then the outbox, then the row counts. */

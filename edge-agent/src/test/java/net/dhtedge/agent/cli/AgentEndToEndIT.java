@@ -15,6 +15,7 @@ import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.http.StatusView;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -102,9 +103,7 @@ class AgentEndToEndIT {
         assertThat(agent.pipeline().counters().stored()).isEqualTo(3);
         // An ESP32's reading is already on the broker: the agent must not publish it again.
         assertThat(watcher.payloads("dht11/sensor/data")).hasSize(3);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> incidents = (Map<String, Object>) agent.status().get("incidents");
-        assertThat(incidents.get("open")).isEqualTo(1);
+        assertThat(agent.status().incidents().open()).isEqualTo(1);
       }
     }
   }
@@ -150,6 +149,61 @@ class AgentEndToEndIT {
             .until(() -> agent.pipeline().counters().outboxDepth() == 0);
       }
     }
+  }
+
+  @Test
+  void theAgentsOwnReadingsCarryASeqThatGrowsAcrossRestartsAndTheGatewayThatStoredThem(
+      @TempDir Path data) throws Exception {
+    String sensor =
+        """
+        sensors:
+          - id: pi-seq
+            backend: sim
+            interval: 1s
+        """;
+    List<JsonNode> first;
+    List<JsonNode> second;
+    try (TestClient watcher = TestClient.connect(broker.url(), "watch-seq", false)) {
+      watcher.subscribe("dht11/sensor/data", 1);
+      try (Agent agent = Agent.start(config(data, sensor), Agent.Mode.RUN, AgentClock.system())) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> payloadsOf(watcher, "pi-seq").size() >= 2);
+      }
+      first = payloadsOf(watcher, "pi-seq");
+      try (Agent agent = Agent.start(config(data, sensor), Agent.Mode.RUN, AgentClock.system())) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> payloadsOf(watcher, "pi-seq").size() >= first.size() + 2);
+      }
+      second =
+          payloadsOf(watcher, "pi-seq").subList(first.size(), payloadsOf(watcher, "pi-seq").size());
+    }
+    List<Long> seqs = new ArrayList<>();
+    for (JsonNode n : first) {
+      seqs.add(n.get("seq").asLong());
+      assertThat(n.get("seq").asLong() >>> 32).as("boot of %s", n).isEqualTo(1);
+    }
+    for (JsonNode n : second) {
+      seqs.add(n.get("seq").asLong());
+      assertThat(n.get("seq").asLong() >>> 32).as("boot of %s", n).isEqualTo(2);
+    }
+    assertThat(seqs).as("seqs of two runs").isSorted().doesNotHaveDuplicates();
+    assertThat(first.get(0).get("seq").asLong()).isEqualTo(1L << 32);
+    for (JsonNode n : first) {
+      assertThat(n.get("gateway").asText()).as("gateway of %s", n).isEqualTo("gw-test");
+    }
+  }
+
+  private static List<JsonNode> payloadsOf(TestClient client, String device) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (String p : client.payloads("dht11/sensor/data")) {
+      JsonNode n = JSON.readTree(p);
+      if (device.equals(n.path("device_id").asText())) {
+        out.add(n);
+      }
+    }
+    return out;
   }
 
   private static List<Instant> tsOf(TestClient client, String device, Instant notBefore)
@@ -199,18 +253,12 @@ class AgentEndToEndIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> agent.pipeline().counters().stored() == expectedGood);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> readings = (Map<String, Object>) agent.status().get("readings");
-      @SuppressWarnings("unchecked")
-      Map<String, Long> rejected = (Map<String, Long>) readings.get("rejected");
+      Map<String, Long> rejected = agent.status().readings().rejected();
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () -> {
-                @SuppressWarnings("unchecked")
-                Map<String, Long> r =
-                    (Map<String, Long>)
-                        ((Map<String, Object>) agent.status().get("readings")).get("rejected");
+                Map<String, Long> r = agent.status().readings().rejected();
                 assertThat(r)
                     .containsEntry("not-json", 1000L)
                     .containsEntry("wrong-type", 1000L)
@@ -245,12 +293,10 @@ class AgentEndToEndIT {
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> readings = (Map<String, Object>) agent.status().get("readings");
-                assertThat(readings).containsEntry("stored", 60L).containsEntry("pending_acks", 0L);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> rejected = (Map<String, Object>) readings.get("rejected");
-                assertThat(rejected).containsEntry("too-many-devices", 450L);
+                StatusView.Readings readings = agent.status().readings();
+                assertThat(readings.stored()).isEqualTo(60L);
+                assertThat(readings.ingest().pendingAcks()).isEqualTo(0L);
+                assertThat(readings.rejected()).containsEntry("too-many-devices", 450L);
               });
       assertThat(agent.pipeline().store().devices()).hasSize(50);
       assertThat(agent.connection().isConnected()).isTrue();

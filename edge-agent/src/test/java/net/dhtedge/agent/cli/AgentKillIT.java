@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestClient;
 import org.junit.jupiter.api.Test;
@@ -82,11 +83,8 @@ class AgentKillIT {
         child.destroyForcibly();
       }
 
-      var config =
-          new ConfigLoader()
-              .load(yaml)
-              .config()
-              .withHttp(new ConfigLoader().load(yaml).config().http().withPort(0));
+      var loaded = new ConfigLoader().load(yaml).config();
+      var config = Records.with(loaded, "http", Records.with(loaded.http(), "port", 0));
       try (Agent agent = Agent.start(config, Agent.Mode.LISTEN, AgentClock.system())) {
         await()
             .atMost(Duration.ofSeconds(90))

@@ -17,13 +17,15 @@ import java.util.List;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.contract.Payloads;
+import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.http.HttpOptions;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.store.HistoryPoint;
 import net.dhtedge.agent.store.Step;
 import net.dhtedge.agent.testing.MosquittoBroker;
-import net.dhtedge.agent.testing.MutableClock;
 import net.dhtedge.agent.testing.TestClient;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +45,8 @@ class ClockStepIT {
   @TempDir static Path brokerDir;
 
   private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-  private final MutableClock clock = new MutableClock(t0);
+  private final MutableClock time = new MutableClock(t0);
+  private final AgentClock clock = AgentClock.over(time);
   private Agent agent;
   private TestClient esp;
 
@@ -87,7 +90,8 @@ class ClockStepIT {
         """
             .formatted(data, broker.url(), "agent-" + data.getFileName());
     AgentConfig config = new ConfigLoader().parse(yaml, "test.yml").config();
-    config = config.withHttp(config.http().withPort(HttpOptions.EPHEMERAL));
+    config =
+        Records.with(config, "http", Records.with(config.http(), "port", HttpOptions.EPHEMERAL));
     agent = Agent.start(config, Agent.Mode.LISTEN, clock);
     assertThat(agent.connection().awaitConnected(Duration.ofSeconds(10))).isTrue();
     esp = TestClient.connect(broker.url(), "esp-" + data.getFileName());
@@ -137,14 +141,14 @@ class ClockStepIT {
       @TempDir Path data) throws Exception {
     start(data);
     publish(HOT); // the breach begins
-    clock.advance(Duration.ofSeconds(5));
+    time.advance(Duration.ofSeconds(5));
     publish(HOT);
-    clock.step(Duration.ofHours(-1));
-    clock.advance(Duration.ofSeconds(4));
+    time.step(Duration.ofHours(-1));
+    time.advance(Duration.ofSeconds(4));
     publish(HOT);
     assertThat(open()).as("9 s of monotonic time into the breach").isEmpty();
 
-    clock.advance(Duration.ofSeconds(1));
+    time.advance(Duration.ofSeconds(1));
     publish(HOT);
 
     assertThat(open())
@@ -162,12 +166,12 @@ class ClockStepIT {
       @TempDir Path data) throws Exception {
     start(data);
     publish(HOT.replace("31", "20"));
-    clock.advance(Duration.ofSeconds(1));
-    clock.step(Duration.ofHours(-1));
+    time.advance(Duration.ofSeconds(1));
+    time.step(Duration.ofHours(-1));
     Instant back = t0.plusSeconds(1).minus(Duration.ofHours(1));
     for (int i = 0; i < 3; i++) {
       publish(HOT.replace("31", "2" + (i + 1)));
-      clock.advance(Duration.ofSeconds(1));
+      time.advance(Duration.ofSeconds(1));
     }
 
     assertThat(storedTimes()).containsExactly(back, back.plusSeconds(1), back.plusSeconds(2), t0);
@@ -185,8 +189,8 @@ class ClockStepIT {
       @TempDir Path data) throws Exception {
     start(data);
     publish(HOT.replace("31", "20"));
-    clock.advance(Duration.ofSeconds(10));
-    clock.step(Duration.ofSeconds(-10)); // the wall clock shows t0 again
+    time.advance(Duration.ofSeconds(10));
+    time.step(Duration.ofSeconds(-10)); // the wall clock shows t0 again
 
     publish(HOT.replace("31", "21"));
 
@@ -201,7 +205,7 @@ class ClockStepIT {
     publish(HOT.replace("31", "20"));
     assertThat(getJson("/api/status").get("clock").get("steps").asLong()).isZero();
 
-    clock.step(Duration.ofHours(-1));
+    time.step(Duration.ofHours(-1));
 
     JsonNode status = getJson("/api/status");
     JsonNode c = status.get("clock");

@@ -54,7 +54,8 @@ class ConfigCommandTest {
             f
                 + ":4: mqtt.qos: unknown key; allowed here: enabled, servers, client_id,"
                 + " username, password, password_file, topic_prefix, reading_qos, subscribe,"
-                + " default_device, keep_alive, reconnect_min, reconnect_max, drain_rate, tls",
+                + " default_device, share_group, keep_alive, reconnect_min, reconnect_max,"
+                + " drain_rate, tls",
             "2 configuration error(s); nothing started.");
   }
 

@@ -21,6 +21,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import net.dhtedge.agent.core.Records;
+import net.dhtedge.agent.store.DiskReserve;
 import net.dhtedge.agent.store.HistoryPoint;
 import net.dhtedge.agent.store.Step;
 import net.dhtedge.agent.store.Store;
@@ -266,7 +268,9 @@ public final class DiskFullRounds {
 
   /** Distinct (device, seq) in the store: each seq has its own ts. */
   private long countStored(Path data, Instant t0) {
-    try (Store s = Store.open(StoreOptions.defaults(data).withMinFreeBytes(0))) {
+    try (Store s =
+        Store.open(
+            Records.with(StoreOptions.defaults(data), "diskReserve", DiskReserve.fixed(0)))) {
       long n = 0;
       for (int d = 0; d < devices; d++) {
         Set<Instant> seen = new HashSet<>();

@@ -16,6 +16,7 @@ import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.Tmpfs;
 import org.junit.jupiter.api.AfterEach;
@@ -66,7 +67,9 @@ class FullDiskStatusIT {
                     .formatted(disk.dir().resolve("data")),
                 "test.yml")
             .config();
-    config = config.withHttp(config.http().withPort(MosquittoBroker.freePort()));
+    config =
+        Records.with(
+            config, "http", Records.with(config.http(), "port", MosquittoBroker.freePort()));
     try (Agent agent = Agent.start(config, Agent.Mode.LISTEN, AgentClock.system())) {
       int port = agent.httpPort();
       agent.pipeline().submit(reading(1)).get(10, TimeUnit.SECONDS);

@@ -148,11 +148,18 @@ class HelpTextTest {
   void eachCommandOffersOnlyTheOptionsItUses() {
     Map<String, Set<String>> expected =
         Map.of(
-            "run", Set.of("--config", "--data-dir", "--broker", "--http-port", "--sensor"),
-            "demo", Set.of("--config", "--data-dir", "--broker", "--http-port", "--sensor"),
-            "listen", Set.of("--config", "--data-dir", "--broker", "--http-port"),
-            "mail-test", Set.of("--config", "--data-dir", "--to"),
-            "config check", Set.of("--config", "--data-dir"));
+            "run",
+            Set.of("--config", "--data-dir", "--broker", "--http-port", "--sensor", "--store"),
+            "demo",
+            Set.of("--config", "--data-dir", "--broker", "--http-port", "--sensor"),
+            "listen",
+            Set.of("--config", "--data-dir", "--broker", "--http-port", "--store"),
+            "hub",
+            Set.of("--config", "--data-dir", "--broker", "--http-port", "--store", "--group"),
+            "mail-test",
+            Set.of("--config", "--data-dir", "--to"),
+            "config check",
+            Set.of("--config", "--data-dir"));
     Set<String> standard = Set.of("--help", "--version", "--exit-after");
     expected.forEach(
         (name, want) -> {

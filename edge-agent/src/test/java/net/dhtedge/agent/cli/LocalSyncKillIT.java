@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.store.DeviceSummary;
 import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
@@ -136,7 +137,7 @@ class LocalSyncKillIT {
       // Restarted: the broker redelivers what was not acknowledged, so every reading it accepted
       // is stored exactly once.
       var loaded = new ConfigLoader().load(yaml).config();
-      var config = loaded.withHttp(loaded.http().withPort(0));
+      var config = Records.with(loaded, "http", Records.with(loaded.http(), "port", 0));
       try (Agent agent = Agent.start(config, Agent.Mode.LISTEN, AgentClock.system())) {
         await()
             .atMost(Duration.ofSeconds(90))

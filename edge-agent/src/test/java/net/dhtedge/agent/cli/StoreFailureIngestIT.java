@@ -20,6 +20,7 @@ import java.util.List;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestClient;
 import net.dhtedge.agent.testing.Tmpfs;
@@ -83,7 +84,9 @@ class StoreFailureIngestIT {
                     .formatted(disk.dir().resolve("data"), broker.url()),
                 "test.yml")
             .config();
-    config = config.withHttp(config.http().withPort(MosquittoBroker.freePort()));
+    config =
+        Records.with(
+            config, "http", Records.with(config.http(), "port", MosquittoBroker.freePort()));
     Instant t0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
     try (Agent agent = Agent.start(config, Agent.Mode.LISTEN, AgentClock.system());
         TestClient device = TestClient.connect(broker.url(), "esp32-stall")) {

@@ -32,8 +32,8 @@ class BadConfigTest {
             "mqtt:\n  topic_prefx: x\n",
             "edge-agent.yml:2: mqtt.topic_prefx: unknown key; did you mean 'topic_prefix'?"
                 + " allowed here: enabled, servers, client_id, username, password, password_file,"
-                + " topic_prefix, reading_qos, subscribe, default_device, keep_alive,"
-                + " reconnect_min, reconnect_max, drain_rate, tls"),
+                + " topic_prefix, reading_qos, subscribe, default_device, share_group,"
+                + " keep_alive, reconnect_min, reconnect_max, drain_rate, tls"),
         bad(
             "a dash instead of an underscore is a likely typo",
             "agent:\n  data-dir: /tmp\n",
@@ -194,6 +194,12 @@ class BadConfigTest {
             "rules:\n  defaults:\n    temperature:\n      min: 25\n      max: 20\n",
             "edge-agent.yml:5: rules.defaults.temperature.max: 20 must be above min (25)"),
         bad(
+            "a hysteresis the rules engine cannot use (the agent failed to start with it)",
+            "rules:\n  defaults:\n    temperature:\n      min: 10\n      max: 11\n"
+                + "      hysteresis: 0.6\n",
+            "edge-agent.yml:6: rules.defaults.temperature.hysteresis: 0.6 must be at most"
+                + " (max - min) / 2 (0.5)"),
+        bad(
             "a humidity limit beyond 100 %RH",
             "rules:\n  defaults:\n    humidity:\n      max: 120\n",
             "edge-agent.yml:4: rules.defaults.humidity.max: 120 is out of range (allowed: 0..100"
@@ -269,6 +275,72 @@ class BadConfigTest {
             "a root that is a list",
             "- a\n- b\n",
             "edge-agent.yml:1: expected a mapping (indented key: value lines), got a list"));
+  }
+
+  /**
+   * An unknown key in every section lists the keys allowed there, in the order of the docs: the
+   * keys a section allows are the ones its bind asks for, so a key read only on some path (a
+   * backend, a trajectory, mail enabled) must still be allowed on every other.
+   */
+  static Stream<Arguments> unknownKeys() {
+    return Stream.of(
+        unknown(
+            "store:\n  wirte_delay: 1s\n",
+            "edge-agent.yml:2: store.wirte_delay: unknown key; did you mean 'write_delay'? allowed"
+                + " here: write_delay, retention_raw, retention_minute, retention_hour,"
+                + " outbox_capacity, max_devices, url, user, password, password_file"),
+        unknown(
+            "http:\n  x: 1\n",
+            "edge-agent.yml:2: http.x: unknown key; allowed here: bind, port, token, token_file,"
+                + " read_requires_token, cors_origins, max_connections, idle_timeout,"
+                + " dashboard_dir"),
+        unknown(
+            "mail:\n  x: 1\n",
+            "edge-agent.yml:2: mail.x: unknown key; allowed here: enabled, host, port, security,"
+                + " username, password, password_file, from, to, rate_limit, status_url"),
+        unknown(
+            "homeassistant:\n  x: 1\n",
+            "edge-agent.yml:2: homeassistant.x: unknown key; allowed here: discovery, prefix"),
+        unknown(
+            "mqtt:\n  servers: embedded\n  tls:\n    x: 1\n",
+            "edge-agent.yml:4: mqtt.tls.x: unknown key; allowed here: ca_file, cert_file,"
+                + " key_file, verify_hostname"),
+        unknown(
+            "rules:\n  x: 1\n",
+            "edge-agent.yml:2: rules.x: unknown key; allowed here: defaults, devices,"
+                + " stale_after_intervals, sensor_failure"),
+        unknown(
+            "rules:\n  devices:\n    cellar:\n      x: 1\n",
+            "edge-agent.yml:4: rules.devices.cellar.x: unknown key; allowed here: temperature,"
+                + " humidity"),
+        unknown(
+            "rules:\n  defaults:\n    humidity:\n      x: 1\n",
+            "edge-agent.yml:4: rules.defaults.humidity.x: unknown key; allowed here: min, max,"
+                + " hysteresis, debounce_count, debounce_time"),
+        unknown(
+            "rules:\n  sensor_failure:\n    x: 1\n",
+            "edge-agent.yml:3: rules.sensor_failure.x: unknown key; allowed here:"
+                + " threshold_percent, window"),
+        unknown(
+            "sensors:\n  - id: a\n    backend: iio\n    x: 1\n",
+            "edge-agent.yml:4: sensors[0].x: unknown key; allowed here: id, model, backend, pin,"
+                + " chip, iio_device, interval, spike_filter, sim"),
+        unknown(
+            "sensors:\n  - id: a\n    backend: sim\n    sim:\n      x: 1\n",
+            "edge-agent.yml:5: sensors[0].sim.x: unknown key; allowed here: trajectory,"
+                + " base_temperature, base_humidity, temperature_amplitude, humidity_amplitude,"
+                + " period, csv_file, checksum_fault_rate, timeout_fault_rate, seed"));
+  }
+
+  private static Arguments unknown(String yaml, String expected) {
+    return Arguments.of("unknown key " + expected.split(": ")[1], yaml, expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unknownKeys")
+  void anUnknownKeyListsExactlyTheKeysItsSectionsBindReads(
+      String name, String yaml, String expected) {
+    aBadConfigIsRejectedWithFileLineKeyAndWhatIsAllowed(name, yaml, expected);
   }
 
   private static Arguments bad(String name, String yaml, String expected) {

@@ -11,6 +11,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import net.dhtedge.agent.homeassistant.DiscoveryOptions;
+import net.dhtedge.agent.http.HttpOptions;
+import net.dhtedge.agent.mail.MailOptions;
+import net.dhtedge.agent.mqtt.MqttOptions;
+import net.dhtedge.agent.mqtt.TlsOptions;
+import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.gpio.DhtModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,17 +62,17 @@ class ConfigLoaderTest {
     assertThat(c.mqtt().keepAlive()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.mqtt().reconnectMin()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.mqtt().reconnectMax()).isEqualTo(Duration.ofSeconds(8));
-    assertThat(c.mqtt().drainRate()).isEqualTo(500);
-    assertThat(c.mqtt().tls()).isEqualTo(TlsConfig.DEFAULTS);
-    assertThat(c.store().writeDelay()).isEqualTo(Duration.ofMillis(100));
-    assertThat(c.store().retentionHour()).isEqualTo(Duration.ofDays(1825));
+    assertThat(c.mqtt().drainRatePerSecond()).isEqualTo(500);
+    assertThat(c.mqtt().tls()).isEqualTo(TlsOptions.DEFAULTS);
+    assertThat(c.store().commitWindowMillis()).isEqualTo(100);
+    assertThat(c.store().hourRetentionDays()).isEqualTo(1825);
     assertThat(c.store().outboxCapacity()).isEqualTo(100_000);
     assertThat(c.store().maxDevices()).isEqualTo(2000);
-    assertThat(c.rules()).isEqualTo(RulesConfig.DEFAULTS);
-    assertThat(c.rules().defaults().temperature().isActive()).isFalse();
-    assertThat(c.http()).isEqualTo(HttpConfig.DEFAULTS);
-    assertThat(c.mail()).isEqualTo(MailConfig.DEFAULTS);
-    assertThat(c.homeassistant()).isEqualTo(HomeAssistantConfig.DEFAULTS);
+    assertThat(c.rules()).isEqualTo(RulesOptions.defaults());
+    assertThat(c.rules().temperature().isActive()).isFalse();
+    assertThat(c.http()).isEqualTo(HttpOptions.defaults());
+    assertThat(c.mail()).isEqualTo(MailOptions.defaults());
+    assertThat(c.homeassistant()).isEqualTo(DiscoveryOptions.defaults());
   }
 
   @Test
@@ -322,7 +329,7 @@ class ConfigLoaderTest {
 
   @Test
   void aDeviceOverrideInheritsTheDefaultsAndAnEmptyLimitRemovesOne() throws Exception {
-    RulesConfig r =
+    RulesOptions r =
         loader()
             .parse(
                 """
@@ -340,12 +347,11 @@ class ConfigLoaderTest {
             .config()
             .rules();
 
-    assertThat(r.forDevice("freezer").temperature())
-        .isEqualTo(new ThresholdRule(-30.0, -10.0, 0.5, 2, Duration.ZERO));
-    assertThat(r.forDevice("attic").temperature())
-        .isEqualTo(new ThresholdRule(5.0, null, 0.5, 2, Duration.ZERO));
-    assertThat(r.forDevice("someone-else").temperature())
-        .isEqualTo(new ThresholdRule(5.0, 30.0, 0.5, 2, Duration.ZERO));
+    assertThat(r.threshold("freezer", true)).isEqualTo(new Threshold(-30.0, -10.0, 0.5));
+    assertThat(r.threshold("attic", true)).isEqualTo(new Threshold(5.0, null, 0.5));
+    assertThat(r.threshold("someone-else", true)).isEqualTo(new Threshold(5.0, 30.0, 0.5));
+    assertThat(r.debounceCount()).isEqualTo(2);
+    assertThat(r.debounceDuration()).isEqualTo(Duration.ZERO);
   }
 
   @Test
@@ -372,8 +378,8 @@ class ConfigLoaderTest {
 
   @Test
   void embeddedAndASingleServerStringAreAccepted() throws Exception {
-    MqttConfig embedded = loader().parse("mqtt:\n  servers: embedded\n", "t.yml").config().mqtt();
-    MqttConfig single =
+    MqttOptions embedded = loader().parse("mqtt:\n  servers: embedded\n", "t.yml").config().mqtt();
+    MqttOptions single =
         loader().parse("mqtt:\n  servers: wss://b.example.org/mqtt\n", "t.yml").config().mqtt();
 
     assertThat(embedded.embedded()).isTrue();

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import net.dhtedge.agent.mqtt.MqttOptions;
 import net.dhtedge.gpio.DhtModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,8 +52,51 @@ class ConfigOverridesTest {
   }
 
   @Test
+  void aHubsStoreGroupAndSeveralBrokersComeFromTheCommandLine() throws Exception {
+    file("store:\n  user: edge\n");
+
+    AgentConfig c =
+        loader()
+            .load(
+                new ConfigOverrides(
+                    null,
+                    "tcp://a:1883, tcp://b:1883",
+                    null,
+                    null,
+                    null,
+                    "jdbc:postgresql://db:5432/edge",
+                    "fleet"))
+            .config();
+
+    assertThat(c.mqtt().servers())
+        .containsExactly(URI.create("tcp://a:1883"), URI.create("tcp://b:1883"));
+    assertThat(c.mqtt().shareGroup()).isEqualTo("fleet");
+    assertThat(c.mqtt().readingFilter(new net.dhtedge.agent.contract.Topics("dht11")))
+        .isEqualTo("$share/fleet/dht11/sensor/data");
+    assertThat(c.store().target().isPostgres()).isTrue();
+    assertThat(c.store().target().where()).isEqualTo("jdbc:postgresql://db:5432/edge");
+    assertThat(c.store().target().user()).isEqualTo("edge");
+  }
+
+  @Test
+  void aStoreThatIsNotPostgresOrABadGroupIsAProblemNamingTheOption() throws Exception {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                loader()
+                    .load(
+                        new ConfigOverrides(
+                            null, null, null, null, null, "jdbc:mysql://db/edge", "a/b")));
+
+    assertThat(e.format())
+        .contains("--store: must be a jdbc:postgresql://HOST:PORT/DB URL")
+        .contains("--group: \"a/b\" must be 1-64 of [A-Za-z0-9_.-]");
+  }
+
+  @Test
   void embeddedBrokerClearsTheServerList() throws Exception {
-    MqttConfig m = loader().load(only("embedded", null, null, null)).config().mqtt();
+    MqttOptions m = loader().load(only("embedded", null, null, null)).config().mqtt();
 
     assertThat(m.embedded()).isTrue();
     assertThat(m.servers()).isEmpty();

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.gpio.DhtModel;
 import org.junit.jupiter.api.Test;
 
@@ -65,10 +66,8 @@ class ExampleAndDocsTest {
     assertThat(example.http()).isEqualTo(defaults.http());
     assertThat(example.mail()).isEqualTo(defaults.mail());
     assertThat(example.homeassistant()).isEqualTo(defaults.homeassistant());
-    assertThat(example.rules().defaults()).isEqualTo(defaults.rules().defaults());
-    assertThat(example.rules().staleAfterIntervals())
-        .isEqualTo(defaults.rules().staleAfterIntervals());
-    assertThat(example.rules().sensorFailure()).isEqualTo(defaults.rules().sensorFailure());
+    // rules.defaults, stale_after_intervals and sensor_failure: everything but rules.devices
+    assertThat(Records.with(example.rules(), "devices", Map.of())).isEqualTo(defaults.rules());
     // The parts the example marks as examples:
     assertThat(example.sensors())
         .containsExactly(
@@ -82,7 +81,7 @@ class ExampleAndDocsTest {
                 Duration.ofSeconds(2),
                 false,
                 SimConfig.DEFAULTS));
-    assertThat(example.rules().forDevice("pi-kitchen").temperature().max()).isEqualTo(30.0);
+    assertThat(example.rules().threshold("pi-kitchen", true).max()).isEqualTo(30.0);
   }
 
   @Test
@@ -102,7 +101,7 @@ class ExampleAndDocsTest {
                 m.endsWith(": no such file")
                     || m.endsWith(": no such directory") // http.dashboard_dir
                     || m.endsWith(", not both"))
-        .hasSize(7);
+        .hasSize(8); // 3 files, the dashboard, and 4 secrets (mqtt, store, mail, http)
   }
 
   @Test
@@ -213,35 +212,19 @@ class ExampleAndDocsTest {
     }
   }
 
-  /** The keys the loader accepts, from its own key lists. */
-  private static List<String> schemaKeys(boolean withDeviceThresholds) {
-    List<String> keys = new ArrayList<>(List.of(ConfigLoader.TOP_KEYS));
-    add(keys, "agent", SectionsBinder.AGENT_KEYS);
-    add(keys, "sensors[]", SensorsBinder.SENSOR_KEYS);
-    add(keys, "sensors[].sim", SensorsBinder.SIM_KEYS);
-    add(keys, "mqtt", MqttBinder.KEYS);
-    add(keys, "mqtt.tls", MqttBinder.TLS_KEYS);
-    add(keys, "store", SectionsBinder.STORE_KEYS);
-    add(keys, "rules", RulesBinder.KEYS);
-    add(keys, "rules.defaults", RulesBinder.METRIC_KEYS);
-    add(keys, "rules.defaults.temperature", RulesBinder.THRESHOLD_KEYS);
-    add(keys, "rules.defaults.humidity", RulesBinder.THRESHOLD_KEYS);
-    keys.add("rules.devices." + DEVICE);
-    if (withDeviceThresholds) {
-      add(keys, "rules.devices." + DEVICE, RulesBinder.METRIC_KEYS);
-      add(keys, "rules.devices." + DEVICE + ".temperature", RulesBinder.THRESHOLD_KEYS);
-      add(keys, "rules.devices." + DEVICE + ".humidity", RulesBinder.THRESHOLD_KEYS);
+  /**
+   * The keys the loader accepts: those its binders ask for while reading a file with one sensor and
+   * one device (each binder asks for all its keys, written or not).
+   */
+  private static List<String> schemaKeys(boolean withDeviceThresholds) throws IOException {
+    String probe = "sensors:\n  - id: probe\nrules:\n  devices:\n    probe: {}\n";
+    List<String> keys = new ArrayList<>();
+    for (String key : ConfigLoader.keysAskedFor(probe)) {
+      String k = key.replace("rules.devices.probe", "rules.devices." + DEVICE);
+      if (withDeviceThresholds || !k.startsWith("rules.devices." + DEVICE + ".")) {
+        keys.add(k);
+      }
     }
-    add(keys, "rules.sensor_failure", RulesBinder.FAILURE_KEYS);
-    add(keys, "http", SectionsBinder.HTTP_KEYS);
-    add(keys, "mail", SectionsBinder.MAIL_KEYS);
-    add(keys, "homeassistant", SectionsBinder.HA_KEYS);
     return keys;
-  }
-
-  private static void add(List<String> keys, String prefix, String[] names) {
-    for (String n : names) {
-      keys.add(prefix + "." + n);
-    }
   }
 }

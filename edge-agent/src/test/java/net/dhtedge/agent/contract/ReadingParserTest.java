@@ -48,8 +48,27 @@ class ReadingParserTest {
                     48.0,
                     "gpiod"),
                 "dht11",
+                null,
                 false,
                 false));
+  }
+
+  @Test
+  void aGatewayNamesTheAgentThatFirstStoredTheReadingAndMustLookLikeAnId() {
+    ParseResult r =
+        parse(
+            "{\"device_id\":\"esp-1\",\"seq\":7,\"temperature\":20,\"humidity\":50,"
+                + "\"gateway\":\"gw-north.2\"}");
+    assertThat(((Accepted) r).gateway()).isEqualTo("gw-north.2");
+    assertThat(
+            ((Accepted) parse("{\"temperature\":20,\"humidity\":50,\"gateway\":null}")).gateway())
+        .isNull();
+    assertThat(reason("{\"temperature\":20,\"humidity\":50,\"gateway\":5}"))
+        .isEqualTo(RejectReason.WRONG_TYPE);
+    assertThat(reason("{\"temperature\":20,\"humidity\":50,\"gateway\":\"a b\"}"))
+        .isEqualTo(RejectReason.BAD_DEVICE_ID);
+    assertThat(reason("{\"temperature\":20,\"humidity\":50,\"gateway\":\"\"}"))
+        .isEqualTo(RejectReason.BAD_DEVICE_ID);
   }
 
   @Test
@@ -61,7 +80,7 @@ class ReadingParserTest {
     assertThat(r)
         .isEqualTo(
             new Accepted(
-                new Reading("lab-1", RECEIVED, null, 25.0, 60.0, "mqtt"), null, true, true));
+                new Reading("lab-1", RECEIVED, null, 25.0, 60.0, "mqtt"), null, null, true, true));
   }
 
   @Test

@@ -9,12 +9,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 class RejectCounterTest {
 
-  final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T22:00:00Z"));
+  final MutableClock time = new MutableClock(Instant.parse("2026-11-27T22:00:00Z"));
+  final AgentClock clock = AgentClock.over(time);
   final List<String> lines = new CopyOnWriteArrayList<>();
   final RejectCounter counter = new RejectCounter(clock, Duration.ofMinutes(1), lines::add);
 
@@ -29,9 +31,9 @@ class RejectCounterTest {
       assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isFalse();
     }
     assertThat(counter.record(reject(RejectReason.BAD_TS), "t")).isTrue();
-    clock.advance(Duration.ofSeconds(59));
+    time.advance(Duration.ofSeconds(59));
     assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isFalse();
-    clock.advance(Duration.ofSeconds(1));
+    time.advance(Duration.ofSeconds(1));
     assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isTrue();
     assertThat(lines).hasSize(3);
     assertThat(lines.get(0)).contains("not-json").doesNotContain("more since");
@@ -49,8 +51,8 @@ class RejectCounterTest {
   @Test
   void aWallClockSetBackAnHourDoesNotSilenceTheLogForAnHour() {
     assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isTrue();
-    clock.step(Duration.ofHours(-1));
-    clock.advance(Duration.ofSeconds(60));
+    time.step(Duration.ofHours(-1));
+    time.advance(Duration.ofSeconds(60));
 
     assertThat(counter.record(reject(RejectReason.NOT_JSON), "t")).isTrue();
   }

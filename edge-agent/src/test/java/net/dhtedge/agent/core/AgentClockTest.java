@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 class AgentClockTest {
@@ -13,9 +13,10 @@ class AgentClockTest {
 
   @Test
   void timePassingIsNoStepHoweverLong() {
-    MutableClock c = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock c = AgentClock.over(time);
     c.now();
-    c.advance(Duration.ofDays(3));
+    time.advance(Duration.ofDays(3));
     c.now();
 
     assertThat(c.steps()).isZero();
@@ -24,11 +25,12 @@ class AgentClockTest {
 
   @Test
   void aWallClockSetBackAnHourIsOneStepCountedOnceHoweverOftenTheClockIsRead() {
-    MutableClock c = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock c = AgentClock.over(time);
     c.now();
-    c.step(Duration.ofHours(-1));
+    time.step(Duration.ofHours(-1));
     for (int i = 0; i < 5; i++) {
-      c.advance(Duration.ofSeconds(1));
+      time.advance(Duration.ofSeconds(1));
       c.now();
     }
 
@@ -41,13 +43,14 @@ class AgentClockTest {
 
   @Test
   void aStepOfAtMostTwoSecondsIsNotCountedOneOfMoreIs() {
-    MutableClock c = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock c = AgentClock.over(time);
     c.now();
-    c.step(Duration.ofMillis(2000));
+    time.step(Duration.ofMillis(2000));
     c.now();
     assertThat(c.steps()).as("2 s: within the threshold (NTP's slew)").isZero();
 
-    c.step(Duration.ofMillis(2001));
+    time.step(Duration.ofMillis(2001));
     c.now();
     assertThat(c.steps()).isEqualTo(1);
     assertThat(c.lastStep().orElseThrow().describe()).isEqualTo("forward 2.0 s");
@@ -55,10 +58,11 @@ class AgentClockTest {
 
   @Test
   void durationsBetweenMomentsComeFromTheMonotonicClockNotTheWallClock() {
-    MutableClock c = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock c = AgentClock.over(time);
     AgentClock.Moment before = c.now();
-    c.advance(Duration.ofSeconds(5));
-    c.step(Duration.ofHours(-1));
+    time.advance(Duration.ofSeconds(5));
+    time.step(Duration.ofHours(-1));
 
     AgentClock.Moment after = c.now();
 

@@ -124,13 +124,15 @@ class DiscoveryIT {
   private static DiscoveryOptions options(
       String prefix, String haPrefix, Map<String, String> local) {
     return new DiscoveryOptions(
+        true,
         haPrefix,
         new Topics(prefix),
         "1.2.3",
         local,
         Map.of(),
         Duration.ofMinutes(5),
-        Duration.ofDays(7));
+        Duration.ofDays(7),
+        Duration.ofSeconds(1));
   }
 
   private static Set<String> keys(JsonNode n) {
@@ -143,13 +145,15 @@ class DiscoveryIT {
   void everyConfigUsesOnlyDocumentedSensorOptionsWithTheRightClassesAndUnits() throws Exception {
     DiscoveryOptions o =
         new DiscoveryOptions(
+            true,
             "homeassistant",
             new Topics("dht11"),
             "1.2.3",
             Map.of("pi.kitchen", "DHT22"),
             Map.of("pi.kitchen", Duration.ofSeconds(90)),
             Duration.ofMinutes(5),
-            Duration.ofDays(7));
+            Duration.ofDays(7),
+            Duration.ofSeconds(1));
     for (String device : List.of("pi.kitchen", "esp32-greenhouse")) {
       for (DiscoveryPayloads.Metric m : DiscoveryPayloads.Metric.values()) {
         JsonNode n =

@@ -33,6 +33,7 @@ class StateMirrorTest {
   private StateMirror mirror(StateMirror.Sink sink) {
     DiscoveryOptions o =
         new DiscoveryOptions(
+            true,
             "homeassistant",
             new Topics("dht11"),
             "1.2.3",

@@ -19,6 +19,7 @@ import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigException;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class DashboardServingTest {
         """
             .formatted(data, site);
     AgentConfig c = new ConfigLoader().parse(yaml, "test.yml").config();
-    c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
+    c = Records.with(c, "http", Records.with(c.http(), "port", HttpOptions.EPHEMERAL));
     agent = Agent.start(c, Agent.Mode.LISTEN, AgentClock.system());
     http = new Http(agent.httpPort(), "a-long-enough-test-token");
   }
@@ -182,7 +183,7 @@ class DashboardServingTest {
                     .formatted(data),
                 "t.yml")
             .config();
-    c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
+    c = Records.with(c, "http", Records.with(c.http(), "port", HttpOptions.EPHEMERAL));
     try (Agent plain = Agent.start(c, Agent.Mode.LISTEN, AgentClock.system())) {
       HttpResponse<String> r = new Http(plain.httpPort(), "x").get("/dashboard/");
       assertThat(r.statusCode()).isEqualTo(404);

@@ -12,6 +12,7 @@ import net.dhtedge.agent.cli.Agent;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class ErrorBeforeBodyTest {
             .config();
     agent =
         Agent.start(
-            c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL)),
+            Records.with(c, "http", Records.with(c.http(), "port", HttpOptions.EPHEMERAL)),
             Agent.Mode.LISTEN,
             AgentClock.system());
   }

@@ -25,6 +25,7 @@ import net.dhtedge.agent.cli.Agent;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class HostileClientsTest {
         """
             .formatted(data, CAP, IDLE.toMillis());
     AgentConfig c = new ConfigLoader().parse(yaml, "test.yml").config();
-    c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
+    c = Records.with(c, "http", Records.with(c.http(), "port", HttpOptions.EPHEMERAL));
     agent = Agent.start(c, Agent.Mode.RUN, AgentClock.system());
     http = new Http(agent.httpPort(), Http.tokenOf(data));
   }

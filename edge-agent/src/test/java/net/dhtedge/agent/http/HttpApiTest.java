@@ -22,6 +22,7 @@ import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class HttpApiTest {
         """
             .formatted(data, ORIGIN);
     AgentConfig c = new ConfigLoader().parse(yaml, "test.yml").config();
-    c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
+    c = Records.with(c, "http", Records.with(c.http(), "port", HttpOptions.EPHEMERAL));
     agent = Agent.start(c, Agent.Mode.RUN, AgentClock.system());
     http = new Http(agent.httpPort(), Http.tokenOf(data));
     List<CompletableFuture<?>> stored = new ArrayList<>();
@@ -103,6 +104,118 @@ class HttpApiTest {
     assertThat(hist.get("stale").asBoolean()).isTrue(); // its last reading is from January
     assertThat(hist.get("valid").asBoolean()).isFalse();
     assertThat(hist.get("read_success_rate").isNull()).isTrue();
+  }
+
+  @Test
+  void statusSendsEveryPartWithItsSnakeCaseKeysAndLeavesOutThePartsThatAreOff() {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> json(http.get("/api/status")).get("sensors").get(0).has("last_good_at"));
+    JsonNode body = json(http.get("/api/status"));
+    // MQTT is off here: no connection, publisher, ingest, device_status or mail keys at all
+    assertThat(fieldNames(body))
+        .containsExactly(
+            "version",
+            "name",
+            "mode",
+            "started_at",
+            "uptime_s",
+            "clock",
+            "mqtt",
+            "readings",
+            "incidents",
+            "store",
+            "sensors",
+            "jvm",
+            "recent_errors",
+            "devices");
+    assertThat(fieldNames(body.get("clock")))
+        .containsExactly("now", "steps", "step_threshold_s", "last_step");
+    assertThat(body.get("clock").get("last_step").isNull()).isTrue();
+    assertThat(fieldNames(body.get("mqtt")))
+        .containsExactly("enabled", "connected", "outbox", "outbox_dropped");
+    assertThat(fieldNames(body.get("readings")))
+        .containsExactly(
+            "stored",
+            "duplicates",
+            "events_dropped",
+            "store_failures",
+            "read_failures",
+            "rejected");
+    assertThat(fieldNames(body.get("incidents"))).containsExactly("open");
+    assertThat(fieldNames(body.get("store")))
+        .containsExactly(
+            "healthy",
+            "reason",
+            "disk_free_bytes",
+            "disk_size_bytes",
+            "disk_reserve_bytes",
+            "readings_kept",
+            "devices",
+            "size_bytes",
+            "commits",
+            "writes_committed",
+            "largest_commit");
+    assertThat(body.get("store").get("reason").isNull()).isTrue();
+    JsonNode good = sensor(body, "pi-sim");
+    assertThat(fieldNames(good))
+        .containsExactly(
+            "id",
+            "backend",
+            "valid",
+            "attempts",
+            "successes",
+            "success_rate",
+            "failures",
+            "temperature",
+            "humidity",
+            "last_good_at",
+            "age_s");
+    JsonNode broken = sensor(body, "pi-broken");
+    assertThat(fieldNames(broken))
+        .containsExactly(
+            "id",
+            "backend",
+            "valid",
+            "attempts",
+            "successes",
+            "success_rate",
+            "failures",
+            "last_failure");
+    assertThat(broken.get("last_failure").asText()).matches("[a-z-]+: .+"); // reason id: detail
+    assertThat(fieldNames(body.get("jvm")))
+        .containsExactly("heap_used_bytes", "heap_committed_bytes", "heap_max_bytes");
+    assertThat(fieldNames(device(body.get("devices"), "hist")))
+        .containsExactly(
+            "device_id",
+            "local",
+            "last_reading",
+            "age_s",
+            "expected_interval_s",
+            "stale",
+            "online",
+            "read_success_rate",
+            "valid",
+            "last_read_failed",
+            "last_failure",
+            "readings");
+    assertThat(fieldNames(device(body.get("devices"), "hist").get("last_reading")))
+        .containsExactly("ts", "temperature", "humidity", "source");
+  }
+
+  private static List<String> fieldNames(JsonNode n) {
+    List<String> names = new ArrayList<>();
+    n.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static JsonNode sensor(JsonNode status, String id) {
+    for (JsonNode s : status.get("sensors")) {
+      if (s.get("id").asText().equals(id)) {
+        return s;
+      }
+    }
+    throw new AssertionError("no sensor " + id + " in " + status.get("sensors"));
   }
 
   @Test
@@ -256,6 +369,21 @@ class HttpApiTest {
     assertThat(hot.statusCode()).isEqualTo(201);
     assertThat(json(hot).get("published").asBoolean()).isFalse(); // MQTT is off
     await().atMost(Duration.ofSeconds(10)).until(() -> openIncidentOf("hot") != null);
+    assertThat(fieldNames(openIncidentOf("hot")))
+        .containsExactly(
+            "incident_id",
+            "status",
+            "device_id",
+            "rule",
+            "metric",
+            "value",
+            "threshold",
+            "message",
+            "opened_at",
+            "acknowledged_at",
+            "acknowledged_by",
+            "resolved_at",
+            "resolved_by");
     long id = openIncidentOf("hot").get("incident_id").asLong();
 
     HttpResponse<String> ack = http.post("/api/incidents/" + id + "/ack", "{\"by\":\"tester\"}");

@@ -12,6 +12,7 @@ import net.dhtedge.agent.cli.Agent;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +63,7 @@ class MqttEndpointsIT {
         """
             .formatted(data, brokerA.url(), extraYaml);
     AgentConfig c = new ConfigLoader().parse(yaml, "test.yml").config();
-    c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
+    c = Records.with(c, "http", Records.with(c.http(), "port", HttpOptions.EPHEMERAL));
     return Agent.start(c, Agent.Mode.LISTEN, AgentClock.system());
   }
 

@@ -16,6 +16,7 @@ import net.dhtedge.agent.cli.Main;
 import net.dhtedge.agent.config.AgentConfig;
 import net.dhtedge.agent.config.ConfigLoader;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,7 +127,7 @@ class TokenAndReadAccessIT {
         """
             .formatted(data, tokenLine, readToken);
     AgentConfig c = new ConfigLoader().parse(yaml, "test.yml").config();
-    c = c.withHttp(c.http().withPort(HttpOptions.EPHEMERAL));
+    c = Records.with(c, "http", Records.with(c.http(), "port", HttpOptions.EPHEMERAL));
     return Agent.start(c, Agent.Mode.RUN, AgentClock.system());
   }
 }

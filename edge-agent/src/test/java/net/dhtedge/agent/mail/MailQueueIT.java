@@ -12,12 +12,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import net.dhtedge.agent.config.MailConfig;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.store.Dialect;
 import net.dhtedge.agent.store.FaultyConnections;
@@ -26,7 +27,7 @@ import net.dhtedge.agent.store.MailQueue;
 import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
 import net.dhtedge.agent.testing.MosquittoBroker;
-import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,9 +41,16 @@ class MailQueueIT {
 
   private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
   private static final RulesOptions RULES =
-      RulesOptions.defaults()
-          .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
-          .withDebounce(1, Duration.ZERO);
+      Records.with(
+          TestRules.classic(),
+          "temperature",
+          new Threshold(null, 30.0, 0.5),
+          "humidity",
+          Threshold.none(),
+          "debounceCount",
+          1,
+          "debounceDuration",
+          Duration.ZERO);
 
   @TempDir Path dir;
   private GreenMail smtp;
@@ -60,9 +68,10 @@ class MailQueueIT {
 
   private MailOptions options(int port) {
     return new MailOptions(
+        true,
         "127.0.0.1",
         port,
-        MailConfig.Security.NONE,
+        MailOptions.Security.NONE,
         null,
         null,
         "agent@example.org",
@@ -100,7 +109,7 @@ class MailQueueIT {
     return Pipeline.open(
         StoreOptions.defaults(dir),
         RULES,
-        PipelineOptions.defaults().withMailEnabled(mail),
+        Records.with(PipelineOptions.defaults(), "mailEnabled", mail),
         AgentClock.system());
   }
 
@@ -146,7 +155,7 @@ class MailQueueIT {
             new Pipeline(
                 store,
                 RULES,
-                PipelineOptions.defaults().withMailEnabled(true),
+                Records.with(PipelineOptions.defaults(), "mailEnabled", true),
                 AgentClock.system())) {
       connections.failNextCommits(1);
       CompletableFuture<?> failed = p.submit(hot(1));
@@ -180,7 +189,8 @@ class MailQueueIT {
 
   @Test
   void sentMailsOlderThanThirtyDaysAreDeletedButTheRateLimitStillKnowsTheLastOne() {
-    MutableClock clock = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock clock = AgentClock.over(time);
     try (Store store = Store.open(StoreOptions.defaults(dir), clock)) {
       MailJob job = MailJob.of(MailSenderIT.opened(1, "lab", 31.0));
       MailQueue q = store.mailQueue();
@@ -188,7 +198,7 @@ class MailQueueIT {
       q.markSent(List.of(job), T0);
       assertThat(store.runHousekeeping().mails()).isZero();
 
-      clock.advance(MailQueue.KEEP_SENT.plus(Duration.ofDays(1)));
+      time.advance(MailQueue.KEEP_SENT.plus(Duration.ofDays(1)));
       assertThat(store.runHousekeeping().mails()).isEqualTo(1);
       assertThat(q.lastSent(List.of(job))).isEqualTo(Map.of(job.rateKey(), T0));
       assertThat(q.pending()).isEmpty();

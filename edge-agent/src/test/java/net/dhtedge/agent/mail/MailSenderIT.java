@@ -14,8 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import net.dhtedge.agent.config.MailConfig;
+import net.dhtedge.agent.config.Secret;
 import net.dhtedge.agent.core.AgentClock;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.rules.Rule;
 import net.dhtedge.agent.rules.Transition;
@@ -24,8 +25,8 @@ import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
 import net.dhtedge.agent.store.Tx;
 import net.dhtedge.agent.testing.MosquittoBroker;
-import net.dhtedge.agent.testing.MutableClock;
 import net.dhtedge.agent.testing.Writes;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,11 +92,12 @@ class MailSenderIT {
 
   private MailOptions options(Duration rateLimit) {
     return new MailOptions(
+        true,
         "127.0.0.1",
         port,
-        MailConfig.Security.NONE,
+        MailOptions.Security.NONE,
         "agent",
-        "s3cret",
+        new Secret("s3cret", Secret.Origin.INLINE),
         "agent@example.org",
         List.of("ops@example.org"),
         rateLimit,
@@ -236,14 +238,15 @@ class MailSenderIT {
   void withinTheRateLimitFurtherStepsWaitAndThenGoOutAsOneDigest() throws Exception {
     port = MosquittoBroker.freePort();
     startSmtp(port);
-    MutableClock clock = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock clock = AgentClock.over(time);
     MailSender s = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
     s.start();
     Transition first = opened(10, "greenhouse", 31.0);
     step(s, first);
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 1);
 
-    clock.advance(Duration.ofMinutes(2));
+    time.advance(Duration.ofMinutes(2));
     step(s, resolved(first, clock.instant()));
     step(s, opened(11, "greenhouse", 32.0));
     long passes = s.stats().passes();
@@ -252,7 +255,7 @@ class MailSenderIT {
     assertThat(smtp.getReceivedMessages()).hasSize(1);
     assertThat(s.stats().queued()).isEqualTo(2);
 
-    clock.advance(Duration.ofMinutes(14));
+    time.advance(Duration.ofMinutes(14));
     s.wake();
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 2);
     MimeMessage digest = smtp.getReceivedMessages()[1];
@@ -275,22 +278,23 @@ class MailSenderIT {
   void aWallClockSetBackAnHourDoesNotHoldTheNextMailBackForAnHour() throws Exception {
     port = MosquittoBroker.freePort();
     startSmtp(port);
-    MutableClock clock = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock clock = AgentClock.over(time);
     MailSender s = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
     s.start();
     step(s, opened(50, "cellar", 31.0));
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 1);
     await().atMost(Duration.ofSeconds(5)).until(() -> s.stats().queued() == 0);
 
-    clock.step(Duration.ofHours(-1));
-    clock.advance(Duration.ofMinutes(14));
+    time.step(Duration.ofHours(-1));
+    time.advance(Duration.ofMinutes(14));
     step(s, opened(51, "cellar", 32.0));
     long passes = s.stats().passes();
     s.wake();
     await().atMost(Duration.ofSeconds(20)).until(() -> s.stats().passes() > passes);
     assertThat(smtp.getReceivedMessages()).as("14 min: within the rate limit").hasSize(1);
 
-    clock.advance(Duration.ofMinutes(1));
+    time.advance(Duration.ofMinutes(1));
     s.wake();
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 2);
   }
@@ -299,7 +303,8 @@ class MailSenderIT {
   void theRateLimitSurvivesARestartBecauseTheLastMailIsReadFromTheStore() throws Exception {
     port = MosquittoBroker.freePort();
     startSmtp(port);
-    MutableClock clock = new MutableClock(T0);
+    MutableClock time = new MutableClock(T0);
+    AgentClock clock = AgentClock.over(time);
     MailSender s = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
     s.start();
     step(s, opened(40, "attic", 31.0));
@@ -308,7 +313,7 @@ class MailSenderIT {
 
     s.close();
     restartStore(clock);
-    clock.advance(Duration.ofMinutes(2));
+    time.advance(Duration.ofMinutes(2));
     MailSender again = sender(options(Duration.ofMinutes(15)), clock, Duration.ZERO);
     step(again, opened(41, "attic", 32.0));
     again.start();
@@ -318,7 +323,7 @@ class MailSenderIT {
     assertThat(smtp.getReceivedMessages()).hasSize(1);
     assertThat(again.stats().queued()).isEqualTo(1);
 
-    clock.advance(Duration.ofMinutes(14));
+    time.advance(Duration.ofMinutes(14));
     again.wake();
     await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length == 2);
     assertThat(smtp.getReceivedMessages()[1].getSubject())
@@ -389,20 +394,8 @@ class MailSenderIT {
     startSmtp(port);
     MailOptions good = options(Duration.ZERO);
     MailOptions bad =
-        new MailOptions(
-            good.host(),
-            good.port(),
-            good.security(),
-            "agent",
-            "wrong",
-            good.from(),
-            good.to(),
-            good.rateLimit(),
-            good.statusUrl(),
-            good.retryMin(),
-            good.retryMax(),
-            good.timeout(),
-            null);
+        Records.with(
+            good, "username", "agent", "password", new Secret("wrong", Secret.Origin.INLINE));
     SmtpTransport t = new SmtpTransport(bad);
     MimeMessage m =
         new MailComposer(bad, "gw1").single(t.session(), MailJob.of(opened(1, "a", 31)));
@@ -421,19 +414,15 @@ class MailSenderIT {
     startSmtp(port); // GreenMail 2.1 offers no STARTTLS
     MailOptions plain = options(Duration.ZERO);
     MailOptions o =
-        new MailOptions(
-            plain.host(),
-            plain.port(),
-            MailConfig.Security.STARTTLS,
+        Records.with(
+            plain,
+            "security",
+            MailOptions.Security.STARTTLS,
+            "username",
             "agent",
-            "s3cret",
-            plain.from(),
-            plain.to(),
-            plain.rateLimit(),
-            plain.statusUrl(),
-            plain.retryMin(),
-            plain.retryMax(),
-            plain.timeout(),
+            "password",
+            new Secret("s3cret", Secret.Origin.INLINE),
+            "socketFactory",
             null);
     SmtpTransport t = new SmtpTransport(o);
     MimeMessage m = new MailComposer(o, "gw1").single(t.session(), MailJob.of(opened(1, "a", 31)));

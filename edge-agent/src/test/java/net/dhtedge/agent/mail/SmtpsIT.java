@@ -8,7 +8,6 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
-import net.dhtedge.agent.config.MailConfig;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestPki;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +49,7 @@ class SmtpsIT {
 
   private static MailOptions options(String host, javax.net.ssl.SSLSocketFactory f) {
     return TlsMailFixtures.options(
-        host, port, MailConfig.Security.SMTPS, "s3cret", Duration.ofSeconds(5), f);
+        host, port, MailOptions.Security.SMTPS, "s3cret", Duration.ofSeconds(5), f);
   }
 
   private static MimeMessage mail(SmtpTransport t, MailOptions o) throws Exception {

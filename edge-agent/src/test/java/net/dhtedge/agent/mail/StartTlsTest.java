@@ -7,7 +7,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLSocketFactory;
-import net.dhtedge.agent.config.MailConfig;
 import net.dhtedge.agent.testing.StartTlsSmtpServer;
 import net.dhtedge.agent.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
@@ -49,7 +48,7 @@ class StartTlsTest {
 
   private MailOptions options(String host, String password, SSLSocketFactory trust) {
     return TlsMailFixtures.options(
-        host, smtp.port(), MailConfig.Security.STARTTLS, password, Duration.ofSeconds(10), trust);
+        host, smtp.port(), MailOptions.Security.STARTTLS, password, Duration.ofSeconds(10), trust);
   }
 
   private static MimeMessage mail(SmtpTransport t, MailOptions o) throws Exception {

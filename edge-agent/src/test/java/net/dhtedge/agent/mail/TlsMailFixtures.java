@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
-import net.dhtedge.agent.config.MailConfig;
+import net.dhtedge.agent.config.Secret;
 import net.dhtedge.agent.store.MailJob;
 
 /** What the TLS mail tests (SMTPS, STARTTLS) send and with which options. */
@@ -17,16 +17,17 @@ final class TlsMailFixtures {
   static MailOptions options(
       String host,
       int port,
-      MailConfig.Security security,
+      MailOptions.Security security,
       String password,
       Duration timeout,
       SSLSocketFactory trust) {
     return new MailOptions(
+        true,
         host,
         port,
         security,
         "agent",
-        password,
+        password == null ? null : new Secret(password, Secret.Origin.INLINE),
         "agent@example.org",
         List.of("ops@example.org"),
         Duration.ZERO,

@@ -22,8 +22,8 @@ import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
 import net.dhtedge.agent.testing.InMemoryIntake;
 import net.dhtedge.agent.testing.MosquittoBroker;
-import net.dhtedge.agent.testing.MutableClock;
 import net.dhtedge.agent.testing.TestClient;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,7 +155,7 @@ class IngestIT {
     startAgent(
         MqttOptions.builder().defaultDevice("greenhouse"),
         Duration.ofMillis(1),
-        new MutableClock(now));
+        AgentClock.over(new MutableClock(now)));
 
     for (int i = 0; i < 3; i++) {
       device.publish(data(), "{\"temperature\":25,\"humidity\":60}", 1, false);

@@ -110,6 +110,7 @@ class PackagingIT {
             "bin/build-deb",
             "bin/bench",
             "bin/bench-devices",
+            "bin/bench-rss",
             "bin/bench-diskfull",
             "bin/bench-http",
             ".ci/run",
@@ -154,5 +155,38 @@ class PackagingIT {
 
     assertThat(c.config().agent().dataDir()).isEqualTo(Path.of("/var/lib/edge-agent"));
     assertThat(c.warnings()).isEmpty();
+  }
+
+  /**
+   * The demo's embedded broker stays off the Pi: the shaded jar (the one the .deb ships; failsafe
+   * runs after the package phase built it) has no Moquette, Netty or h2-mvstore entry. They are in
+   * demo-broker's jar only.
+   */
+  @Test
+  void theShadedJarCarriesNoDemoBrokerMoquetteNettyOrH2() throws Exception {
+    Path jar = Path.of("target", "edge-agent.jar");
+    assertThat(jar).as("the package phase builds the shaded jar before failsafe runs").exists();
+    List<String> entries = new ArrayList<>();
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+      zip.stream().map(java.util.zip.ZipEntry::getName).forEach(entries::add);
+    }
+
+    assertThat(entries).contains("net/dhtedge/agent/mqtt/EmbeddedBroker.class");
+    assertThat(entries)
+        .noneMatch(DemoBrokerEntries::isDemoBroker)
+        .noneMatch(e -> e.startsWith("META-INF/services/") && e.contains("EmbeddedBroker"));
+  }
+
+  /**
+   * What only the demo broker brings into a jar (classes, multi-release copies, native-image and
+   * version metadata); packaging/test/check-deb.sh applies the same rule to the packaged jar.
+   */
+  static final class DemoBrokerEntries {
+    static boolean isDemoBroker(String entry) {
+      String e = entry.toLowerCase(java.util.Locale.ROOT);
+      return e.contains("moquette") || e.contains("netty") || e.startsWith("org/h2/");
+    }
+
+    private DemoBrokerEntries() {}
   }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.core.Records;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.store.Dialect;
 import net.dhtedge.agent.store.DiskReserve;
 import net.dhtedge.agent.store.HistoryPoint;
@@ -107,7 +108,8 @@ class FullFileSystemIT {
   @Test
   void aLogWriteOnAFullDiskIsNeverAcknowledgedAndNothingAcknowledgedIsLost() throws Exception {
     StoreOptions so =
-        StoreOptions.defaults(disk.dir().resolve("data")).withDiskReserve(DiskReserve.fixed(0));
+        Records.with(
+            StoreOptions.defaults(disk.dir().resolve("data")), "diskReserve", DiskReserve.fixed(0));
     Set<Long> acked = new HashSet<>();
     boolean logFailureSeen = false;
     long seq = 0;
@@ -201,7 +203,6 @@ class FullFileSystemIT {
   }
 
   private static Pipeline open(StoreOptions so) {
-    return Pipeline.open(
-        so, RulesOptions.defaults(), PipelineOptions.defaults(), AgentClock.system());
+    return Pipeline.open(so, TestRules.classic(), PipelineOptions.defaults(), AgentClock.system());
   }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.store.StoreOptions;
 
 /**
@@ -59,7 +59,7 @@ public final class KillMain {
     AgentClock clock = AgentClock.system();
     Pipeline p =
         Pipeline.open(
-            StoreOptions.defaults(dir), RulesOptions.defaults(), PipelineOptions.defaults(), clock);
+            StoreOptions.defaults(dir), TestRules.classic(), PipelineOptions.defaults(), clock);
     System.err.println("ready");
     Semaphore window = new Semaphore(5_000);
     for (long seq = first; ; seq++) {

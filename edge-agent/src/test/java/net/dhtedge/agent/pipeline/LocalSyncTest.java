@@ -10,15 +10,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.ReadingIntake.Outcome;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.store.DeviceSummary;
 import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreException;
 import net.dhtedge.agent.store.StoreOptions;
-import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,12 +37,14 @@ class LocalSyncTest {
 
   @TempDir Path dir;
 
-  final MutableClock clock = new MutableClock(T0);
+  final MutableClock time = new MutableClock(T0);
+  final AgentClock clock = AgentClock.over(time);
 
   Pipeline open(StoreOptions so) {
     return Pipeline.open(
         so,
-        RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
+        Records.with(
+            TestRules.classic(), "temperature", Threshold.none(), "humidity", Threshold.none()),
         PipelineOptions.defaults(),
         clock);
   }
@@ -69,7 +73,8 @@ class LocalSyncTest {
   @Test
   void anMqttReadingIsInTheLogFileWhenItsFutureCompletesAndTakesTheWaitingLocalReadingsAlong()
       throws Exception {
-    try (Pipeline p = open(StoreOptions.defaults(dir).withLocalSyncIntervalMillis(10_000))) {
+    try (Pipeline p =
+        open(Records.with(StoreOptions.defaults(dir), "localSyncIntervalMillis", 10_000))) {
       assertThat(p.submitLocal(local(1)).join()).isEqualTo(Outcome.STORED);
       assertThat(p.submit(mqtt(1)).join()).isEqualTo(Outcome.STORED);
       String log = logOnDisk();
@@ -86,7 +91,8 @@ class LocalSyncTest {
 
   @Test
   void localReadingsReachTheLogFileWithinTheIntervalWithoutAnyOtherWrite() {
-    try (Pipeline p = open(StoreOptions.defaults(dir).withLocalSyncIntervalMillis(200))) {
+    try (Pipeline p =
+        open(Records.with(StoreOptions.defaults(dir), "localSyncIntervalMillis", 200))) {
       for (int i = 1; i <= 3; i++) {
         assertThat(p.submitLocal(local(i)).join()).isEqualTo(Outcome.STORED);
       }
@@ -99,7 +105,8 @@ class LocalSyncTest {
   @Test
   void localReadingsCommittedJustBeforeACleanCloseAreAllThereAfterTheReopen() {
     int n = 20;
-    try (Pipeline p = open(StoreOptions.defaults(dir).withLocalSyncIntervalMillis(10_000))) {
+    try (Pipeline p =
+        open(Records.with(StoreOptions.defaults(dir), "localSyncIntervalMillis", 10_000))) {
       for (int i = 1; i <= n; i++) {
         assertThat(p.submitLocal(local(i)).join()).isEqualTo(Outcome.STORED);
       }
@@ -113,7 +120,8 @@ class LocalSyncTest {
 
   @Test
   void withAZeroIntervalEveryLocalReadingIsInTheLogFileBeforeItsFutureCompletes() throws Exception {
-    try (Pipeline p = open(StoreOptions.defaults(dir).withLocalSyncIntervalMillis(0))) {
+    try (Pipeline p =
+        open(Records.with(StoreOptions.defaults(dir), "localSyncIntervalMillis", 0))) {
       for (int i = 1; i <= 3; i++) {
         assertThat(p.submitLocal(local(i)).join()).isEqualTo(Outcome.STORED);
         assertThat(logOnDisk())

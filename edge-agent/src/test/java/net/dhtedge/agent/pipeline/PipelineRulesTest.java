@@ -14,16 +14,20 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.outbox.OutboxMessage;
 import net.dhtedge.agent.rules.Incident;
 import net.dhtedge.agent.rules.IncidentStatus;
 import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.rules.Transition;
 import net.dhtedge.agent.store.IncidentEvent;
+import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
-import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,17 +38,30 @@ class PipelineRulesTest {
 
   @TempDir Path dir;
 
-  final MutableClock clock = new MutableClock(T0);
+  final MutableClock time = new MutableClock(T0);
+  final AgentClock clock = AgentClock.over(time);
   final RulesOptions rules =
-      RulesOptions.defaults()
-          .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
-          .withDebounce(2, Duration.ZERO);
+      Records.with(
+          TestRules.classic(),
+          "temperature",
+          new Threshold(null, 30.0, 0.5),
+          "humidity",
+          Threshold.none(),
+          "debounceCount",
+          2,
+          "debounceDuration",
+          Duration.ZERO);
+
+  /** The store under test: HSQLDB here, PostgreSQL in {@link PostgresPipelineRulesIT}. */
+  Store openStore(StoreOptions so) {
+    return Store.open(so, clock);
+  }
 
   Pipeline open() {
     return Pipeline.open(
-        StoreOptions.defaults(dir),
+        openStore(StoreOptions.defaults(dir)),
         rules,
-        PipelineOptions.defaults().withModels(Map.of("pi-kitchen", "dht22")),
+        Records.with(PipelineOptions.defaults(), "models", Map.of("pi-kitchen", "dht22")),
         clock);
   }
 
@@ -76,7 +93,7 @@ class PipelineRulesTest {
           .isEqualTo(
               "{\"device_id\":\"pi-kitchen\",\"ts\":\"2026-11-27T22:00:00.123Z\",\"seq\":42,"
                   + "\"temperature\":21.5,\"humidity\":48.0,\"source\":\"gpiod\","
-                  + "\"model\":\"dht22\"}");
+                  + "\"model\":\"dht22\",\"gateway\":\"agent\"}"); // gateway: this agent stored it
       JsonNode sim = json(out.get(1));
       assertThat(sim.has("seq")).isFalse();
       assertThat(sim.has("model")).isFalse();
@@ -150,13 +167,13 @@ class PipelineRulesTest {
       p.submit(new Reading("d", T0, 2L, 31, 50, "mqtt")).join();
       long id = p.store().notResolvedIncidents().get(0).id();
 
-      clock.advance(Duration.ofMinutes(1));
+      time.advance(Duration.ofMinutes(1));
       Incident acked = p.acknowledge(id, "alice").join();
       assertThat(acked.status()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
       assertThat(acked.acknowledgedAt()).isEqualTo(clock.instant());
       assertThat(p.acknowledge(id, "bob").join().acknowledgedBy()).isEqualTo("alice");
 
-      clock.advance(Duration.ofMinutes(1));
+      time.advance(Duration.ofMinutes(1));
       Incident resolved = p.resolve(id, "bob").join();
       assertThat(resolved.status()).isEqualTo(IncidentStatus.RESOLVED);
       assertThat(p.resolve(id, "carol").join().resolvedBy()).isEqualTo("bob");
@@ -212,9 +229,9 @@ class PipelineRulesTest {
   void aSilentDeviceRaisesAStaleIncidentOnTheTimerTick() {
     try (Pipeline p = open()) {
       p.submit(new Reading("esp-1", T0, 1L, 20, 50, "mqtt")).join();
-      clock.advance(Duration.ofSeconds(149));
+      time.advance(Duration.ofSeconds(149));
       assertThat(p.checkStale().join()).isEmpty();
-      clock.advance(Duration.ofSeconds(2));
+      time.advance(Duration.ofSeconds(2));
       List<Transition> t = p.checkStale().join();
       assertThat(t)
           .singleElement()
@@ -231,15 +248,15 @@ class PipelineRulesTest {
   void aStaleIncidentResolvedByHandIsNotRaisedAgainAfterARestart() {
     try (Pipeline p = open()) {
       p.submit(new Reading("gone", T0, 1L, 20, 50, "mqtt")).join();
-      clock.advance(Duration.ofMinutes(10));
+      time.advance(Duration.ofMinutes(10));
       long id = p.checkStale().join().get(0).incident().id();
       p.resolve(id, "alice").join();
     }
-    clock.advance(Duration.ofMinutes(10));
+    time.advance(Duration.ofMinutes(10));
     try (Pipeline p = open()) {
       assertThat(p.checkStale().join()).isEmpty();
       p.submit(new Reading("gone", clock.instant(), 2L, 20, 50, "mqtt")).join();
-      clock.advance(Duration.ofMinutes(10));
+      time.advance(Duration.ofMinutes(10));
       assertThat(p.checkStale().join()).as("silent again after a reading").hasSize(1);
     }
   }
@@ -248,11 +265,11 @@ class PipelineRulesTest {
   void recordedReadFailuresRaiseASensorFailureIncident() {
     try (Pipeline p = open()) {
       for (int i = 0; i < 7; i++) {
-        clock.advance(Duration.ofSeconds(2));
+        time.advance(Duration.ofSeconds(2));
         p.submit(new Reading("pi", clock.instant(), (long) i, 20, 50, "gpiod"));
       }
       for (int i = 0; i < 3; i++) {
-        clock.advance(Duration.ofSeconds(2));
+        time.advance(Duration.ofSeconds(2));
         p.recordFailure("pi", clock.instant(), "checksum");
       }
       p.submit(new Reading("pi", clock.instant(), 99L, 20, 50, "gpiod")).join();

@@ -8,16 +8,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.ReadingIntake.Outcome;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.store.DeviceSummary;
 import net.dhtedge.agent.store.HistoryPoint;
 import net.dhtedge.agent.store.HousekeepingResult;
 import net.dhtedge.agent.store.Step;
+import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
-import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,12 +30,19 @@ class PipelineStoreTest {
 
   @TempDir Path dir;
 
-  final MutableClock clock = new MutableClock(T0);
+  final MutableClock time = new MutableClock(T0);
+  final AgentClock clock = AgentClock.over(time);
+
+  /** The store under test: HSQLDB here, PostgreSQL in {@link PostgresPipelineStoreIT}. */
+  Store openStore(StoreOptions so) {
+    return Store.open(so, clock);
+  }
 
   Pipeline open(StoreOptions so) {
     return Pipeline.open(
-        so,
-        RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
+        openStore(so),
+        Records.with(
+            TestRules.classic(), "temperature", Threshold.none(), "humidity", Threshold.none()),
         PipelineOptions.defaults(),
         clock);
   }
@@ -47,9 +57,10 @@ class PipelineStoreTest {
 
   Pipeline openWithMaxDevices(int max) {
     return Pipeline.open(
-        StoreOptions.defaults(dir),
-        RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
-        PipelineOptions.defaults().withMaxDevices(max),
+        openStore(Records.with(StoreOptions.defaults(dir), "maxDevices", max)),
+        Records.with(
+            TestRules.classic(), "temperature", Threshold.none(), "humidity", Threshold.none()),
+        PipelineOptions.defaults(),
         clock);
   }
 
@@ -175,7 +186,7 @@ class PipelineStoreTest {
 
   @Test
   void duplicatesInsideOneBatchAreRecognised() {
-    try (Pipeline p = open(StoreOptions.defaults(dir).withCommitWindowMillis(200))) {
+    try (Pipeline p = open(Records.with(StoreOptions.defaults(dir), "commitWindowMillis", 200))) {
       List<CompletableFuture<Outcome>> fs = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         fs.add(p.submit(reading("esp-1", T0, 1L, 20, 40, "mqtt")));
@@ -245,7 +256,7 @@ class PipelineStoreTest {
 
   @Test
   void retentionDeletesOldRawReadingsInSmallChunksAndKeepsAggregates() {
-    StoreOptions so = StoreOptions.defaults(dir).withHousekeepingChunk(7);
+    StoreOptions so = Records.with(StoreOptions.defaults(dir), "housekeepingChunk", 7);
     try (Pipeline p = open(so)) {
       Instant old = T0.minus(Duration.ofDays(31));
       for (long s = 0; s < 50; s++) {
@@ -272,7 +283,15 @@ class PipelineStoreTest {
 
   @Test
   void aggregatesExpireAfterTheirOwnRetention() {
-    StoreOptions so = StoreOptions.defaults(dir).withRetention(1, 2, 3);
+    StoreOptions so =
+        Records.with(
+            StoreOptions.defaults(dir),
+            "rawRetentionDays",
+            1,
+            "minuteRetentionDays",
+            2,
+            "hourRetentionDays",
+            3);
     try (Pipeline p = open(so)) {
       p.submit(reading("d", T0.minus(Duration.ofDays(4)), 1L, 20, 40, "sim"));
       p.submit(reading("d", T0.minus(Duration.ofMinutes(150).multipliedBy(24)), 2L, 20, 40, "sim"));

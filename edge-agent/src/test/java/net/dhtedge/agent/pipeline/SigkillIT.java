@@ -16,13 +16,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.store.HistoryPoint;
 import net.dhtedge.agent.store.Step;
 import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
-import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,13 +61,11 @@ class SigkillIT {
    * later every live bucket has expired: the first batch closes them, summing their readings).
    */
   private void aggregatesAfterTheKillsMatchTheRawReadings() {
-    MutableClock later = new MutableClock(Instant.now().plus(Duration.ofHours(3)));
+    MutableClock time = new MutableClock(Instant.now().plus(Duration.ofHours(3)));
+    AgentClock later = AgentClock.over(time);
     try (Pipeline p =
         Pipeline.open(
-            StoreOptions.defaults(dir),
-            RulesOptions.defaults(),
-            PipelineOptions.defaults(),
-            later)) {
+            StoreOptions.defaults(dir), TestRules.classic(), PipelineOptions.defaults(), later)) {
       Store s = p.store();
       Map<Instant, Long> raw = rawCountsPerMinute(s);
       assertThat(raw.values().stream().mapToLong(Long::longValue).sum()).isPositive();

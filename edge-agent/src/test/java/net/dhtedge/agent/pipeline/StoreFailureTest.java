@@ -14,11 +14,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.ReadingIntake.Outcome;
 import net.dhtedge.agent.rules.Incident;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
 import net.dhtedge.agent.store.Dialect;
+import net.dhtedge.agent.store.DiskReserve;
 import net.dhtedge.agent.store.FaultyConnections;
 import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
@@ -46,9 +48,16 @@ class StoreFailureTest {
     pipeline =
         new Pipeline(
             store,
-            RulesOptions.defaults()
-                .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
-                .withDebounce(2, Duration.ZERO),
+            Records.with(
+                TestRules.classic(),
+                "temperature",
+                new Threshold(null, 30.0, 0.5),
+                "humidity",
+                Threshold.none(),
+                "debounceCount",
+                2,
+                "debounceDuration",
+                Duration.ZERO),
             PipelineOptions.defaults(),
             AgentClock.system());
   }
@@ -146,10 +155,11 @@ class StoreFailureTest {
   @Test
   void belowTheFreeSpaceReserveReadingsAreRefusedButHousekeepingStillRuns(@TempDir Path other)
       throws Exception {
-    StoreOptions so = StoreOptions.defaults(other).withMinFreeBytes(Long.MAX_VALUE);
+    StoreOptions so =
+        Records.with(
+            StoreOptions.defaults(other), "diskReserve", DiskReserve.fixed(Long.MAX_VALUE));
     try (Pipeline p =
-        Pipeline.open(
-            so, RulesOptions.defaults(), PipelineOptions.defaults(), AgentClock.system())) {
+        Pipeline.open(so, TestRules.classic(), PipelineOptions.defaults(), AgentClock.system())) {
       CompletableFuture<Outcome> f = p.submit(r(1, 20));
       assertThat(f)
           .failsWithin(Duration.ofSeconds(10))

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import net.dhtedge.agent.core.AgentClock.Moment;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.rules.Transition.Change;
 import org.junit.jupiter.api.Test;
 
@@ -30,9 +31,16 @@ class RulesEngineTest {
   }
 
   RulesOptions tempMax30(int debounce) {
-    return RulesOptions.defaults()
-        .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
-        .withDebounce(debounce, Duration.ZERO);
+    return Records.with(
+        TestRules.classic(),
+        "temperature",
+        new Threshold(null, 30.0, 0.5),
+        "humidity",
+        Threshold.none(),
+        "debounceCount",
+        debounce,
+        "debounceDuration",
+        Duration.ZERO);
   }
 
   Reading temp(String dev, double t, Instant ts) {
@@ -67,7 +75,10 @@ class RulesEngineTest {
 
   @Test
   void aDebounceDurationDelaysTheOpeningUntilTheViolationLastedLongEnough() {
-    RulesEngine e = engine(tempMax30(1).withDebounce(1, Duration.ofSeconds(10)));
+    RulesEngine e =
+        engine(
+            Records.with(
+                tempMax30(1), "debounceCount", 1, "debounceDuration", Duration.ofSeconds(10)));
     List<Transition> out = new ArrayList<>();
     for (int s = 0; s <= 10; s += 2) {
       Instant ts = T0.plusSeconds(s);
@@ -82,7 +93,10 @@ class RulesEngineTest {
 
   @Test
   void aDebounceTimeRunsOnTheMonotonicClockWhenTheWallClockIsSetBackAnHour() {
-    RulesEngine e = engine(tempMax30(1).withDebounce(1, Duration.ofSeconds(10)));
+    RulesEngine e =
+        engine(
+            Records.with(
+                tempMax30(1), "debounceCount", 1, "debounceDuration", Duration.ofSeconds(10)));
     long s = 1_000_000_000L;
     // The breach begins; 5 s later the wall clock is set back an hour; readings go on every 1 s,
     // stamped with the wall clock as it is.
@@ -102,7 +116,10 @@ class RulesEngineTest {
 
   @Test
   void aDebounceTimeIsNotCutShortByAWallClockSetForwardAnHour() {
-    RulesEngine e = engine(tempMax30(1).withDebounce(1, Duration.ofSeconds(10)));
+    RulesEngine e =
+        engine(
+            Records.with(
+                tempMax30(1), "debounceCount", 1, "debounceDuration", Duration.ofSeconds(10)));
     assertThat(e.onReading(temp("d", 31, T0), new Moment(T0, 0))).isEmpty();
     Instant ahead = T0.plus(Duration.ofHours(1));
 
@@ -111,7 +128,7 @@ class RulesEngineTest {
 
   @Test
   void theStaleRuleRunsOnTheMonotonicClockWhicheverWayTheWallClockSteps() {
-    RulesEngine e = engine(RulesOptions.defaults()); // stale after 150 s
+    RulesEngine e = engine(TestRules.classic()); // stale after 150 s
     e.onReading(new Reading("esp", T0, 1L, 20, 50, "mqtt"), new Moment(T0, 0));
     Instant ahead = T0.plus(Duration.ofHours(1));
     assertThat(e.checkStale(new Moment(ahead, 10_000_000_000L)))
@@ -147,9 +164,16 @@ class RulesEngineTest {
   void minimumRulesWorkForHumidityToo() {
     RulesEngine e =
         engine(
-            RulesOptions.defaults()
-                .withThresholds(Threshold.none(), new Threshold(20.0, null, 2.0))
-                .withDebounce(2, Duration.ZERO));
+            Records.with(
+                TestRules.classic(),
+                "temperature",
+                Threshold.none(),
+                "humidity",
+                new Threshold(20.0, null, 2.0),
+                "debounceCount",
+                2,
+                "debounceDuration",
+                Duration.ZERO));
     Instant ts = T0;
     assertThat(e.onReading(new Reading("d", ts, 1L, 20, 19, "sim"), at(ts))).isEmpty();
     List<Transition> open = e.onReading(new Reading("d", ts, 2L, 20, 18.5, "sim"), at(ts));
@@ -170,9 +194,10 @@ class RulesEngineTest {
   @Test
   void aPerDeviceOverrideReplacesTheDefaultBandForThatDeviceOnly() {
     RulesOptions o =
-        tempMax30(1)
-            .withDevices(
-                Map.of("freezer", new DeviceRules(new Threshold(null, -15.0, 1.0), null, null)));
+        Records.with(
+            tempMax30(1),
+            "devices",
+            Map.of("freezer", new DeviceRules(new Threshold(null, -15.0, 1.0), null, null)));
     RulesEngine e = engine(o);
     assertThat(feed(e, "freezer", -10))
         .singleElement()
@@ -187,7 +212,7 @@ class RulesEngineTest {
 
   @Test
   void aSilentDeviceBecomesStaleOnceAndRecoversWithItsNextReading() {
-    RulesOptions o = RulesOptions.defaults(); // 30 s x 5 = 150 s
+    RulesOptions o = TestRules.classic(); // 30 s x 5 = 150 s
     RulesEngine e = engine(o);
     e.onReading(new Reading("esp", T0, 1L, 20, 50, "mqtt"), at(T0));
     assertThat(e.checkStale(at(T0.plusSeconds(150)))).isEmpty();
@@ -216,7 +241,7 @@ class RulesEngineTest {
 
   @Test
   void aStaleIncidentResolvedByHandDoesNotReopenUntilTheDeviceReportsAgain() {
-    RulesEngine e = engine(RulesOptions.defaults());
+    RulesEngine e = engine(TestRules.classic());
     e.load(List.of(), Map.of("esp", T0), at(T0));
     Transition stale = e.checkStale(at(T0.plusSeconds(200))).get(0);
     assertThat(e.resolve(stale.incident().id(), "alice", T0.plusSeconds(210))).isPresent();
@@ -226,8 +251,10 @@ class RulesEngineTest {
   @Test
   void thePerDeviceExpectedIntervalSetsTheStaleLimit() {
     RulesOptions o =
-        RulesOptions.defaults()
-            .withDevices(Map.of("slow", new DeviceRules(null, null, Duration.ofMinutes(10))));
+        Records.with(
+            TestRules.classic(),
+            "devices",
+            Map.of("slow", new DeviceRules(null, null, Duration.ofMinutes(10))));
     RulesEngine e = engine(o);
     e.load(List.of(), Map.of("slow", T0, "fast", T0), at(T0));
     assertThat(e.checkStale(at(T0.plusSeconds(600))))
@@ -240,7 +267,7 @@ class RulesEngineTest {
 
   @Test
   void tooManyFailedReadsOpenASensorFailureThatResolvesWhenReadsRecover() {
-    RulesEngine e = engine(RulesOptions.defaults()); // > 20 % over 5 min, >= 10 attempts
+    RulesEngine e = engine(TestRules.classic()); // > 20 % over 5 min, >= 10 attempts
     Instant t = T0;
     List<Transition> out = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -279,7 +306,7 @@ class RulesEngineTest {
 
   @Test
   void failuresOutsideTheWindowNoLongerCount() {
-    RulesEngine e = engine(RulesOptions.defaults());
+    RulesEngine e = engine(TestRules.classic());
     Instant t = T0;
     for (int i = 0; i < 5; i++) {
       e.onFailure("pi", at(t = t.plusSeconds(1)));
@@ -339,7 +366,7 @@ class RulesEngineTest {
 
   @Test
   void aRestoredFailureWindowCountsOnlyTheAttemptsBeforeTheSnapshot() {
-    RulesEngine e = engine(RulesOptions.defaults()); // > 20 % over 5 min, >= 10 attempts
+    RulesEngine e = engine(TestRules.classic()); // > 20 % over 5 min, >= 10 attempts
     Instant t = T0;
     for (int i = 0; i < 8; i++) {
       t = t.plusSeconds(2);
@@ -387,7 +414,9 @@ class RulesEngineTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Threshold(30.0, 10.0, 0))
         .isInstanceOf(IllegalArgumentException.class);
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> RulesOptions.defaults().withDebounce(0, Duration.ZERO))
+            () ->
+                Records.with(
+                    TestRules.classic(), "debounceCount", 0, "debounceDuration", Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Threshold(null, 30.0, -1))
         .isInstanceOf(IllegalArgumentException.class);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.Map;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import org.junit.jupiter.api.Test;
 
 class RulesOptionsTest {
@@ -12,10 +13,14 @@ class RulesOptionsTest {
   static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
   final RulesOptions options =
-      RulesOptions.defaults()
-          .withThresholds(new Threshold(5.0, 30.0, 0.5), new Threshold(20.0, 80.0, 2.0))
-          .withDevices(
-              Map.of("cellar", new DeviceRules(new Threshold(null, 15.0, 1.0), null, null)));
+      Records.with(
+          TestRules.classic(),
+          "temperature",
+          new Threshold(5.0, 30.0, 0.5),
+          "humidity",
+          new Threshold(20.0, 80.0, 2.0),
+          "devices",
+          Map.of("cellar", new DeviceRules(new Threshold(null, 15.0, 1.0), null, null)));
 
   static Reading reading(String device, double t, double h) {
     return new Reading(device, T0, 1L, t, h, "mqtt");
@@ -39,7 +44,9 @@ class RulesOptionsTest {
     assertThat(options.nearOrOutsideBand(reading("cellar", -30.0, 50.0)))
         .as("no minimum for the cellar")
         .isFalse();
-    RulesOptions none = RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none());
+    RulesOptions none =
+        Records.with(
+            TestRules.classic(), "temperature", Threshold.none(), "humidity", Threshold.none());
     assertThat(none.nearOrOutsideBand(reading("d", 79.0, 99.0))).isFalse();
   }
 }

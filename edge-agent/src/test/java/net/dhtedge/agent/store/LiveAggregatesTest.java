@@ -16,9 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
-import net.dhtedge.agent.testing.MutableClock;
 import net.dhtedge.agent.testing.Writes;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,8 @@ class LiveAggregatesTest {
   static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
   @TempDir Path dir;
-  final MutableClock clock = new MutableClock(T0.plusSeconds(30));
+  final MutableClock time = new MutableClock(T0.plusSeconds(30));
+  final AgentClock clock = AgentClock.over(time);
 
   Store open() {
     return Store.open(StoreOptions.defaults(dir), clock);
@@ -106,7 +108,7 @@ class LiveAggregatesTest {
                 assertThat(p.humidityAvg()).isEqualTo(50);
               });
 
-      clock.set(T0.plusSeconds(61));
+      time.set(T0.plusSeconds(61));
       store(s, reading(T0.plusSeconds(61), 4, 30, 70));
 
       assertThat(rows(s, "agg_1m")).containsExactly(List.of(0.0, 3.0, 20.0, 24.0, 66.0));
@@ -125,7 +127,7 @@ class LiveAggregatesTest {
   void aLateReadingForAClosedMinuteUpdatesItsRow() {
     try (Store s = open()) {
       store(s, reading(T0.plusSeconds(1), 1, 20, 40));
-      clock.set(T0.plusSeconds(70));
+      time.set(T0.plusSeconds(70));
       store(s, reading(T0.plusSeconds(70), 2, 30, 40));
       store(s, reading(T0.plusSeconds(30), 3, 10, 40)); // late, into minute 0
 
@@ -146,9 +148,26 @@ class LiveAggregatesTest {
 
       assertThat(rows(s, "agg_1m")).isEmpty(); // live again
       assertThat(minutes(s)).singleElement().satisfies(p -> assertThat(p.count()).isEqualTo(3));
-      clock.set(T0.plusSeconds(90));
+      time.set(T0.plusSeconds(90));
       store(s, reading(T0.plusSeconds(90), 4, 30, 40));
       assertThat(rows(s, "agg_1m")).containsExactly(List.of(0.0, 3.0, 14.0, 26.0, 60.0));
+    }
+  }
+
+  /**
+   * What a kill leaves (SigkillIT does it for real): the buckets marked live from {@code t0}, no
+   * aggregate rows.
+   */
+  void leaveAsAKillWould(long t0) throws SQLException {
+    HsqldbDialect d = new HsqldbDialect();
+    try (Connection c =
+            DriverManager.getConnection(
+                d.jdbcUrl(StoreOptions.defaults(dir).dbDir()), d.connectionProperties());
+        Statement st = c.createStatement()) {
+      st.execute("UPDATE devices SET agg_1m_live = " + t0 + ", agg_1h_live = " + t0);
+      st.execute("DELETE FROM agg_1m");
+      st.execute("DELETE FROM agg_1h");
+      st.execute("SHUTDOWN");
     }
   }
 
@@ -157,22 +176,11 @@ class LiveAggregatesTest {
     try (Store s = open()) {
       store(s, reading(T0.plusSeconds(1), 1, 20, 40), reading(T0.plusSeconds(2), 2, 26, 40));
     }
-    // What a kill leaves (SigkillIT does it for real): the buckets marked live, no rows.
-    HsqldbDialect d = new HsqldbDialect();
-    try (Connection c =
-            DriverManager.getConnection(
-                d.jdbcUrl(StoreOptions.defaults(dir).dbDir()), d.connectionProperties());
-        Statement st = c.createStatement()) {
-      long t0 = T0.toEpochMilli();
-      st.execute("UPDATE devices SET agg_1m_live = " + t0 + ", agg_1h_live = " + t0);
-      st.execute("DELETE FROM agg_1m");
-      st.execute("DELETE FROM agg_1h");
-      st.execute("SHUTDOWN");
-    }
+    leaveAsAKillWould(T0.toEpochMilli());
     try (Store s = open()) {
       assertThat(minutes(s)).singleElement().satisfies(p -> assertThat(p.count()).isEqualTo(2));
       store(s, reading(T0.plusSeconds(3), 3, 14, 40));
-      clock.set(T0.plusSeconds(90));
+      time.set(T0.plusSeconds(90));
       store(s, reading(T0.plusSeconds(90), 4, 30, 40));
 
       assertThat(rows(s, "agg_1m")).containsExactly(List.of(0.0, 3.0, 14.0, 26.0, 60.0));
@@ -184,7 +192,7 @@ class LiveAggregatesTest {
   void aRolledBackBatchLeavesTheLiveBucketAsItWas() {
     try (Store s = open()) {
       store(s, reading(T0.plusSeconds(1), 1, 20, 40));
-      clock.set(T0.plusSeconds(61));
+      time.set(T0.plusSeconds(61));
       CompletableFuture<Void> failed = new CompletableFuture<>();
       s.submit(
           new WriteJob() {
@@ -218,12 +226,12 @@ class LiveAggregatesTest {
   void aQuietDeviceHasItsBucketsWrittenByTheNextBatchOfAnyone() {
     try (Store s = open()) {
       store(s, reading(T0.plusSeconds(1), 1, 20, 40));
-      clock.set(T0.plusSeconds(180));
+      time.set(T0.plusSeconds(180));
       store(s, new Reading("other", T0.plusSeconds(180), 1L, 21, 40, "sim"));
       assertThat(rows(s, "agg_1m")).containsExactly(List.of(0.0, 1.0, 20.0, 20.0, 20.0));
       assertThat(rows(s, "agg_1h")).isEmpty();
 
-      clock.set(T0.plus(Duration.ofHours(2)).plusSeconds(10));
+      time.set(T0.plus(Duration.ofHours(2)).plusSeconds(10));
       store(s, new Reading("other", clock.instant(), 2L, 21, 40, "sim"));
       assertThat(rows(s, "agg_1h")).containsExactly(List.of(0.0, 1.0, 20.0, 20.0, 20.0));
       assertThat(s.readings("d", T0, T0.plusSeconds(7200), Step.HOUR, 10))
@@ -240,14 +248,14 @@ class LiveAggregatesTest {
       store(s, reading(ahead.plusSeconds(1), 1, 20, 40));
       assertThat(rows(s, "agg_1m")).containsExactly(List.of(300.0, 1.0, 20.0, 20.0, 20.0));
 
-      clock.set(ahead.plusSeconds(5)); // now that minute is the current one
+      time.set(ahead.plusSeconds(5)); // now that minute is the current one
       store(s, reading(ahead.plusSeconds(5), 2, 30, 40));
 
       assertThat(rows(s, "agg_1m")).isEmpty();
       assertThat(s.readings("d", ahead, ahead.plusSeconds(60), Step.MINUTE, 10))
           .singleElement()
           .satisfies(p -> assertThat(p.count()).isEqualTo(2));
-      clock.set(ahead.plusSeconds(65));
+      time.set(ahead.plusSeconds(65));
       store(s, reading(ahead.plusSeconds(65), 3, 30, 40));
       assertThat(rows(s, "agg_1m")).containsExactly(List.of(300.0, 2.0, 20.0, 30.0, 50.0));
     }

@@ -7,16 +7,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.outbox.Outbox;
 import net.dhtedge.agent.outbox.OutboxMessage;
 import net.dhtedge.agent.outbox.OutboxPriority;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineOptions;
 import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
-import net.dhtedge.agent.testing.MutableClock;
 import net.dhtedge.agent.testing.Writes;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +29,8 @@ class OutboxTest {
   static final Instant T0 = Instant.parse("2026-11-27T22:00:00Z");
 
   @TempDir Path dir;
-  final MutableClock clock = new MutableClock(T0);
+  final MutableClock time = new MutableClock(T0);
+  final AgentClock clock = AgentClock.over(time);
 
   Store open(StoreOptions o) {
     return Store.open(o, clock);
@@ -173,11 +177,18 @@ class OutboxTest {
 
   @Test
   void aFullOutboxDropsTheOldestReadingsButNeverAlertsOrIncidents() {
-    StoreOptions so = StoreOptions.defaults(dir).withOutboxCapacity(5);
+    StoreOptions so = Records.with(StoreOptions.defaults(dir), "outboxCapacity", 5);
     RulesOptions rules =
-        RulesOptions.defaults()
-            .withThresholds(new Threshold(null, 30.0, 0.5), Threshold.none())
-            .withDebounce(1, Duration.ZERO);
+        Records.with(
+            TestRules.classic(),
+            "temperature",
+            new Threshold(null, 30.0, 0.5),
+            "humidity",
+            Threshold.none(),
+            "debounceCount",
+            1,
+            "debounceDuration",
+            Duration.ZERO);
     try (Pipeline p = Pipeline.open(so, rules, PipelineOptions.defaults(), clock)) {
       for (long i = 0; i < 4; i++) {
         p.submit(new Reading("pi", T0.plusSeconds(i), i, 20, 50, "gpiod"));
@@ -207,7 +218,7 @@ class OutboxTest {
 
   @Test
   void housekeepingPurgesConfirmedAndDroppedMessagesAfterTheirKeepTime() {
-    try (Store s = open(StoreOptions.defaults(dir).withOutboxCapacity(1))) {
+    try (Store s = open(Records.with(StoreOptions.defaults(dir), "outboxCapacity", 1))) {
       s.outbox().enqueue("t", bytes("a"), 1, false, OutboxPriority.READING);
       s.outbox().enqueue("t", bytes("b"), 1, false, OutboxPriority.READING); // drops a
       s.outbox().enqueue("t", bytes("c"), 1, false, OutboxPriority.ALERT);
@@ -216,7 +227,7 @@ class OutboxTest {
           .forEach(m -> s.outbox().confirm(m.id()));
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> s.outbox().depth() == 1);
       assertThat(s.runHousekeeping().outbox()).isZero();
-      clock.advance(Duration.ofMinutes(61));
+      time.advance(Duration.ofMinutes(61));
       assertThat(s.runHousekeeping().outbox()).isEqualTo(2);
       assertThat(s.outbox().depth()).isEqualTo(1);
     }

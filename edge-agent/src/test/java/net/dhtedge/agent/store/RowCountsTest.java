@@ -9,12 +9,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import net.dhtedge.agent.core.AgentClock;
 import net.dhtedge.agent.core.Reading;
+import net.dhtedge.agent.core.Records;
 import net.dhtedge.agent.pipeline.Pipeline;
 import net.dhtedge.agent.pipeline.PipelineOptions;
-import net.dhtedge.agent.rules.RulesOptions;
+import net.dhtedge.agent.rules.TestRules;
 import net.dhtedge.agent.rules.Threshold;
-import net.dhtedge.agent.testing.MutableClock;
+import net.dhtedge.gpio.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,12 +26,14 @@ class RowCountsTest {
   static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
   @TempDir Path dir;
-  final MutableClock clock = new MutableClock(T0);
+  final MutableClock time = new MutableClock(T0);
+  final AgentClock clock = AgentClock.over(time);
 
   Pipeline open() {
     return Pipeline.open(
-        StoreOptions.defaults(dir).withHousekeepingChunk(7),
-        RulesOptions.defaults().withThresholds(Threshold.none(), Threshold.none()),
+        Records.with(StoreOptions.defaults(dir), "housekeepingChunk", 7),
+        Records.with(
+            TestRules.classic(), "temperature", Threshold.none(), "humidity", Threshold.none()),
         PipelineOptions.defaults(),
         clock);
   }

@@ -1,20 +1,21 @@
-package net.dhtedge.agent.mqtt;
+package net.dhtedge.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import net.dhtedge.agent.mqtt.EmbeddedBroker;
 import net.dhtedge.agent.testing.MosquittoBroker;
 import net.dhtedge.agent.testing.TestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class EmbeddedBrokerIT {
+class MoquetteBrokerIT {
 
   @Test
   void pahoConnectsOverTcpAndWebSocketAndARetainedMessageRoundTrips() {
-    try (EmbeddedBroker b = new EmbeddedBroker(new EmbeddedBroker.Options(0, 0, null))) {
+    try (EmbeddedBroker b = new MoquetteBroker(new EmbeddedBroker.Options(0, 0, null))) {
       b.start();
       assertThat(b.tcpUrl()).matches("tcp://127\\.0\\.0\\.1:\\d+");
       try (TestClient pub = TestClient.connect(b.tcpUrl(), "pub")) {
@@ -45,7 +46,7 @@ class EmbeddedBrokerIT {
   @Test
   void retainedMessagesSurviveARestartWithADataDirectory(@TempDir Path dir) {
     int port = MosquittoBroker.freePort();
-    try (EmbeddedBroker b = new EmbeddedBroker(new EmbeddedBroker.Options(port, -1, dir))) {
+    try (EmbeddedBroker b = new MoquetteBroker(new EmbeddedBroker.Options(port, -1, dir))) {
       b.start();
       assertThat(b.webSocketUrl()).isNull();
       try (TestClient pub = TestClient.connect(b.tcpUrl(), "pub")) {
@@ -70,7 +71,7 @@ class EmbeddedBrokerIT {
     int wanted = MosquittoBroker.freePort();
     assertThat(EmbeddedBroker.firstFreePort(wanted, 3)).isEqualTo(wanted);
     try (EmbeddedBroker b =
-        new EmbeddedBroker(
+        new MoquetteBroker(
             new EmbeddedBroker.Options(EmbeddedBroker.firstFreePort(wanted, 3), -1, null))) {
       b.start();
       assertThat(b.tcpPort()).isEqualTo(wanted);
@@ -92,7 +93,7 @@ class EmbeddedBrokerIT {
       // Another process may hold wanted + 1 as well; 0 (the OS picks) only when all three are.
       assertThat(chosen).isNotEqualTo(wanted).isIn(wanted + 1, wanted + 2, 0);
       assertThat(EmbeddedBroker.firstFreePort(wanted, 1)).isZero();
-      try (EmbeddedBroker b = new EmbeddedBroker(new EmbeddedBroker.Options(chosen, -1, null))) {
+      try (EmbeddedBroker b = new MoquetteBroker(new EmbeddedBroker.Options(chosen, -1, null))) {
         b.start();
         assertThat(b.tcpPort()).isNotEqualTo(wanted).isPositive();
         try (TestClient c = TestClient.connect(b.tcpUrl(), "fallback-port")) {
@@ -104,10 +105,10 @@ class EmbeddedBrokerIT {
 
   @Test
   void aTakenPortGivesAClearErrorAndCloseTwiceIsSafe() {
-    try (EmbeddedBroker first = new EmbeddedBroker(new EmbeddedBroker.Options(0, -1, null))) {
+    try (EmbeddedBroker first = new MoquetteBroker(new EmbeddedBroker.Options(0, -1, null))) {
       first.start();
       int port = Integer.parseInt(first.tcpUrl().replaceAll(".*:", ""));
-      EmbeddedBroker second = new EmbeddedBroker(new EmbeddedBroker.Options(port, -1, null));
+      EmbeddedBroker second = new MoquetteBroker(new EmbeddedBroker.Options(port, -1, null));
       assertThatThrownBy(second::start)
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("could not start on 127.0.0.1:" + port);
