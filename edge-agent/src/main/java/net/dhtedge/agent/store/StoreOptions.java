@@ -136,7 +136,13 @@ public record StoreOptions(
         url(s),
         s.text("user", null),
         s.secret("password", "password_file", PASSWORD_ENV),
-        DEFAULT_LOCAL_SYNC_INTERVAL_MILLIS);
+        (int)
+            s.duration(
+                    "local_sync_interval",
+                    ofMillis(DEFAULT_LOCAL_SYNC_INTERVAL_MILLIS),
+                    ZERO,
+                    ofMillis(MAX_LOCAL_SYNC_INTERVAL_MILLIS))
+                .toMillis());
   }
 
   /** Overrides {@code store.password} and {@code store.password_file}. */
