@@ -54,7 +54,8 @@ final class SensorIntake implements SensorListener {
           return;
         }
         pipeline
-            .submitStamped(r) // the loop stamped it with the wall clock
+            // stamped with the wall clock; synced within store.local_sync_interval
+            .submitLocal(r)
             .whenComplete(
                 (outcome, failure) -> {
                   if (failure != null) {

@@ -178,7 +178,7 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
 
   @Override
   public CompletableFuture<Outcome> submit(Reading reading) {
-    return submit(reading, false);
+    return submit(reading, false, false);
   }
 
   /**
@@ -189,19 +189,24 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
    */
   @Override
   public CompletableFuture<Outcome> submitStamped(Reading reading) {
-    return submit(reading, reading.seq() == null);
+    return submit(reading, reading.seq() == null, false);
+  }
+
+  @Override
+  public CompletableFuture<Outcome> submitLocal(Reading reading) {
+    return submit(reading, reading.seq() == null, true);
   }
 
   /** How far a stamped reading may move to a free millisecond before it counts as a duplicate. */
   public static final int MAX_STAMP_SHIFT_MS = 1_000;
 
-  private CompletableFuture<Outcome> submit(Reading reading, boolean stamped) {
+  private CompletableFuture<Outcome> submit(Reading reading, boolean stamped, boolean local) {
     Objects.requireNonNull(reading, "reading");
     CompletableFuture<Outcome> done = new CompletableFuture<>();
     boolean urgent =
         rules.options().nearOrOutsideBand(reading)
             || devicesWithIncidents.contains(reading.deviceId());
-    store.submit(new ReadingJob(reading, stamped, clock.now(), done, urgent));
+    store.submit(new ReadingJob(reading, stamped, clock.now(), done, urgent, local));
     return done;
   }
 
@@ -250,6 +255,11 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
           public void committed() {
             readFailures.incrementAndGet();
             super.committed();
+          }
+
+          @Override
+          boolean lazy() {
+            return true; // a local read's failure: synced within store.local_sync_interval
           }
         });
   }
@@ -311,6 +321,11 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
           @Override
           public boolean urgent() {
             return true; // once per check interval; it may raise stale alerts
+          }
+
+          @Override
+          boolean lazy() {
+            return true; // writes nothing unless it raises an alert (then it is synced)
           }
         });
     return done;
@@ -390,6 +405,20 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     public void failed(Throwable cause) {
       done.completeExceptionally(cause);
     }
+
+    /**
+     * Nobody outside was promised this write (a local read, a stale check): its commit need not be
+     * synced before the future completes, unless it changed an incident (an alert leaves the
+     * gateway: what caused it is on disk first).
+     */
+    boolean lazy() {
+      return false;
+    }
+
+    @Override
+    public boolean mustSync() {
+      return !lazy() || !transitions.isEmpty();
+    }
   }
 
   // Transitions persisted by the job being applied (writer thread only).
@@ -412,30 +441,39 @@ public final class Pipeline implements ReadingIntake, AutoCloseable {
     private final boolean stamped;
     private final Moment received;
     private final boolean urgent;
+    private final boolean local;
     private Reading reading; // as stored: a stamped one may have moved to a free millisecond
 
     /**
      * @param stamped the agent stamped it (no ts and no seq of its own): never a duplicate
      * @param urgent the reading may open or resolve an incident: commit without waiting out the
      *     commit window
+     * @param local read by the agent's own sensor loop: its commit need not be synced first
      */
     ReadingJob(
         Reading reading,
         boolean stamped,
         Moment received,
         CompletableFuture<Outcome> done,
-        boolean urgent) {
+        boolean urgent,
+        boolean local) {
       super(done);
       this.submitted = reading;
       this.reading = reading;
       this.stamped = stamped;
       this.received = received;
       this.urgent = urgent;
+      this.local = local;
     }
 
     @Override
     public boolean urgent() {
       return urgent;
+    }
+
+    @Override
+    boolean lazy() {
+      return local;
     }
 
     @Override

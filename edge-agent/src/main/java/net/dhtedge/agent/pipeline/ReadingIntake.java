@@ -41,6 +41,16 @@ public interface ReadingIntake {
     return submit(reading);
   }
 
+  /**
+   * Submits a reading of one of the agent's own sensors, stamped like {@link #submitStamped}. No
+   * sender waits for an acknowledgement or would send it again, so its commit need not be synced
+   * before the future completes: it reaches the disk within {@code store.local_sync_interval}
+   * (default 10 s; a power cut may cost that much of them). Any other reading is synced first.
+   */
+  default CompletableFuture<Outcome> submitLocal(Reading reading) {
+    return submitStamped(reading);
+  }
+
   /** Records a failed local read (the sensor-failure rule and the status page count these). */
   void recordFailure(String deviceId, java.time.Instant ts, String reason);
 }

@@ -20,8 +20,21 @@ public interface Dialect {
   /** User, password and driver properties. */
   Properties connectionProperties();
 
-  /** Statements run once on the writer connection at start-up (durability settings). */
-  List<String> setupStatements(int fileWriteDelayMillis);
+  /**
+   * Statements run once on the writer connection at start-up (durability settings): with {@code
+   * logWriteDelayMillis} 0 every commit is synced to disk before it returns; with n > 0 a commit
+   * returns unsynced and the database syncs its log at most n ms later.
+   */
+  List<String> setupStatements(int logWriteDelayMillis);
+
+  /**
+   * Makes everything committed through {@code c} so far durable now (flush and fsync of the commit
+   * log), for a commit that must not wait for the write delay. A failure is reported like a failed
+   * log write ({@link #watch}) or thrown.
+   */
+  default void syncLog(Connection c) throws SQLException {
+    // a dialect without a write delay syncs every commit
+  }
 
   /**
    * The dialect's name: migration files of its own live in {@code db/migration/<name>/} and replace

@@ -9,29 +9,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** HSQLDB 2.7 file database: cached (disk) tables, MVCC, log synced on commit. */
+/**
+ * HSQLDB 2.7 file database: cached (disk) tables, MVCC; the log synced on commit, or within the
+ * local sync interval for commits nobody waits on (see {@link
+ * StoreOptions#localSyncIntervalMillis}).
+ */
 final class HsqldbDialect implements Dialect {
-
-  /*
-   * A lock file whose owner was killed is taken over once its heartbeat (written every 10 s) is
-   * 10.1 s old. HSQLDB 2.7.4 polls 10 times, 1.02 s apart, so its last look comes 9.2 s after the
-   * first: a store reopened less than ~0.9 s after the dead owner's last heartbeat was refused
-   * ("Database lock acquisition failure"), e.g. a restart right after a kill that came soon after
-   * start-up (SigkillIT on a fast machine). With 51 polls 208 ms apart the last look comes at
-   * 10.4 s, after any dead owner's heartbeat has expired; a live owner is still refused after ~10 s.
-   * HSQLDB reads this only as a system property; one set by the user wins.
-   */
-  static {
-    if (System.getProperty("hsqldb.lockfile_poll_retries") == null) {
-      System.setProperty("hsqldb.lockfile_poll_retries", "51");
-    }
-  }
 
   @Override
   public String jdbcUrl(Path dbDir) {
     return "jdbc:hsqldb:file:"
         + dbDir.resolve("agent").toAbsolutePath()
-        + ";hsqldb.tx=mvcc;hsqldb.default_table_type=cached;hsqldb.lock_file=true"
+        + ";hsqldb.tx=mvcc;hsqldb.default_table_type=cached"
+        // no HSQLDB lock file: its heartbeat rewrote it every 10 s (SD-card wear) and a killed
+        // owner's file blocked a restart for ~10 s; the store holds an OS lock instead (DbDirLock)
+        + ";hsqldb.lock_file=false"
         + ";hsqldb.cache_rows=20000;hsqldb.cache_size=6144"
         // plain file I/O: a memory-mapped data file adds its pages to the RSS (page cache)
         + ";hsqldb.nio_data_file=false";
@@ -46,11 +38,11 @@ final class HsqldbDialect implements Dialect {
   }
 
   @Override
-  public List<String> setupStatements(int fileWriteDelayMillis) {
+  public List<String> setupStatements(int logWriteDelayMillis) {
     String delay =
-        fileWriteDelayMillis == 0
+        logWriteDelayMillis == 0
             ? "SET FILES WRITE DELAY FALSE"
-            : "SET FILES WRITE DELAY " + fileWriteDelayMillis + " MILLIS";
+            : "SET FILES WRITE DELAY " + logWriteDelayMillis + " MILLIS";
     // No automatic checkpoint (HSQLDB starts one on another thread once the log passes 50 MB):
     // the writer checkpoints itself between batches, so it always knows which log file it wrote
     // and how long it was at the last durable commit. Warnings and errors of HSQLDB's event log
@@ -66,6 +58,22 @@ final class HsqldbDialect implements Dialect {
       rs.next();
       return HsqldbLogWatch.start(rs.getString(1));
     }
+  }
+
+  /**
+   * HSQLDB has no SQL statement that syncs the log now (with a write delay, a commit stays in its
+   * 16 KiB log buffer until the delay's timer flushes and syncs it). Its embedded engine's own
+   * {@code Logger.synchLog()} does exactly that (flush, then {@code FileDescriptor.sync()}), the
+   * call HSQLDB makes itself when the last session closes; a failure is logged by HSQLDB as a
+   * warning, which {@link HsqldbLogWatch} counts like any failed log write.
+   */
+  @Override
+  public void syncLog(Connection c) throws SQLException {
+    org.hsqldb.jdbc.JDBCConnection jc = c.unwrap(org.hsqldb.jdbc.JDBCConnection.class);
+    if (!(jc.getSession() instanceof org.hsqldb.Session session)) {
+      throw new SQLException("not an embedded HSQLDB session: cannot sync its log");
+    }
+    session.getDatabase().logger.synchLog();
   }
 
   @Override

@@ -54,6 +54,7 @@ public final class Store implements AutoCloseable {
   private final Housekeeping housekeeping;
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private DbDirLock dirLock; // set by open(), released last by close()
 
   private Store(
       StoreOptions options,
@@ -197,6 +198,7 @@ public final class Store implements AutoCloseable {
       MigrationSource migrations,
       String where) {
     Objects.requireNonNull(options, "options");
+    DbDirLock lock = null;
     Store s;
     try {
       try {
@@ -204,6 +206,7 @@ public final class Store implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create database directory " + options.dbDir(), e);
       }
+      lock = DbDirLock.acquire(options.dbDir());
       try {
         s = new Store(options, dialect, connections, clock, migrations, where);
       } catch (SQLException e) {
@@ -212,9 +215,13 @@ public final class Store implements AutoCloseable {
             : new StoreException("cannot open store in " + options.dbDir(), e);
       }
     } catch (RuntimeException e) {
+      if (lock != null) {
+        lock.close();
+      }
       connections.close();
       throw e;
     }
+    s.dirLock = lock;
     s.start();
     return s;
   }
@@ -415,7 +422,9 @@ public final class Store implements AutoCloseable {
     readers.closeIdle();
     if (!writerThread.isAlive()) {
       writer.shutdown();
+      dirLock.close();
     } else {
+      // the writer may still write: the directory stays claimed until this process ends
       LOG.warn("store writer did not stop; database left for log recovery at next start");
     }
     connections.close();

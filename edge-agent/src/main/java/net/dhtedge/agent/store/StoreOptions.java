@@ -29,7 +29,8 @@ import net.dhtedge.agent.config.Section;
  * @param queueCapacity writes waiting for the writer; beyond it submit fails fast. Default 10,000.
  * @param fileWriteDelayMillis HSQLDB {@code SET FILES WRITE DELAY}: 0 (default) syncs the log on
  *     every commit, so an acknowledged reading survives a power cut; n > 0 syncs every n ms (a
- *     power cut may lose the last n ms of acknowledged writes; a process kill loses nothing).
+ *     power cut or a process kill may lose the last n ms of acknowledged writes: HSQLDB keeps them
+ *     in its own 16 kB log buffer, inside the JVM, until its timer flushes it).
  * @param rawRetentionDays {@code store.retention_raw}: raw readings (and read failures) older than
  *     this are deleted. Default 30. The file's durations are rounded up to whole days.
  * @param minuteRetentionDays {@code store.retention_minute}: 1-minute aggregates kept this long.
@@ -46,6 +47,14 @@ import net.dhtedge.agent.config.Section;
  *     database) while the file system of the database has less free space than this share of its
  *     size, so HSQLDB rarely runs into a full disk itself. Housekeeping deletes still run. Default
  *     {@link DiskReserve#DEFAULT}: 5 %, at least 1 MiB, at most 64 MiB.
+ * @param localSyncIntervalMillis jobs that do not {@linkplain WriteJob#mustSync() need a sync}
+ *     (readings of the agent's own sensors, outbox confirmations) are committed without one and
+ *     reach the disk at most this long later: HSQLDB's {@code SET FILES WRITE DELAY}, while every
+ *     batch holding any other job (an MQTT reading, whose acknowledgement waits for it) is synced
+ *     right after its commit. A power cut (or a kill: HSQLDB buffers the log) may cost up to this
+ *     many ms of local readings, never an acknowledged one. 0 syncs every commit. Default {@link
+ *     #DEFAULT_LOCAL_SYNC_INTERVAL_MILLIS} ({@code store.local_sync_interval}); at most {@link
+ *     #MAX_LOCAL_SYNC_INTERVAL_MILLIS}. Ignored when {@code fileWriteDelayMillis > 0}.
  * @param seqReuseAfter a reading whose (device, seq) is stored already is a duplicate only when its
  *     ts is within this of the stored one; further apart, the device restarted its counter and the
  *     reading is kept (keyed by its ts). Default 1 h.
@@ -75,7 +84,8 @@ public record StoreOptions(
     int maxDevices,
     String url,
     String user,
-    Secret password) {
+    Secret password,
+    int localSyncIntervalMillis) {
 
   public StoreOptions {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -97,6 +107,9 @@ public record StoreOptions(
     Objects.requireNonNull(seqReuseAfter, "seqReuseAfter");
     require(!seqReuseAfter.isNegative(), "seqReuseAfter >= 0");
     require(maxDevices >= 1, "maxDevices >= 1");
+    require(
+        localSyncIntervalMillis >= 0 && localSyncIntervalMillis <= MAX_LOCAL_SYNC_INTERVAL_MILLIS,
+        "localSyncIntervalMillis 0.." + MAX_LOCAL_SYNC_INTERVAL_MILLIS);
   }
 
   /** The {@code store:} section; the data directory is {@code agent.data_dir}. */
@@ -122,7 +135,14 @@ public record StoreOptions(
         s.integer("max_devices", 2000, 1, 1_000_000, " devices"),
         url(s),
         s.text("user", null),
-        s.secret("password", "password_file", PASSWORD_ENV));
+        s.secret("password", "password_file", PASSWORD_ENV),
+        (int)
+            s.duration(
+                    "local_sync_interval",
+                    ofMillis(DEFAULT_LOCAL_SYNC_INTERVAL_MILLIS),
+                    ZERO,
+                    ofMillis(MAX_LOCAL_SYNC_INTERVAL_MILLIS))
+                .toMillis());
   }
 
   /** Overrides {@code store.password} and {@code store.password_file}. */
@@ -147,6 +167,29 @@ public record StoreOptions(
     }
     Secret p = password;
     return StoreTarget.of(url, user, () -> p == null ? "" : p.reveal());
+  }
+
+  /**
+   * {@code store.local_sync_interval}'s default, 10 s: at one local reading a second, one sync per
+   * ten readings instead of one per reading (the sync, not the bytes, was most of the SD-card
+   * writes: docs/performance.md, "SD-card wear").
+   */
+  public static final int DEFAULT_LOCAL_SYNC_INTERVAL_MILLIS = 10_000;
+
+  /** The longest HSQLDB's write delay can be. */
+  public static final int MAX_LOCAL_SYNC_INTERVAL_MILLIS = 10_000;
+
+  /**
+   * HSQLDB's write delay: the legacy {@code fileWriteDelayMillis} when set, else the local sync
+   * interval; 0 syncs every commit.
+   */
+  public int logWriteDelayMillis() {
+    return fileWriteDelayMillis > 0 ? fileWriteDelayMillis : localSyncIntervalMillis;
+  }
+
+  /** Whether a batch of jobs that {@linkplain WriteJob#mustSync() must sync} is synced by hand. */
+  boolean syncsByHand() {
+    return fileWriteDelayMillis == 0 && localSyncIntervalMillis > 0;
   }
 
   /** The defaults for a data directory: {@link #bind} of an empty section. */

@@ -161,6 +161,11 @@ final class StoreOutbox implements Outbox {
           public boolean deferrable() {
             return true; // lost on a power cut = published again (at-least-once): ride along
           }
+
+          @Override
+          public boolean mustSync() {
+            return false; // the same: nobody waits for it
+          }
         });
   }
 

@@ -105,6 +105,15 @@ final class StoreWriter implements Runnable {
 
   /** After the migrations on the first connection: they must be durable, and count as such. */
   void opened() {
+    if (options.syncsByHand()) {
+      // the migrations' commits are in HSQLDB's log buffer: on disk before the log's length
+      // counts as durable (a cut back to a shorter length would drop the schema)
+      try {
+        dialect.syncLog(connection);
+      } catch (SQLException e) {
+        throw new StoreException("cannot open the store: syncing its log failed", e);
+      }
+    }
     if (watch.failures() != watchSeen) {
       throw new StoreException(
           "cannot open the store: the database reported a failed write while migrating ("
@@ -428,9 +437,16 @@ final class StoreWriter implements Runnable {
       h.beforeCommit(tx);
       tx.flush();
       c.commit();
+      if (options.syncsByHand() && jobs.stream().anyMatch(WriteJob::mustSync)) {
+        // someone is told "stored" after this: the log must be on disk first, not in 10 s
+        dialect.syncLog(c);
+      }
       if (watch.failures() != watchSeen) {
         throw crash("during the commit");
       }
+      // After an unsynced commit the file may lack the tail still in HSQLDB's log buffer, but it
+      // ends after a whole line (the buffer spills whole lines), as the log of a process killed
+      // in the middle of a commit's write does: a length the log can be cut back to.
       durableLogLength = logLength();
     } catch (Exception e) {
       tx.close();
@@ -656,11 +672,14 @@ final class StoreWriter implements Runnable {
     try {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
-        for (String sql : dialect.setupStatements(options.fileWriteDelayMillis())) {
+        for (String sql : dialect.setupStatements(options.logWriteDelayMillis())) {
           s.execute(sql);
         }
       }
       c.commit();
+      if (options.syncsByHand()) {
+        dialect.syncLog(c); // the settings (and the replayed state) on disk before anything else
+      }
       if (w.failures() != seen) {
         throw new NotDurableException(
             "database log write failed while opening (" + w.firstFailure() + ")");

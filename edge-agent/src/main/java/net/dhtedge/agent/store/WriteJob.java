@@ -39,4 +39,16 @@ public interface WriteJob {
   default boolean deferrable() {
     return false;
   }
+
+  /**
+   * {@link #committed()} may run only once the commit holding this job is synced to disk (the
+   * default: an MQTT reading is acknowledged to its sender then, so a power cut must not lose it).
+   * False for writes nobody sends again and whose loss at a power cut is bounded: a local sensor's
+   * reading, an outbox confirmation. A batch of only such jobs commits without a sync; the log
+   * reaches the disk within {@link StoreOptions#localSyncIntervalMillis()}. Asked after {@link
+   * #apply}, so the answer may depend on what the job wrote.
+   */
+  default boolean mustSync() {
+    return true;
+  }
 }

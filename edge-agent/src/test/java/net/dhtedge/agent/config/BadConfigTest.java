@@ -288,7 +288,8 @@ class BadConfigTest {
             "store:\n  wirte_delay: 1s\n",
             "edge-agent.yml:2: store.wirte_delay: unknown key; did you mean 'write_delay'? allowed"
                 + " here: write_delay, retention_raw, retention_minute, retention_hour,"
-                + " outbox_capacity, max_devices, url, user, password, password_file"),
+                + " outbox_capacity, max_devices, url, user, password, password_file,"
+                + " local_sync_interval"),
         unknown(
             "http:\n  x: 1\n",
             "edge-agent.yml:2: http.x: unknown key; allowed here: bind, port, token, token_file,"
