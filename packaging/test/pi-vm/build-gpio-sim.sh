@@ -12,6 +12,7 @@ in_root() { chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin 
 
 series=$(echo "$KVER" | cut -d. -f1,2)
 build_deps="gcc make libc6-dev linux-headers-$KVER"
+# shellcheck disable=SC2086 # a list of packages
 in_root apt-get install -y --no-install-recommends $build_deps
 # linux-source's version must be the running kernel's: take it from the installed image package.
 kpkg_version=$(dpkg-query --admindir="$ROOTFS/var/lib/dpkg" -W -f '${Version}' "linux-image-$KVER")

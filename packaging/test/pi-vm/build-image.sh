@@ -46,7 +46,7 @@ printf '/dev/vda / ext4 rw,relatime 0 1\n' >"$ROOTFS/etc/fstab"
 sed -i 's/^MODULES=.*/MODULES=list/' "$ROOTFS/etc/initramfs-tools/initramfs.conf"
 printf 'virtio_pci\nvirtio_mmio\nvirtio_blk\next4\n' >"$ROOTFS/etc/initramfs-tools/modules"
 in_root apt-get install -y --no-install-recommends linux-image-arm64
-KVER=$(basename "$(ls -d "$ROOTFS"/lib/modules/*/ | tail -n 1)")
+KVER=$(find "$ROOTFS/lib/modules" -mindepth 1 -maxdepth 1 -printf "%f\n" | sort | tail -n 1)
 echo "build-image: kernel $KVER after $(($(date +%s) - t0)) s" >&2
 
 # gpio-sim: Debian's arm64 config first; otherwise build it out of tree for this kernel from
@@ -84,7 +84,7 @@ mkfs.ext4 -q -L root -d "$ROOTFS" "$OUT/rootfs.img" 3G
   echo "suite=$SUITE"
   echo "kernel=$KVER"
   echo "gpio_sim=${gpio_sim:-built}"
-  echo "java=$(ls "$ROOTFS/usr/lib/jvm" | tr '\n' ' ')"
+  echo "java=$(dpkg-query --admindir="$ROOTFS/var/lib/dpkg" -W -f '${Version}' openjdk-21-jre-headless)"
   echo "systemd=$(dpkg-query --admindir="$ROOTFS/var/lib/dpkg" -W -f '${Version}' systemd)"
   echo "built=$(date -u +%FT%TZ) in $(($(date +%s) - t0)) s"
 } >"$OUT/image.info"
