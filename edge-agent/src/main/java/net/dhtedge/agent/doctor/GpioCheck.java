@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.dhtedge.agent.config.AgentConfig;
@@ -27,6 +30,11 @@ public final class GpioCheck implements Check {
   private static final Pattern LINE =
       Pattern.compile("^\\s*gpio-(\\d+)\\s+\\(([^|)]*)\\|([^)]*)\\)\\s*(.*)$");
 
+  /** The group the unit gives the service for the GPIO chips (SupplementaryGroups=gpio). */
+  static final String SERVICE_GROUP = "gpio";
+
+  private static final String NAME = "gpio";
+
   private final DoctorEnv env;
 
   public GpioCheck(DoctorEnv env) {
@@ -35,7 +43,7 @@ public final class GpioCheck implements Check {
 
   @Override
   public String name() {
-    return "gpio";
+    return NAME;
   }
 
   @Override
@@ -73,6 +81,10 @@ public final class GpioCheck implements Check {
           ? Finding.fail(name(), what + ": " + msg, null)
           : Finding.fail(name(), what + ": " + msg.substring(0, dash), msg.substring(dash + 3));
     }
+    Optional<Finding> service = serviceAccess(dev.resolve(chip), what);
+    if (service.isPresent()) {
+      return service.get();
+    }
     Path debug = env.path("/sys/kernel/debug/gpio");
     Optional<String> table = readable(debug);
     if (table.isEmpty()) {
@@ -94,6 +106,54 @@ public final class GpioCheck implements Check {
       return Finding.fail(name(), what + " is in use by \"" + c + "\"", fix);
     }
     return Finding.ok(name(), what + ": chip opens and the line is free");
+  }
+
+  /**
+   * The service's view of a real character device: doctor usually runs as root, who may open any
+   * device, but the service runs as user edge-agent with group gpio (the unit's
+   * SupplementaryGroups=). Plain Debian leaves /dev/gpiochip* root:root 0600, so the chip opens for
+   * root and never for the service. Regular files (a test layout) are not judged.
+   */
+  private Optional<Finding> serviceAccess(Path device, String what) {
+    PosixFileAttributes a;
+    try {
+      a = Files.readAttributes(device, PosixFileAttributes.class);
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+    if (!a.isOther()) {
+      return Optional.empty();
+    }
+    return serviceAccess(a.owner().getName(), a.group().getName(), a.permissions(), what);
+  }
+
+  /** FAIL when neither group {@code gpio} nor everyone may read and write a device of this mode. */
+  static Optional<Finding> serviceAccess(
+      String owner, String group, Set<PosixFilePermission> mode, String what) {
+    boolean groupRw =
+        mode.contains(PosixFilePermission.GROUP_READ)
+            && mode.contains(PosixFilePermission.GROUP_WRITE);
+    boolean othersRw =
+        mode.contains(PosixFilePermission.OTHERS_READ)
+            && mode.contains(PosixFilePermission.OTHERS_WRITE);
+    if ((SERVICE_GROUP.equals(group) && groupRw) || othersRw) {
+      return Optional.empty();
+    }
+    String fix = ChipAccess.fixFor(owner, group, mode);
+    return Optional.of(
+        Finding.fail(
+            NAME,
+            what
+                + ": the service (user edge-agent, group "
+                + SERVICE_GROUP
+                + ") cannot open it: permission denied",
+            groupRw
+                ? fix
+                    + "; or make it group "
+                    + SERVICE_GROUP
+                    + " with the rule "
+                    + ChipAccess.UDEV_RULE
+                : fix));
   }
 
   /**

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import net.dhtedge.agent.config.AgentConfig;
+import net.dhtedge.gpio.gpiod.ChipAccess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +120,37 @@ class GpioChecksTest {
 
     assertThat(f.status()).isEqualTo(Status.OK);
     assertThat(f.message()).isEqualTo("porch: gpiochip0 line 4: chip opens and the line is free");
+  }
+
+  @Test
+  void aRootOnlyChipFailsForTheServiceEvenWhenDoctorRunsAsRootWithTheUdevRuleAsFix() {
+    Finding f =
+        GpioCheck.serviceAccess(
+                "root", "root", PosixFilePermissions.fromString("rw-------"), "porch: gpiochip0")
+            .orElseThrow();
+
+    assertThat(f.status()).isEqualTo(Status.FAIL);
+    assertThat(f.message())
+        .isEqualTo(
+            "porch: gpiochip0: the service (user edge-agent, group gpio) cannot open it:"
+                + " permission denied");
+    assertThat(f.fix()).startsWith("it is root:root 0600").contains(ChipAccess.UDEV_RULE);
+  }
+
+  @Test
+  void aChipOfGroupGpioOrOpenToAllIsFineForTheService() {
+    assertThat(
+            GpioCheck.serviceAccess(
+                "root", "gpio", PosixFilePermissions.fromString("rw-rw----"), "porch: gpiochip0"))
+        .isEmpty();
+    assertThat(
+            GpioCheck.serviceAccess(
+                "root", "root", PosixFilePermissions.fromString("rw-rw-rw-"), "porch: gpiochip0"))
+        .isEmpty();
+    assertThat(
+            GpioCheck.serviceAccess(
+                "root", "dialout", PosixFilePermissions.fromString("rw-rw----"), "x"))
+        .hasValueSatisfying(f -> assertThat(f.fix()).contains("GROUP=\"gpio\""));
   }
 
   @Test

@@ -117,36 +117,39 @@ public final class ChipAccess {
           + ": permission denied — add the user to group gpio (sudo usermod -aG gpio $USER,"
           + " then log in again)";
     }
-    Set<PosixFilePermission> p = a.permissions();
-    String owner = a.owner().getName();
-    String group = a.group().getName();
-    String mode = owner + ":" + group + " " + octal(p);
-    if (!p.contains(PosixFilePermission.GROUP_READ)
-        || !p.contains(PosixFilePermission.GROUP_WRITE)) {
-      return "cannot open "
-          + dev
-          + ": permission denied, it is "
-          + mode
-          + " (only "
-          + owner
-          + " may open it: plain Debian has no udev rule for GPIO chips, Raspberry Pi OS has) —"
-          + " add the rule "
-          + UDEV_RULE
-          + " as /etc/udev/rules.d/60-gpiochip.rules, then `sudo udevadm trigger"
-          + " --subsystem-match=gpio` (group gpio exists once edge-agent is installed)";
-    }
     return "cannot open "
         + dev
-        + ": permission denied, it is "
-        + mode
-        + " — add the user to group "
+        + ": permission denied — "
+        + fixFor(a.owner().getName(), a.group().getName(), a.permissions());
+  }
+
+  /**
+   * What to do about a device this user may not open, from its owner, group and mode: a device its
+   * group may not open needs the udev rule (plain Debian), otherwise the user needs the group.
+   */
+  public static String fixFor(String owner, String group, Set<PosixFilePermission> mode) {
+    String is = "it is " + owner + ":" + group + " " + octal(mode);
+    if (!mode.contains(PosixFilePermission.GROUP_READ)
+        || !mode.contains(PosixFilePermission.GROUP_WRITE)) {
+      return is
+          + ", which group "
+          + group
+          + " may not open (plain Debian has no udev rule for GPIO chips; Raspberry Pi OS has):"
+          + " add the rule "
+          + UDEV_RULE
+          + " as /etc/udev/rules.d/60-gpiochip.rules, run `sudo udevadm trigger"
+          + " --subsystem-match=gpio`, and add the user to group gpio (sudo usermod -aG gpio"
+          + " $USER, then log in again; the service has it)";
+    }
+    return is
+        + ": add the user to group "
         + group
         + " (sudo usermod -aG "
         + group
-        + " $USER, then log in again; the service gets it from SupplementaryGroups=)";
+        + " $USER, then log in again; the service gets gpio from SupplementaryGroups=)";
   }
 
-  private static String octal(Set<PosixFilePermission> p) {
+  static String octal(Set<PosixFilePermission> p) {
     int m = 0;
     for (PosixFilePermission x : p) {
       m |= 1 << (8 - x.ordinal());

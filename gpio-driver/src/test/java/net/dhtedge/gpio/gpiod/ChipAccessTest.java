@@ -62,8 +62,9 @@ class ChipAccessTest {
         };
     assertThatThrownBy(() -> ChipAccess.check(dev, "gpiochip0", eacces))
         .isInstanceOf(GpioAccessException.class)
-        .hasMessageStartingWith("cannot open " + chip + ": permission denied, it is ")
-        .hasMessageContaining(" 0600 ")
+        .hasMessageStartingWith("cannot open " + chip + ": permission denied — it is ")
+        .hasMessageContaining(" 0600, which group ")
+        .hasMessageContaining("usermod -aG gpio")
         .hasMessageContaining(ChipAccess.UDEV_RULE)
         .hasMessageContaining("udevadm trigger")
         .hasMessageNotContaining("\n");
@@ -83,7 +84,7 @@ class ChipAccessTest {
         };
     assertThatThrownBy(() -> ChipAccess.check(dev, "gpiochip0", eacces))
         .isInstanceOf(GpioAccessException.class)
-        .hasMessageContaining(" 0660 — add the user to group " + group)
+        .hasMessageContaining(" 0660: add the user to group " + group)
         .hasMessageNotContaining("udev");
   }
 
