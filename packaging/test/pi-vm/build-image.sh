@@ -54,11 +54,11 @@ echo "build-image: kernel $KVER after $(($(date +%s) - t0)) s" >&2
 gpio_sim=$(sed -n 's/^CONFIG_GPIO_SIM=//p' "$ROOTFS/boot/config-$KVER")
 irq_sim=$(sed -n 's/^CONFIG_IRQ_SIM=//p' "$ROOTFS/boot/config-$KVER")
 echo "build-image: CONFIG_GPIO_SIM=${gpio_sim:-unset} CONFIG_IRQ_SIM=${irq_sim:-unset}" >&2
-if [ -z "$gpio_sim" ]; then
+if [ -z "$gpio_sim" ] && [ ! -f "$ROOTFS/lib/modules/$KVER/updates/gpio-sim.ko" ]; then
   "$HERE/build-gpio-sim.sh" "$ROOTFS" "$KVER" "${irq_sim:-}"
 fi
 in_root depmod "$KVER"
-in_root modinfo -F filename gpio-sim >&2
+in_root modinfo -k "$KVER" -F filename gpio-sim >&2
 
 # Boot straight to the checks: a oneshot unit mounts the 9p share the host offers, runs the
 # script in it, and powers off. No getty, no network, no timers.
@@ -72,7 +72,7 @@ done
 # root may log in on the console when debugging by hand (PI_VM_SHELL=1)
 in_root passwd -d root >/dev/null
 in_root apt-get clean
-rm -rf "$ROOTFS/var/lib/apt/lists/"*_Packages "$ROOTFS/var/log/"*.log
+rm -rf "$ROOTFS/var/log/"*.log
 
 cp -L "$ROOTFS/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
 cp -L "$ROOTFS/boot/initrd.img-$KVER" "$OUT/initrd.img"
