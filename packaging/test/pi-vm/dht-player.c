@@ -4,17 +4,19 @@
  *
  * For every read the agent makes it
  *   1. sees the host's start pulse: a line-info watch on the chardev reports the host's output
- *      request (the line goes low), then it polls the line's sysfs `value` until the host
- *      releases it; the pulse length is what it measured between the two;
- *   2. waits until the host listens for edges (the next line-info event: an input request with
- *      edge detection). A real DHT answers 20-40 us after the release; under TCG the host's
- *      release-to-listen gap is milliseconds, so a real-timed answer would always be lost;
+ *      request (the line goes low: its sysfs `value` is read to confirm) and its release; the
+ *      kernel's timestamps of the two events give the pulse length;
+ *   2. waits until the host listens for edges (its next request, an input with edge detection).
+ *      A real DHT answers 20-40 us after the release; under TCG the host's release-to-listen gap
+ *      is milliseconds, so a real-timed answer would always be lost. When the player itself
+ *      learns of the listen too late (more than 5 ms after the release) it skips the answer;
  *   3. plays the answer by writing the line's sysfs `pull` (pull-down = the sensor pulls low,
  *      pull-up = it lets go) at absolute deadlines: 80 us low, 80 us high, 40 bits of 50 us low +
  *      26 us (0) or 70 us (1) high, 50 us low, release;
  *   4. logs one line with what it sent, so the test can compare every stored reading with it:
- *        frame=N pulse_us=P gap_us=G late_us=L rh=45.0 t=21.3 bytes=2d00150364
- *      (late_us: how far the slowest write missed its deadline).
+ *        frame=N pulse_us=P gap_us=G behind_us=B late_us=L low_seen=1 rh=45.0 t=21.3 bytes=...
+ *      (gap: release to listen, kernel time; behind: how late the player saw the listen; late:
+ *      how far its slowest write missed its deadline), or frame=N ... no-listen|too-late.
  *
  * Usage: dht-player CHIPDEV LINE SYSFS_LINE_DIR dht11|dht22 LOGFILE [FRAMES]
  */
@@ -115,24 +117,34 @@ int main(int argc, char **argv) {
       }
     } while (!(ev.event_type == GPIO_V2_LINE_CHANGED_REQUESTED &&
                (ev.info.flags & GPIO_V2_LINE_FLAG_OUTPUT)));
-    int64_t low_seen = now_ns();
     int64_t requested = (int64_t)ev.timestamp_ns;
-    while (read_value(value_fd) == 0) {
-    }
-    int64_t high_seen = now_ns();
-    /* 2. the host listens: an input request with edge detection (skip the release event) */
-    int listening = 0;
-    while (!listening) {
-      int r = next_event(chip, &ev, 200);
-      if (r <= 0) {
+    int low = read_value(value_fd) == 0;
+    /* ... and releases it: the kernel's timestamps of the two say how long the pulse was */
+    do {
+      if (next_event(chip, &ev, 1000) <= 0) {
         break;
       }
-      listening = ev.event_type == GPIO_V2_LINE_CHANGED_REQUESTED &&
-                  (ev.info.flags & (GPIO_V2_LINE_FLAG_EDGE_RISING | GPIO_V2_LINE_FLAG_EDGE_FALLING));
+    } while (ev.event_type != GPIO_V2_LINE_CHANGED_RELEASED);
+    if (ev.event_type != GPIO_V2_LINE_CHANGED_RELEASED) {
+      fprintf(log, "frame=%ld no-release\n", n);
+      continue;
     }
-    int64_t gap = (int64_t)ev.timestamp_ns - high_seen;
+    int64_t released = (int64_t)ev.timestamp_ns;
+    /* 2. the host listens: its next request (an input with edge detection) */
+    int listening = next_event(chip, &ev, 200) > 0 && ev.event_type == GPIO_V2_LINE_CHANGED_REQUESTED &&
+                    !(ev.info.flags & GPIO_V2_LINE_FLAG_OUTPUT);
+    int64_t seen = now_ns();
+    long long pulse_us = (released - requested) / 1000;
     if (!listening) {
-      fprintf(log, "frame=%ld pulse_us=%lld no-listen\n", n, (long long)((high_seen - low_seen) / 1000));
+      fprintf(log, "frame=%ld pulse_us=%lld low_seen=%d no-listen\n", n, pulse_us, low);
+      continue;
+    }
+    int64_t gap = (int64_t)ev.timestamp_ns - released;
+    int64_t behind = seen - (int64_t)ev.timestamp_ns;
+    /* the host waits 10 ms after its release for the answer (about 5 ms long): past that, skip */
+    if (seen - released > 5000000) {
+      fprintf(log, "frame=%ld pulse_us=%lld gap_us=%lld behind_us=%lld low_seen=%d too-late\n", n,
+              pulse_us, (long long)(gap / 1000), (long long)(behind / 1000), low);
       continue;
     }
     /* 3. the answer: values drift slowly so the agent's spike filter keeps them */
@@ -169,11 +181,11 @@ int main(int argc, char **argv) {
     t += 50000;
     pull_at(t, 0);
     fprintf(log,
-            "frame=%ld pulse_us=%lld requested_us=%lld gap_us=%lld late_us=%lld rh=%d.%d t=%d.%d "
-            "bytes=%02x%02x%02x%02x%02x\n",
-            n, (long long)((high_seen - low_seen) / 1000), (long long)((high_seen - requested) / 1000),
-            (long long)(gap / 1000), (long long)(worst_late / 1000), rh10 / 10, rh10 % 10, t10 / 10,
-            t10 % 10, b[0], b[1], b[2], b[3], b[4]);
+            "frame=%ld pulse_us=%lld gap_us=%lld behind_us=%lld late_us=%lld low_seen=%d rh=%d.%d "
+            "t=%d.%d bytes=%02x%02x%02x%02x%02x\n",
+            n, pulse_us, (long long)(gap / 1000), (long long)(behind / 1000),
+            (long long)(worst_late / 1000), low, rh10 / 10, rh10 % 10, t10 / 10, t10 % 10, b[0], b[1],
+            b[2], b[3], b[4]);
   }
   return 0;
 }
