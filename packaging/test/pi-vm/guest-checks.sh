@@ -18,20 +18,21 @@ say() { echo "$*" | tee -a "$R"; }
 ok() { say "ok:   $*"; }
 fail() { say "FAIL: $*"; }
 # check DESCRIPTION COMMAND...: ok when the command succeeds
+# (sh has no locals: the helpers' variables start with _ so they never clobber the caller's)
 check() {
-  d="$1"
+  _d="$1"
   shift
-  if "$@" >/dev/null 2>&1; then ok "$d"; else fail "$d  [$*]"; fi
+  if "$@" >/dev/null 2>&1; then ok "$_d"; else fail "$_d  [$(echo "$*" | cut -c1-200)]"; fi
 }
 step() { say "== $* (t=$(($(cut -d. -f1 /proc/uptime) - T0)) s)"; }
 # wait_for SECONDS COMMAND...: polls once a second until the command succeeds
 wait_for() {
-  n="$1"
+  _n="$1"
   shift
-  while [ "$n" -gt 0 ]; do
+  while [ "$_n" -gt 0 ]; do
     if "$@" >/dev/null 2>&1; then return 0; fi
     sleep 1
-    n=$((n - 1))
+    _n=$((_n - 1))
   done
   return 1
 }

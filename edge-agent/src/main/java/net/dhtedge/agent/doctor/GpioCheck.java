@@ -27,13 +27,22 @@ public final class GpioCheck implements Check {
 
   private static final Pattern CHIP_HEADER =
       Pattern.compile("^(gpiochip\\d+): GPIOs (\\d+)-(\\d+)(.*)$");
-  private static final Pattern LINE =
-      Pattern.compile("^\\s*gpio-(\\d+)\\s+\\(([^|)]*)\\|([^)]*)\\)\\s*(.*)$");
+
+  /**
+   * A line of the table. gpiolib's own format names the line and its consumer, {@code gpio-516
+   * (GPIO4 |dht11@4 ) in hi IRQ}, and lists unrequested lines by name only; drivers with their own
+   * format, such as gpio-sim, print the consumer alone and {@code <unused>} for a free line: {@code
+   * gpio-516 (gpiomon) input,pull-up}.
+   */
+  private static final Pattern LINE = Pattern.compile("^\\s*gpio-(\\d+)\\s+\\(([^)]*)\\)\\s*(.*)$");
 
   /** The group the unit gives the service for the GPIO chips (SupplementaryGroups=gpio). */
   static final String SERVICE_GROUP = "gpio";
 
   private static final String NAME = "gpio";
+
+  /** gpio-sim's line state after the parenthesis ("input,pull-up"); gpiolib prints "in hi". */
+  private static final Pattern SIM_STATE = Pattern.compile("(input|output)(,|\\s|$)");
 
   private final DoctorEnv env;
 
@@ -172,7 +181,17 @@ public final class GpioCheck implements Check {
       }
       Matcher m = LINE.matcher(line);
       if (inChip && m.matches() && Integer.parseInt(m.group(1)) - base == offset) {
-        String consumer = m.group(3).strip();
+        String inside = m.group(2);
+        int bar = inside.indexOf('|');
+        String consumer;
+        if (bar >= 0) {
+          consumer = inside.substring(bar + 1).strip(); // gpiolib: (name|consumer)
+        } else if (SIM_STATE.matcher(m.group(3)).lookingAt()) {
+          consumer = inside.strip(); // gpio-sim: (consumer) input,pull-up
+          consumer = consumer.equals("<unused>") ? "" : consumer;
+        } else {
+          consumer = ""; // gpiolib: an unrequested line, by name only
+        }
         return consumer.isEmpty() ? Optional.empty() : Optional.of(consumer);
       }
     }

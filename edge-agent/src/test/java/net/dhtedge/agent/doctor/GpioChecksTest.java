@@ -153,6 +153,37 @@ class GpioChecksTest {
         .hasValueSatisfying(f -> assertThat(f.fix()).contains("GROUP=\"gpio\""));
   }
 
+  /** gpio-sim's own table (kernel 6.12), as the arm64 VM test saw it with gpiomon on line 4. */
+  static final String DEBUG_GPIO_SIM =
+      """
+      gpiochip0: GPIOs 512-569, parent: platform/gpio-sim.0, pinctrl-bcm2711, can sleep:
+       gpio-512 (<unused>) input,pull-down
+       gpio-515 (<unused>) input,pull-down
+       gpio-516 (gpiomon) input,pull-up
+       gpio-517 (<unused>) input,pull-down
+       gpio-518 (dht-edge) output,pull-down
+      """;
+
+  @Test
+  void gpioSimsTableNamesTheHolderAndUnusedLinesAreFree() {
+    assertThat(GpioCheck.consumerOf(DEBUG_GPIO_SIM, "gpiochip0", 4)).contains("gpiomon");
+    assertThat(GpioCheck.consumerOf(DEBUG_GPIO_SIM, "gpiochip0", 6)).contains("dht-edge");
+    assertThat(GpioCheck.consumerOf(DEBUG_GPIO_SIM, "gpiochip0", 3)).isEmpty();
+    assertThat(GpioCheck.consumerOf(DEBUG_GPIO_SIM, "gpiochip0", 5)).isEmpty();
+  }
+
+  @Test
+  void aLineHeldOnGpioSimFailsNamingTheProgram() {
+    m.write("/dev/gpiochip0", "");
+    m.write("/sys/kernel/debug/gpio", DEBUG_GPIO_SIM);
+
+    Finding f = new GpioCheck(m.env()).run(gpiod4).get(0);
+
+    assertThat(f.status()).isEqualTo(Status.FAIL);
+    assertThat(f.message()).isEqualTo("porch: gpiochip0 line 4 is in use by \"gpiomon\"");
+    assertThat(f.fix()).contains("gpioinfo gpiochip0");
+  }
+
   @Test
   void consumersAreFoundOnTheRightChipByOffset() {
     assertThat(GpioCheck.consumerOf(DEBUG_GPIO_OVERLAY, "gpiochip0", 4)).contains("dht11@4");
