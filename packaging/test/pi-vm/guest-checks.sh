@@ -64,9 +64,7 @@ EOF
 doctor() { edge-agent doctor --config "$CONF" --sample-seconds 1 --timeout-seconds 2 2>&1; }
 
 step "board"
-say "info: boot: $(systemd-analyze 2>/dev/null | head -n 1)"
-systemd-analyze blame 2>/dev/null | head -n 15 >"$OUT/boot-blame.txt"
-say "info: $(tr -d '\0' </proc/device-tree/model), $(uname -r) $(uname -m), systemd $(systemctl --version | head -n 1 | cut -d' ' -f2), $(java -version 2>&1 | head -n 1), $(nproc) vCPU"
+say "info: $(tr -d '\0' </proc/device-tree/model), $(uname -r) $(uname -m), systemd $(systemctl --version | head -n 1 | cut -d' ' -f2), openjdk $(dpkg-query -W -f '${Version}' openjdk-21-jre-headless), $(nproc) vCPU"
 check "the device tree says Raspberry Pi 4 (Pi4J detects the board by it)" grep -q 'Raspberry Pi 4' /proc/device-tree/model
 
 step "gpio-sim: a chip labelled like a Pi 4's, line 4 pulled up"
