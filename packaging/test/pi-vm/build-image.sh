@@ -65,7 +65,7 @@ in_root modinfo -k "$KVER" -F filename gpio-sim >&2
 install -m 0755 "$HERE/pi-vm-run" "$ROOTFS/usr/local/sbin/pi-vm-run"
 install -m 0644 "$HERE/pi-vm-checks.service" "$ROOTFS/etc/systemd/system/pi-vm-checks.service"
 in_root systemctl enable pi-vm-checks.service
-for u in getty@tty1.service serial-getty@ttyAMA0.service apt-daily.timer apt-daily-upgrade.timer \
+for u in getty@tty1.service getty-static.service serial-getty@ttyAMA0.service apt-daily.timer apt-daily-upgrade.timer \
   e2scrub_all.timer fstrim.timer dpkg-db-backup.timer systemd-timesyncd.service; do
   in_root systemctl mask "$u" >/dev/null 2>&1 || true
 done
@@ -78,6 +78,9 @@ in_root apt-get clean
 rm -rf "$ROOTFS/var/lib/apt/lists/"*_Packages* "$ROOTFS/var/log/"*.log
 in_root apt-cache gencaches
 
+# Every run boots a fresh overlay of this image: mark /etc and /var as up to date with /usr, or
+# each boot would rerun ldconfig, the hwdb and journal-catalog updates (ConditionNeedsUpdate=).
+touch "$ROOTFS/etc/.updated" "$ROOTFS/var/.updated"
 cp -L "$ROOTFS/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
 cp -L "$ROOTFS/boot/initrd.img-$KVER" "$OUT/initrd.img"
 umount_all
