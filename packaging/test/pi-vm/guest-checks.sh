@@ -160,7 +160,9 @@ suc=$(echo "$st" | json_num successes)
 fl=$(echo "$st" | grep -o '"failures":{[^}]*}' | head -n 1)
 lf=$(echo "$st" | grep -o '"last_failure":"[^"]*"' | head -n 1)
 say "info: /api/status: attempts=$att successes=$suc $fl $lf"
-check "/api/status counts the service's reads and each failure by reason" sh -c "[ \"\${1:-0}\" -ge 5 ] && [ \"\${2:-0}\" -ge 1 -o -n \"\$3\" ]" _ "$att" "$suc" "$lf"
+nf=$(echo "$fl" | grep -o ':[0-9]*' | tr -d : | awk '{ s += $1 } END { print s + 0 }')
+check "/api/status counts the service's reads ($att attempts, at least the $frames start pulses the player saw, but one in flight) and each failure by reason ($nf = attempts - successes)" \
+  sh -c "[ \"\${1:-0}\" -ge $((frames - 1)) ] && [ \"\$4\" -eq \$((\${1:-0} - \${2:-0})) ] && [ \"\${2:-0}\" -ge 1 -o -n \"\$3\" ]" _ "$att" "$suc" "$lf" "$nf"
 if [ "${att:-0}" -gt "${suc:-0}" ]; then
   check "a failed read's reason is on the status page" sh -c "[ -n \"\$1\" ]" _ "$lf"
 fi
