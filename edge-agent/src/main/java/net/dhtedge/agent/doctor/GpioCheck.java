@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.dhtedge.agent.config.AgentConfig;
@@ -24,11 +27,25 @@ public final class GpioCheck extends Check {
 
   private static final Pattern CHIP_HEADER =
       Pattern.compile("^(gpiochip\\d+): GPIOs (\\d+)-(\\d+)(.*)$");
-  private static final Pattern LINE =
-      Pattern.compile("^\\s*gpio-(\\d+)\\s+\\(([^|)]*)\\|([^)]*)\\)\\s*(.*)$");
+
+  /**
+   * A line of the table. gpiolib's own format names the line and its consumer, {@code gpio-516
+   * (GPIO4 |dht11@4 ) in hi IRQ}, and lists unrequested lines by name only; drivers with their own
+   * format, such as gpio-sim, print the consumer alone and {@code <unused>} for a free line: {@code
+   * gpio-516 (gpiomon) input,pull-up}.
+   */
+  private static final Pattern LINE = Pattern.compile("^\\s*gpio-(\\d+)\\s+\\(([^)]*)\\)\\s*(.*)$");
+
+  /** The group the unit gives the service for the GPIO chips (SupplementaryGroups=gpio). */
+  static final String SERVICE_GROUP = "gpio";
+
+  private static final String NAME = "gpio";
+
+  /** gpio-sim's line state after the parenthesis ("input,pull-up"); gpiolib prints "in hi". */
+  private static final Pattern SIM_STATE = Pattern.compile("(input|output)(,|\\s|$)");
 
   public GpioCheck(DoctorEnv env) {
-    super("gpio", env);
+    super(NAME, env);
   }
 
   @Override
@@ -66,6 +83,10 @@ public final class GpioCheck extends Check {
           ? Finding.fail(name(), what + ": " + msg, null)
           : Finding.fail(name(), what + ": " + msg.substring(0, dash), msg.substring(dash + 3));
     }
+    Optional<Finding> service = serviceAccess(dev.resolve(chip), what);
+    if (service.isPresent()) {
+      return service.get();
+    }
     Path debug = env.path("/sys/kernel/debug/gpio");
     Optional<String> table = readable(debug);
     if (table.isEmpty()) {
@@ -90,6 +111,54 @@ public final class GpioCheck extends Check {
   }
 
   /**
+   * The service's view of a real character device: doctor usually runs as root, who may open any
+   * device, but the service runs as user edge-agent with group gpio (the unit's
+   * SupplementaryGroups=). Plain Debian leaves /dev/gpiochip* root:root 0600, so the chip opens for
+   * root and never for the service. Regular files (a test layout) are not judged.
+   */
+  private Optional<Finding> serviceAccess(Path device, String what) {
+    PosixFileAttributes a;
+    try {
+      a = Files.readAttributes(device, PosixFileAttributes.class);
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+    if (!a.isOther()) {
+      return Optional.empty();
+    }
+    return serviceAccess(a.owner().getName(), a.group().getName(), a.permissions(), what);
+  }
+
+  /** FAIL when neither group {@code gpio} nor everyone may read and write a device of this mode. */
+  static Optional<Finding> serviceAccess(
+      String owner, String group, Set<PosixFilePermission> mode, String what) {
+    boolean groupRw =
+        mode.contains(PosixFilePermission.GROUP_READ)
+            && mode.contains(PosixFilePermission.GROUP_WRITE);
+    boolean othersRw =
+        mode.contains(PosixFilePermission.OTHERS_READ)
+            && mode.contains(PosixFilePermission.OTHERS_WRITE);
+    if ((SERVICE_GROUP.equals(group) && groupRw) || othersRw) {
+      return Optional.empty();
+    }
+    String fix = ChipAccess.fixFor(owner, group, mode);
+    return Optional.of(
+        Finding.fail(
+            NAME,
+            what
+                + ": the service (user edge-agent, group "
+                + SERVICE_GROUP
+                + ") cannot open it: permission denied",
+            groupRw
+                ? fix
+                    + "; or make it group "
+                    + SERVICE_GROUP
+                    + " with the rule "
+                    + ChipAccess.UDEV_RULE
+                : fix));
+  }
+
+  /**
    * The consumer of a line in {@code /sys/kernel/debug/gpio}, e.g. {@code dht11} or {@code
    * edge-agent}; empty when the line is free or not listed.
    */
@@ -105,7 +174,17 @@ public final class GpioCheck extends Check {
       }
       Matcher m = LINE.matcher(line);
       if (inChip && m.matches() && Integer.parseInt(m.group(1)) - base == offset) {
-        String consumer = m.group(3).strip();
+        String inside = m.group(2);
+        int bar = inside.indexOf('|');
+        String consumer;
+        if (bar >= 0) {
+          consumer = inside.substring(bar + 1).strip(); // gpiolib: (name|consumer)
+        } else if (SIM_STATE.matcher(m.group(3)).lookingAt()) {
+          consumer = inside.strip(); // gpio-sim: (consumer) input,pull-up
+          consumer = consumer.equals("<unused>") ? "" : consumer;
+        } else {
+          consumer = ""; // gpiolib: an unrequested line, by name only
+        }
         return consumer.isEmpty() ? Optional.empty() : Optional.of(consumer);
       }
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import net.dhtedge.agent.config.AgentConfig;
+import net.dhtedge.gpio.gpiod.ChipAccess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +120,68 @@ class GpioChecksTest {
 
     assertThat(f.status()).isEqualTo(Status.OK);
     assertThat(f.message()).isEqualTo("porch: gpiochip0 line 4: chip opens and the line is free");
+  }
+
+  @Test
+  void aRootOnlyChipFailsForTheServiceEvenWhenDoctorRunsAsRootWithTheUdevRuleAsFix() {
+    Finding f =
+        GpioCheck.serviceAccess(
+                "root", "root", PosixFilePermissions.fromString("rw-------"), "porch: gpiochip0")
+            .orElseThrow();
+
+    assertThat(f.status()).isEqualTo(Status.FAIL);
+    assertThat(f.message())
+        .isEqualTo(
+            "porch: gpiochip0: the service (user edge-agent, group gpio) cannot open it:"
+                + " permission denied");
+    assertThat(f.fix()).startsWith("it is root:root 0600").contains(ChipAccess.UDEV_RULE);
+  }
+
+  @Test
+  void aChipOfGroupGpioOrOpenToAllIsFineForTheService() {
+    assertThat(
+            GpioCheck.serviceAccess(
+                "root", "gpio", PosixFilePermissions.fromString("rw-rw----"), "porch: gpiochip0"))
+        .isEmpty();
+    assertThat(
+            GpioCheck.serviceAccess(
+                "root", "root", PosixFilePermissions.fromString("rw-rw-rw-"), "porch: gpiochip0"))
+        .isEmpty();
+    assertThat(
+            GpioCheck.serviceAccess(
+                "root", "dialout", PosixFilePermissions.fromString("rw-rw----"), "x"))
+        .hasValueSatisfying(f -> assertThat(f.fix()).contains("GROUP=\"gpio\""));
+  }
+
+  /** gpio-sim's own table (kernel 6.12), as the arm64 VM test saw it with gpiomon on line 4. */
+  static final String DEBUG_GPIO_SIM =
+      """
+      gpiochip0: GPIOs 512-569, parent: platform/gpio-sim.0, pinctrl-bcm2711, can sleep:
+       gpio-512 (<unused>) input,pull-down
+       gpio-515 (<unused>) input,pull-down
+       gpio-516 (gpiomon) input,pull-up
+       gpio-517 (<unused>) input,pull-down
+       gpio-518 (dht-edge) output,pull-down
+      """;
+
+  @Test
+  void gpioSimsTableNamesTheHolderAndUnusedLinesAreFree() {
+    assertThat(GpioCheck.consumerOf(DEBUG_GPIO_SIM, "gpiochip0", 4)).contains("gpiomon");
+    assertThat(GpioCheck.consumerOf(DEBUG_GPIO_SIM, "gpiochip0", 6)).contains("dht-edge");
+    assertThat(GpioCheck.consumerOf(DEBUG_GPIO_SIM, "gpiochip0", 3)).isEmpty();
+    assertThat(GpioCheck.consumerOf(DEBUG_GPIO_SIM, "gpiochip0", 5)).isEmpty();
+  }
+
+  @Test
+  void aLineHeldOnGpioSimFailsNamingTheProgram() {
+    m.write("/dev/gpiochip0", "");
+    m.write("/sys/kernel/debug/gpio", DEBUG_GPIO_SIM);
+
+    Finding f = new GpioCheck(m.env()).run(gpiod4).get(0);
+
+    assertThat(f.status()).isEqualTo(Status.FAIL);
+    assertThat(f.message()).isEqualTo("porch: gpiochip0 line 4 is in use by \"gpiomon\"");
+    assertThat(f.fix()).contains("gpioinfo gpiochip0");
   }
 
   @Test

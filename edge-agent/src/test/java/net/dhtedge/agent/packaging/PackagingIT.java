@@ -118,7 +118,8 @@ class PackagingIT {
             "tests/build-deb.sh")) {
       cmd.add(root.resolve(f).toString());
     }
-    try (var tests = Files.list(PACKAGING.resolve("test"))) {
+    // packaging/test/*.sh and the pieces of packaging/test/pi-vm/
+    try (var tests = Files.walk(PACKAGING.resolve("test"), 2)) {
       tests.filter(p -> p.toString().endsWith(".sh")).sorted().forEach(p -> cmd.add(p.toString()));
     }
 
