@@ -87,6 +87,26 @@ final class Housekeeping {
    * transaction; returns the readings dropped with them (0 when another hub is at it).
    */
   private long partitionUpkeep(ReadingPartitions partitions, long now, long rawCutoff) {
+    return run(
+        "readings partition upkeep",
+        tx -> {
+          partitions.createAhead(tx.connection(), now);
+          long n = Math.max(0, partitions.dropOlderThan(tx.connection(), rawCutoff));
+          tx.dropped("readings", n);
+          return n;
+        });
+  }
+
+  /** What one housekeeping transaction does; returns the rows it removed. */
+  private interface Work {
+    long apply(Tx tx) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} as one writer transaction that frees space (so it runs on a full disk too)
+   * and waits for its commit; returns what it removed.
+   */
+  private long run(String what, Work work) {
     store.checkOpen();
     CompletableFuture<Long> done = new CompletableFuture<>();
     store.submit(
@@ -95,9 +115,7 @@ final class Housekeeping {
 
           @Override
           public void apply(Tx tx) throws SQLException {
-            partitions.createAhead(tx.connection(), now);
-            n = Math.max(0, partitions.dropOlderThan(tx.connection(), rawCutoff));
-            tx.dropped("readings", n);
+            n = work.apply(tx);
           }
 
           @Override
@@ -115,7 +133,7 @@ final class Housekeeping {
             return true;
           }
         });
-    return await(done, "readings partition upkeep");
+    return await(done, what);
   }
 
   private static <T> T await(CompletableFuture<T> done, String what) {
@@ -141,41 +159,7 @@ final class Housekeeping {
     String sql = dialect.deleteLimited(sqlTable, where, options.housekeepingChunk());
     long total = 0;
     while (true) {
-      store.checkOpen();
-      CompletableFuture<Integer> done = new CompletableFuture<>();
-      store.submit(
-          new WriteJob() {
-            int n;
-
-            @Override
-            public void apply(Tx tx) throws SQLException {
-              n = tx.delete(table, sql, params);
-            }
-
-            @Override
-            public void committed() {
-              done.complete(n);
-            }
-
-            @Override
-            public void failed(Throwable cause) {
-              done.completeExceptionally(cause);
-            }
-
-            @Override
-            public boolean freesSpace() {
-              return true;
-            }
-          });
-      int n;
-      try {
-        n = done.get(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StoreException("housekeeping interrupted", e);
-      } catch (ExecutionException | TimeoutException e) {
-        throw new StoreException("housekeeping delete failed: " + sql, e);
-      }
+      long n = run(sql, tx -> tx.delete(table, sql, params));
       total += n;
       if (n < options.housekeepingChunk()) {
         return total;
