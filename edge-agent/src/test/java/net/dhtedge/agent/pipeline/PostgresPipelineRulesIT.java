@@ -3,8 +3,7 @@ package net.dhtedge.agent.pipeline;
 import net.dhtedge.agent.store.Store;
 import net.dhtedge.agent.store.StoreOptions;
 import net.dhtedge.agent.testing.PostgresStores;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every {@link PipelineRulesTest} (incidents opened, debounced, resolved, their events, alerts and
@@ -12,19 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class PostgresPipelineRulesIT extends PipelineRulesTest {
 
-  static PostgresStores pg;
-
-  @BeforeAll
-  static void up() {
-    pg = PostgresStores.start();
-  }
-
-  @AfterAll
-  static void down() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
+  @RegisterExtension static PostgresStores pg = PostgresStores.perClass();
 
   @Override
   Store openStore(StoreOptions so) {

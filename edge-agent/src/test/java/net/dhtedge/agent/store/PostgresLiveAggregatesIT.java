@@ -5,25 +5,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import net.dhtedge.agent.testing.PostgresStores;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every {@link LiveAggregatesTest} (1-minute and 1-hour aggregates) again, on PostgreSQL. */
 class PostgresLiveAggregatesIT extends LiveAggregatesTest {
 
-  static PostgresStores pg;
-
-  @BeforeAll
-  static void up() {
-    pg = PostgresStores.start();
-  }
-
-  @AfterAll
-  static void down() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
+  @RegisterExtension static PostgresStores pg = PostgresStores.perClass();
 
   @Override
   void leaveAsAKillWould(long t0) throws SQLException {

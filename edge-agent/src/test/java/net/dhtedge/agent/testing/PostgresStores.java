@@ -5,15 +5,20 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.dhtedge.agent.store.StoreTarget;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Store tests run against PostgreSQL: one private server per test class, one fresh database per
  * data directory (each test's {@code @TempDir}), so a test that reopens its store finds its data
- * and the next test starts empty, as with HSQLDB files.
+ * and the next test starts empty, as with HSQLDB files. Either {@link #start()} it, or register
+ * {@link #perClass()} as a static {@code @RegisterExtension} field: the server then starts before
+ * the class's tests and stops after them.
  */
-public final class PostgresStores implements AutoCloseable {
+public final class PostgresStores implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-  private final PostgresServer server;
+  private PostgresServer server;
   private final Map<Path, String> databases = new HashMap<>();
   private final AtomicInteger next = new AtomicInteger();
 
@@ -24,6 +29,21 @@ public final class PostgresStores implements AutoCloseable {
   /** Starts the server (skips the test class when PostgreSQL is not installed). */
   public static PostgresStores start() {
     return new PostgresStores(PostgresServer.startNew());
+  }
+
+  /** Not started yet: {@code @RegisterExtension static PostgresStores pg = perClass();}. */
+  public static PostgresStores perClass() {
+    return new PostgresStores(null);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    server = PostgresServer.startNew(); // skips the class when PostgreSQL is not installed
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   public PostgresServer server() {
@@ -40,6 +60,8 @@ public final class PostgresStores implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 }
